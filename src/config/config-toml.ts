@@ -1,0 +1,58 @@
+// The shape of config.toml keys we read, validated once; errors name the key path.
+import * as c from "../protocol/config.js";
+import * as s from "../protocol/schema.js";
+
+const str = () => s.optional(s.string());
+
+export const ProviderToml = s.object({
+  name: str(),
+  base_url: str(),
+  env_key: str(),
+  env_key_instructions: str(),
+  experimental_bearer_token: str(),
+  wire_api: s.optional(s.enumOf(["responses", "chat"])),
+  query_params: s.optional(s.record(s.string())),
+  http_headers: s.optional(s.record(s.string())),
+  env_http_headers: s.optional(s.record(s.string())),
+  request_max_retries: s.optional(s.integer()),
+  stream_max_retries: s.optional(s.integer()),
+  stream_idle_timeout_ms: s.optional(s.integer()),
+  requires_openai_auth: s.optional(s.boolean()),
+});
+export type ProviderToml = s.Infer<typeof ProviderToml>;
+
+export const ProfileToml = s.object({
+  model: str(),
+  model_provider: str(),
+  approval_policy: s.optional(c.AskForApproval),
+  sandbox_mode: s.optional(c.SandboxMode),
+  model_reasoning_effort: s.optional(c.ReasoningEffort),
+  model_reasoning_summary: s.optional(c.ReasoningSummary),
+  model_verbosity: s.optional(c.Verbosity),
+});
+export type ProfileToml = s.Infer<typeof ProfileToml>;
+
+export const ConfigToml = s.object({
+  model: str(),
+  model_provider: str(),
+  approval_policy: s.optional(c.AskForApproval),
+  sandbox_mode: s.optional(c.SandboxMode),
+  model_reasoning_effort: s.optional(c.ReasoningEffort),
+  model_reasoning_summary: s.optional(c.ReasoningSummary),
+  model_verbosity: s.optional(c.Verbosity),
+  profile: str(),
+  profiles: s.optional(s.record(ProfileToml)),
+  model_providers: s.optional(s.record(ProviderToml)),
+  sandbox_workspace_write: s.optional(
+    s.object({
+      writable_roots: s.optional(s.array(s.string())),
+      network_access: s.optional(s.boolean()),
+      exclude_tmpdir_env_var: s.optional(s.boolean()),
+      exclude_slash_tmp: s.optional(s.boolean()),
+    }),
+  ),
+  forced_login_method: s.optional(s.enumOf(["chatgpt", "api"])),
+  forced_chatgpt_workspace_id: str(),
+  tools: s.optional(s.object({ web_search: s.optional(s.boolean()), view_image: s.optional(s.boolean()) })),
+});
+export type ConfigToml = s.Infer<typeof ConfigToml>;

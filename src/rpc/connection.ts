@@ -1,0 +1,55 @@
+// Builds the vscode-jsonrpc connection over our NDJSON reader/writer, with one star handler for
+// requests (through the router) and one for notifications. Input that never becomes a message
+// (bad JSON, not JSON-RPC, an oversized line) is answered here with the matching error.
+import type { Readable } from "node:stream";
+import { createMessageConnection, type Logger as RpcLogger, type MessageConnection } from "vscode-jsonrpc/node";
+import type { Logger } from "../logging/logger.js";
+import { NdjsonMessageReader, type InputProblem } from "../transport/ndjson-reader.js";
+import { NdjsonMessageWriter, type ProtocolOutput } from "../transport/ndjson-writer.js";
+import { ErrorCode } from "./errors.js";
+import type { RequestTracker } from "./request-tracker.js";
+import type { Router } from "./router.js";
+
+export interface RpcConnection {
+  connection: MessageConnection;
+  reader: NdjsonMessageReader;
+  writer: NdjsonMessageWriter;
+}
+
+export interface RpcConnectionOptions {
+  input: Readable;
+  output: ProtocolOutput;
+  router: Router;
+  tracker: RequestTracker;
+  log: Logger;
+  onNotification?(method: string, params: unknown): void;
+  maxLineBytes?: number;
+}
+
+export function createRpcConnection(options: RpcConnectionOptions): RpcConnection {
+  const { log } = options;
+  let writer: NdjsonMessageWriter | undefined;
+  const answerProblem = (problem: InputProblem) => {
+    log.warn({ problem: problem.kind }, problem.message);
+    const code = problem.kind === "parse" ? ErrorCode.ParseError : ErrorCode.InvalidRequest;
+    writer?.write({ jsonrpc: "2.0", id: problem.id, error: { code, message: problem.message } } as never).catch(() => {});
+  };
+  const reader = new NdjsonMessageReader(
+    options.input,
+    { onProblem: answerProblem, onRequest: () => options.tracker.received() },
+    options.maxLineBytes,
+  );
+  writer = new NdjsonMessageWriter(options.output);
+  const rpcLog: RpcLogger = {
+    error: (m) => log.error(m),
+    warn: (m) => log.warn(m),
+    info: (m) => log.debug(m),
+    log: (m) => log.debug(m),
+  };
+  const connection = createMessageConnection(reader, writer, rpcLog);
+  connection.onRequest((method, params, token) =>
+    options.router.dispatch(method, params, token).finally(() => options.tracker.answered()),
+  );
+  connection.onNotification((method, params) => options.onNotification?.(method, params));
+  return { connection, reader, writer };
+}

@@ -1,0 +1,91 @@
+// Dispatches every request through one table: the initialize gate, method lookup, params
+// validation against the protocol schema, then the handler. Each outcome is reported once.
+import { performance } from "node:perf_hooks";
+import type { CancellationToken } from "vscode-jsonrpc/node";
+import { SchemaIssue } from "../protocol/schema.js";
+import type { MethodContract } from "../protocol/methods.js";
+import { ErrorCode, RpcError, rpcErrors } from "./errors.js";
+
+export interface RequestContext {
+  /** Aborted by `$/cancelRequest` for this request. */
+  readonly signal: AbortSignal;
+}
+
+export type Handler<P, R> = (params: P, ctx: RequestContext) => R | Promise<R>;
+
+export interface Route {
+  readonly contract: MethodContract<unknown, unknown>;
+  readonly handle: Handler<unknown, unknown>;
+}
+
+export interface DispatchReport {
+  /** The method name, or "unknown" for names we do not serve (keeps metric cardinality bounded). */
+  method: string;
+  outcome: "ok" | "error";
+  code?: number;
+  durationMs: number;
+}
+
+export interface RouterOptions {
+  isInitialized(): boolean;
+  onDispatched?(report: DispatchReport): void;
+  onInternalError?(method: string, error: unknown): void;
+}
+
+export class Router {
+  private readonly routes = new Map<string, Route>();
+
+  constructor(private readonly options: RouterOptions) {}
+
+  register<P, R>(method: string, contract: MethodContract<P, R>, handle: Handler<P, R>): void {
+    this.routes.set(method, { contract, handle } as unknown as Route);
+  }
+
+  async dispatch(method: string, params: unknown, token: CancellationToken): Promise<unknown> {
+    const started = performance.now();
+    const route = this.routes.get(method);
+    const report = (outcome: DispatchReport["outcome"], code?: number) =>
+      this.options.onDispatched?.({
+        method: route ? method : "unknown",
+        outcome,
+        ...(code !== undefined ? { code } : {}),
+        durationMs: performance.now() - started,
+      });
+    try {
+      if (!route?.contract.beforeInitialize && !this.options.isInitialized()) throw rpcErrors.notInitialized();
+      if (!route) throw rpcErrors.methodNotFound(method);
+      const parsed = parseParams(route.contract, params);
+      const result = await route.handle(parsed, { signal: requestSignal(token) });
+      report("ok");
+      return result;
+    } catch (error) {
+      const rpc = error instanceof RpcError ? error : undefined;
+      if (!rpc) this.options.onInternalError?.(method, error);
+      const out = rpc ?? rpcErrors.internal();
+      report("error", out.code);
+      throw out.toResponseError();
+    }
+  }
+}
+
+function parseParams(contract: MethodContract<unknown, unknown>, params: unknown): unknown {
+  if (Array.isArray(params)) {
+    throw new RpcError(ErrorCode.InvalidParams, "Invalid params: params must be an object, not an array");
+  }
+  try {
+    return contract.params.parse(params);
+  } catch (e) {
+    if (e instanceof SchemaIssue) {
+      const field = e.path.length === 0 ? "params" : e.path.map(String).join(".");
+      throw rpcErrors.invalidParams(field, e.expected);
+    }
+    throw e;
+  }
+}
+
+function requestSignal(token: CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}

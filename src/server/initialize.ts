@@ -1,0 +1,42 @@
+// initialize and getUserAgent. initialize fixes the originator to clientInfo.name (unless the env
+// override is set) and appends the client to the User-Agent.
+import type { Logger } from "../logging/logger.js";
+import { isValidHeaderValue, OriginatorError, setDefaultOriginator } from "../originator.js";
+import type { GetUserAgentResult, InitializeParams, InitializeResult } from "../protocol/initialize.js";
+import { rpcErrors } from "../rpc/errors.js";
+import { recordClientInitialized } from "../telemetry/catalog.js";
+import { setUserAgentSuffix, userAgent } from "../user-agent.js";
+import type { ClientSession } from "./client-session.js";
+
+export interface InitializeDeps {
+  session: ClientSession;
+  log: Logger;
+  /** Runs once the reply is on its way (e.g. pending configWarning notifications). */
+  afterInitialize(): void;
+}
+
+export function handleInitialize(deps: InitializeDeps, params: InitializeParams): InitializeResult {
+  const { session } = deps;
+  if (session.initialized) throw rpcErrors.alreadyInitialized();
+  const { name, version } = params.clientInfo;
+  if (name === "" || !isValidHeaderValue(name)) {
+    throw rpcErrors.invalidRequest(`Invalid clientInfo.name: '${name}'. Must be a valid HTTP header value.`);
+  }
+  try {
+    setDefaultOriginator(name);
+  } catch (error) {
+    // Only one client per process sets it; a repeat keeps the first value, as the reference does.
+    if (!(error instanceof OriginatorError && error.kind === "AlreadyInitialized")) throw error;
+    deps.log.warn("originator was already set; keeping the first value");
+  }
+  setUserAgentSuffix(name, version);
+  session.clientInfo = params.clientInfo;
+  const agent = userAgent();
+  recordClientInitialized(params.clientInfo, agent);
+  queueMicrotask(deps.afterInitialize);
+  return { userAgent: agent };
+}
+
+export function handleGetUserAgent(): GetUserAgentResult {
+  return { userAgent: userAgent() };
+}

@@ -1,0 +1,161 @@
+// The only module that touches the OpenTelemetry SDK. It is bundled as its own chunk and imported
+// lazily by boot.ts; each exporter variant is imported only when configured.
+import { diag, DiagLogLevel, type Counter, type Histogram } from "@opentelemetry/api";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from "@opentelemetry/sdk-logs";
+import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from "@opentelemetry/sdk-metrics";
+import type { ExporterSpec } from "../config/types.js";
+import { logger } from "../logging/logger.js";
+import type { TelemetryBackend, TelemetryRecord } from "./telemetry.js";
+
+export interface TlsMaterial {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+export interface ExporterSetup {
+  spec: Exclude<ExporterSpec, { kind: "none" }>;
+  tls: TlsMaterial;
+}
+
+export interface OtelBackendOptions {
+  resource: Record<string, string>;
+  scope: string;
+  version: string;
+  logs?: ExporterSetup;
+  metrics?: ExporterSetup;
+  metricsExportIntervalMs: number;
+}
+
+const EXPORT_TIMEOUT_MS = 2_000;
+
+export async function createOtelBackend(options: OtelBackendOptions): Promise<TelemetryBackend> {
+  routeDiagnostics();
+  const resource = resourceFromAttributes(options.resource);
+  const [logExporter, metricExporter] = await Promise.all([
+    options.logs ? createLogExporter(options.logs) : undefined,
+    options.metrics ? createMetricExporter(options.metrics) : undefined,
+  ]);
+
+  const loggerProvider = logExporter
+    ? new LoggerProvider({
+        resource,
+        processors: [
+          new BatchLogRecordProcessor({
+            exporter: logExporter,
+            scheduledDelayMillis: 1_000,
+            exportTimeoutMillis: EXPORT_TIMEOUT_MS,
+          }),
+        ],
+      })
+    : undefined;
+  const meterProvider = metricExporter
+    ? new MeterProvider({
+        resource,
+        readers: [
+          new PeriodicExportingMetricReader({
+            exporter: metricExporter,
+            exportIntervalMillis: options.metricsExportIntervalMs,
+            exportTimeoutMillis: Math.min(EXPORT_TIMEOUT_MS, options.metricsExportIntervalMs),
+          }),
+        ],
+      })
+    : undefined;
+  const otelLogger = loggerProvider?.getLogger(options.scope, options.version);
+  const meter = meterProvider?.getMeter(options.scope, options.version);
+  const counters = new Map<string, Counter>();
+  const histograms = new Map<string, Histogram>();
+
+  return {
+    write(record: TelemetryRecord) {
+      switch (record.kind) {
+        case "log":
+          otelLogger?.emit({
+            eventName: record.name,
+            body: record.name,
+            timestamp: record.timeMs,
+            attributes: record.attributes,
+          });
+          return;
+        case "counter": {
+          if (!meter) return;
+          let counter = counters.get(record.name);
+          if (!counter) counters.set(record.name, (counter = meter.createCounter(record.name)));
+          counter.add(record.value, record.attributes);
+          return;
+        }
+        case "histogram": {
+          if (!meter) return;
+          let histogram = histograms.get(record.name);
+          if (!histogram) {
+            histogram = meter.createHistogram(record.name, { unit: record.name.endsWith("_ms") ? "ms" : "1" });
+            histograms.set(record.name, histogram);
+          }
+          histogram.record(record.value, record.attributes);
+        }
+      }
+    },
+    async shutdown() {
+      // shutdown() flushes what is pending; forceFlush first would export metrics twice.
+      await Promise.allSettled([loggerProvider?.shutdown(), meterProvider?.shutdown()]);
+    },
+  };
+}
+
+function routeDiagnostics(): void {
+  const log = logger().child({ component: "otel" });
+  diag.setLogger(
+    {
+      error: (msg, ...args) => log.warn({ args }, msg),
+      warn: (msg, ...args) => log.warn({ args }, msg),
+      info: (msg, ...args) => log.debug({ args }, msg),
+      debug: () => {},
+      verbose: () => {},
+    },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
+}
+
+function httpAgentOptions(tls: TlsMaterial) {
+  return tls.ca || tls.cert ? { httpAgentOptions: { ca: tls.ca, cert: tls.cert, key: tls.key } } : {};
+}
+
+async function grpcOptions(spec: ExporterSetup["spec"], tls: TlsMaterial) {
+  const grpc = await import("@grpc/grpc-js");
+  const metadata = new grpc.Metadata();
+  for (const [k, v] of Object.entries(spec.headers)) metadata.set(k, v);
+  const secure = tls.ca || tls.cert || spec.endpoint.startsWith("https:");
+  const credentials = secure
+    ? grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null)
+    : grpc.credentials.createInsecure();
+  return { url: spec.endpoint, metadata, credentials, timeoutMillis: EXPORT_TIMEOUT_MS };
+}
+
+async function createLogExporter({ spec, tls }: ExporterSetup): Promise<LogRecordExporter> {
+  if (spec.kind === "otlp-grpc") {
+    const { OTLPLogExporter } = await import("@opentelemetry/exporter-logs-otlp-grpc");
+    return new OTLPLogExporter(await grpcOptions(spec, tls));
+  }
+  const options = { url: spec.endpoint, headers: spec.headers, timeoutMillis: EXPORT_TIMEOUT_MS, ...httpAgentOptions(tls) };
+  if (spec.protocol === "json") {
+    const { OTLPLogExporter } = await import("@opentelemetry/exporter-logs-otlp-http");
+    return new OTLPLogExporter(options);
+  }
+  const { OTLPLogExporter } = await import("@opentelemetry/exporter-logs-otlp-proto");
+  return new OTLPLogExporter(options);
+}
+
+async function createMetricExporter({ spec, tls }: ExporterSetup): Promise<PushMetricExporter> {
+  if (spec.kind === "otlp-grpc") {
+    const { OTLPMetricExporter } = await import("@opentelemetry/exporter-metrics-otlp-grpc");
+    return new OTLPMetricExporter(await grpcOptions(spec, tls));
+  }
+  const options = { url: spec.endpoint, headers: spec.headers, timeoutMillis: EXPORT_TIMEOUT_MS, ...httpAgentOptions(tls) };
+  if (spec.protocol === "json") {
+    const { OTLPMetricExporter } = await import("@opentelemetry/exporter-metrics-otlp-http");
+    return new OTLPMetricExporter(options);
+  }
+  const { OTLPMetricExporter } = await import("@opentelemetry/exporter-metrics-otlp-proto");
+  return new OTLPMetricExporter(options);
+}

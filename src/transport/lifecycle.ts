@@ -1,0 +1,68 @@
+// One idempotent shutdown for stdin EOF, SIGTERM/SIGINT/SIGHUP and a broken stdout: the hooks run
+// in order (stop taking requests, flush stdout, flush telemetry) within an overall deadline, then
+// the process exits 0. A second signal exits at once.
+
+export type ShutdownHook = (remainingMs: number) => Promise<void> | void;
+
+export interface LifecycleOptions {
+  deadlineMs?: number;
+  exit?: (code: number) => void;
+  onHookError?: (name: string, error: unknown) => void;
+}
+
+export class Lifecycle {
+  private readonly hooks: { name: string; run: ShutdownHook }[] = [];
+  private stopping: Promise<void> | undefined;
+  private readonly deadlineMs: number;
+  private readonly exit: (code: number) => void;
+
+  constructor(private readonly options: LifecycleOptions = {}) {
+    this.deadlineMs = options.deadlineMs ?? 2_500;
+    this.exit = options.exit ?? ((code) => process.exit(code));
+  }
+
+  get isStopping(): boolean {
+    return this.stopping !== undefined;
+  }
+
+  onShutdown(name: string, run: ShutdownHook): void {
+    this.hooks.push({ name, run });
+  }
+
+  shutdown(_reason: string): Promise<void> {
+    this.stopping ??= this.run();
+    return this.stopping;
+  }
+
+  installSignalHandlers(): void {
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (this.stopping) {
+        this.exit(signal === "SIGINT" ? 130 : 143);
+        return;
+      }
+      void this.shutdown(signal);
+    };
+    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, onSignal);
+  }
+
+  private async run(): Promise<void> {
+    const end = Date.now() + this.deadlineMs;
+    // Whatever a hook does, the process is gone by the deadline.
+    const force = setTimeout(() => this.exit(0), this.deadlineMs + 200);
+    for (const hook of this.hooks) {
+      const remaining = end - Date.now();
+      if (remaining <= 0) break;
+      try {
+        await Promise.race([hook.run(remaining), sleep(remaining)]);
+      } catch (error) {
+        this.options.onHookError?.(hook.name, error);
+      }
+    }
+    clearTimeout(force);
+    this.exit(0);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

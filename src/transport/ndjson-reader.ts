@@ -1,0 +1,107 @@
+// vscode-jsonrpc reader for newline-delimited JSON. Lines that are not JSON, or not a JSON-RPC
+// message, are reported (the server answers them) instead of being handed to the connection.
+import type { Readable } from "node:stream";
+import { AbstractMessageReader, type DataCallback, type Disposable, type Message } from "vscode-jsonrpc/node";
+import { LineSplitter, type LineEvent } from "./line-splitter.js";
+
+export type RequestId = string | number;
+
+export interface InputProblem {
+  kind: "parse" | "invalid" | "overflow";
+  /** The id to answer with, when one could be read. */
+  id: RequestId | null;
+  message: string;
+}
+
+export interface ReaderHooks {
+  /** A line that will not reach the connection; the server answers it. */
+  onProblem(problem: InputProblem): void;
+  /** A request (it will expect an answer) was handed to the connection. */
+  onRequest?(): void;
+}
+
+export class NdjsonMessageReader extends AbstractMessageReader {
+  private readonly splitter: LineSplitter;
+
+  constructor(
+    private readonly input: Readable,
+    private readonly hooks: ReaderHooks,
+    maxLineBytes?: number,
+  ) {
+    super();
+    this.splitter = new LineSplitter(maxLineBytes);
+  }
+
+  listen(callback: DataCallback): Disposable {
+    const emit = (event: LineEvent) => {
+      if (event.kind === "overflow") {
+        this.hooks.onProblem({ kind: "overflow", id: null, message: `Invalid request: line exceeds ${event.limit} bytes` });
+        return;
+      }
+      const message = this.decode(event.text);
+      if (message) callback(message);
+    };
+    const onData = (chunk: Buffer) => this.splitter.push(chunk, emit);
+    const onEnd = () => {
+      this.splitter.end(emit);
+      this.fireClose();
+    };
+    const onError = (error: Error) => this.fireError(error);
+    this.input.on("data", onData);
+    this.input.on("end", onEnd);
+    this.input.on("error", onError);
+    return {
+      dispose: () => {
+        this.input.off("data", onData);
+        this.input.off("end", onEnd);
+        this.input.off("error", onError);
+      },
+    };
+  }
+
+  private decode(text: string): Message | undefined {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      this.hooks.onProblem({ kind: "parse", id: null, message: `Parse error: ${(e as Error).message}` });
+      return undefined;
+    }
+    const problem = classify(value);
+    if (problem) {
+      this.hooks.onProblem(problem);
+      return undefined;
+    }
+    const message = value as Message & { jsonrpc?: string; params?: unknown };
+    if (message.params === null) delete message.params;
+    if ("method" in message && "id" in message) this.hooks.onRequest?.();
+    // Clients may omit "jsonrpc" (the reference never sends it); the connection does not mind.
+    if (message.jsonrpc === undefined) message.jsonrpc = "2.0";
+    return message;
+  }
+}
+
+function isId(value: unknown): value is RequestId {
+  return typeof value === "string" || (typeof value === "number" && Number.isFinite(value));
+}
+
+/** Undefined when `value` is a request, notification or response we can hand on. */
+export function classify(value: unknown): InputProblem | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { kind: "invalid", id: null, message: "Invalid request: expected a JSON object" };
+  }
+  const m = value as Record<string, unknown>;
+  const id = isId(m.id) ? m.id : null;
+  if ("method" in m) {
+    if (typeof m.method !== "string") return { kind: "invalid", id, message: "Invalid request: `method` must be a string" };
+    if ("id" in m && !isId(m.id)) {
+      return { kind: "invalid", id: null, message: "Invalid request: `id` must be a string or a number" };
+    }
+    if (m.params !== undefined && m.params !== null && typeof m.params !== "object") {
+      return { kind: "invalid", id, message: "Invalid request: `params` must be an object or an array" };
+    }
+    return undefined;
+  }
+  if (("result" in m || "error" in m) && (id !== null || m.id === null)) return undefined;
+  return { kind: "invalid", id, message: "Invalid request: missing `method`" };
+}
