@@ -2,7 +2,7 @@
 import { protocolOutput } from "./transport/stdout-guard.js";
 import { CliError, parseCli, USAGE, type CliCommand } from "./cli.js";
 import { loadConfigSource } from "./config/load.js";
-import { logger } from "./logging/logger.js";
+import { logger, logsFlushed } from "./logging/logger.js";
 import { startAppServer } from "./server/app-server.js";
 import { bootTelemetry } from "./telemetry/boot.js";
 import { telemetry, withDeadline } from "./telemetry/telemetry.js";
@@ -25,12 +25,12 @@ function main(): void {
   }
 
   const config = loadConfigSource(process.env, command.overrides);
-  const log = logger;
+  const log = logger();
   const lifecycle = new Lifecycle({
-    onHookError: (name, error) => log().warn({ err: error, hook: name }, "shutdown step failed"),
+    onHookError: (name, error) => log.warn({ err: error, hook: name }, "shutdown step failed"),
   });
   lifecycle.installSignalHandlers();
-  const server = startAppServer({ input: process.stdin, output: protocolOutput, config, log: log(), lifecycle });
+  const server = startAppServer({ input: process.stdin, output: protocolOutput, config, log, lifecycle });
   // Same tick as listen(): boot starts before the first request is read, and never delays it.
   const telemetryReady = bootTelemetry(config.config.otel, config.home, (w) => server.warnings.add(w));
   lifecycle.onShutdown("flush telemetry", async (remaining) => {
@@ -38,8 +38,10 @@ function main(): void {
     await telemetry.shutdown(Math.max(remaining - 100, 0));
   });
 
-  process.on("uncaughtException", (error) => log().error({ err: error }, "uncaught exception"));
-  process.on("unhandledRejection", (reason) => log().error({ err: reason }, "unhandled rejection"));
+  lifecycle.onShutdown("flush logs", () => logsFlushed());
+
+  process.on("uncaughtException", (error) => log.error({ err: error }, "uncaught exception"));
+  process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled rejection"));
 }
 
 main();

@@ -1,0 +1,422 @@
+// In-process OTLP/HTTP receiver for integration tests: accepts protobuf or
+// JSON (optionally gzip) logs/metrics exports and normalises both encodings to
+// one plain structure so tests never care which exporter the app used.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
+
+export type AttrValue = string | number | boolean | AttrValue[] | { [k: string]: AttrValue } | null;
+export type Attrs = Record<string, AttrValue>;
+
+export interface ReceivedLog {
+  resource: Attrs;
+  scope: string;
+  eventName?: string;
+  severityNumber?: number;
+  severityText?: string;
+  body?: AttrValue;
+  attributes: Attrs;
+  /** Nanoseconds since the epoch as a decimal string (exceeds 2^53). */
+  timeUnixNano?: string;
+}
+
+export interface ReceivedMetricPoint {
+  resource: Attrs;
+  scope: string;
+  name: string;
+  unit?: string;
+  description?: string;
+  kind: "sum" | "gauge" | "histogram" | "exponential_histogram";
+  /** sum / gauge value */
+  value?: number;
+  /** histogram fields */
+  count?: number;
+  sum?: number;
+  min?: number;
+  max?: number;
+  bucketCounts?: number[];
+  explicitBounds?: number[];
+  attributes: Attrs;
+  timeUnixNano?: string;
+}
+
+export interface ReceivedRequest {
+  path: string;
+  contentType: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** Size on the wire, i.e. before gunzip. */
+  bodyBytes: number;
+}
+
+export interface OtlpReceiver {
+  url: string;
+  logsUrl: string;
+  metricsUrl: string;
+  requests: ReceivedRequest[];
+  logs: ReceivedLog[];
+  metrics: ReceivedMetricPoint[];
+  /** Decode failures and rejected requests; tests can assert this is empty. */
+  errors: string[];
+  waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Signal = "logs" | "metrics";
+interface Decoded { logs: ReceivedLog[]; metrics: ReceivedMetricPoint[] }
+
+// ---------------------------------------------------------------------------
+// Protobuf wire format
+
+const WIRE_VARINT = 0, WIRE_I64 = 1, WIRE_LEN = 2, WIRE_I32 = 5;
+
+/** One field of a message; `int` holds varint/fixed values, `bytes` the raw payload. */
+interface Field { no: number; wire: number; int: bigint; bytes: Uint8Array }
+
+function* fields(buf: Uint8Array): Generator<Field> {
+  let pos = 0;
+  const take = (n: number): Uint8Array => {
+    if (n < 0 || pos + n > buf.length) throw new Error(`truncated message at byte ${pos}`);
+    pos += n;
+    return buf.subarray(pos - n, pos);
+  };
+  // BigInt keeps all 64 bits; JS numbers would drop the low bits of large values.
+  const varint = (): bigint => {
+    let value = 0n;
+    for (let shift = 0n; shift < 70n; shift += 7n) {
+      const byte = take(1)[0] ?? 0;
+      value |= BigInt(byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) return BigInt.asUintN(64, value);
+    }
+    throw new Error("varint longer than 10 bytes");
+  };
+  const littleEndian = (bytes: Uint8Array): bigint =>
+    bytes.reduceRight((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+
+  while (pos < buf.length) {
+    const tag = varint();
+    const no = Number(tag >> 3n), wire = Number(tag & 7n);
+    if (no === 0) throw new Error(`invalid field number 0 at byte ${pos}`);
+    if (wire === WIRE_VARINT) yield { no, wire, int: varint(), bytes: new Uint8Array() };
+    else if (wire === WIRE_I64 || wire === WIRE_I32) {
+      const bytes = take(wire === WIRE_I64 ? 8 : 4);
+      yield { no, wire, int: littleEndian(bytes), bytes };
+    } else if (wire === WIRE_LEN) {
+      const bytes = take(Number(varint()));
+      yield { no, wire, int: BigInt(bytes.length), bytes };
+    } else throw new Error(`unsupported wire type ${wire} for field ${no}`); // groups: unused by OTLP
+  }
+}
+
+// Accessors check the wire type so that decoding a message as the wrong type
+// fails loudly; that is what makes signal detection by trial decoding work.
+function expectWire(f: Field, wire: number): Field {
+  if (f.wire !== wire) throw new Error(`field ${f.no}: wire type ${f.wire}, expected ${wire}`);
+  return f;
+}
+const msg = (f: Field): Uint8Array => expectWire(f, WIRE_LEN).bytes;
+const str = (f: Field): string => new TextDecoder().decode(msg(f));
+const uint = (f: Field): number => Number(expectWire(f, WIRE_VARINT).int);
+const int64 = (f: Field): number => Number(BigInt.asIntN(64, expectWire(f, WIRE_VARINT).int));
+const fixed64 = (f: Field): bigint => expectWire(f, WIRE_I64).int;
+const sfixed64 = (f: Field): number => Number(BigInt.asIntN(64, fixed64(f)));
+const float64At = (bytes: Uint8Array, offset: number): number =>
+  new DataView(bytes.buffer, bytes.byteOffset + offset, 8).getFloat64(0, true);
+const double = (f: Field): number => float64At(expectWire(f, WIRE_I64).bytes, 0);
+
+/** Repeated 8-byte scalars: packed (one LEN field) or, legally, one field per value. */
+function repeated8(f: Field, read: (bytes: Uint8Array, offset: number) => number): number[] {
+  if (f.wire === WIRE_I64) return [read(f.bytes, 0)];
+  const bytes = msg(f);
+  if (bytes.length % 8 !== 0) throw new Error(`field ${f.no}: packed length ${bytes.length} not a multiple of 8`);
+  return Array.from({ length: bytes.length / 8 }, (_, i) => read(bytes, i * 8));
+}
+const u64At = (bytes: Uint8Array, offset: number): number =>
+  Number(new DataView(bytes.buffer, bytes.byteOffset + offset, 8).getBigUint64(0, true));
+
+// ---------------------------------------------------------------------------
+// Protobuf OTLP messages (field numbers from opentelemetry-proto)
+
+function pbAnyValue(buf: Uint8Array): AttrValue {
+  let value: AttrValue = null;
+  for (const f of fields(buf)) {
+    if (f.no === 1) value = str(f);
+    else if (f.no === 2) value = uint(f) !== 0;
+    else if (f.no === 3) value = int64(f);
+    else if (f.no === 4) value = double(f);
+    else if (f.no === 5) value = [...fields(msg(f))].filter((v) => v.no === 1).map((v) => pbAnyValue(msg(v)));
+    else if (f.no === 6) value = pbKeyValues([...fields(msg(f))].filter((v) => v.no === 1));
+    else if (f.no === 7) value = Buffer.from(msg(f)).toString("base64"); // as in OTLP/JSON
+  }
+  return value;
+}
+
+/** Folds repeated KeyValue{key=1, value=2} fields into a record. */
+function pbKeyValues(kvs: Field[]): Attrs {
+  const out: Attrs = {};
+  for (const kv of kvs) {
+    let key = "", value: AttrValue = null;
+    for (const f of fields(msg(kv))) {
+      if (f.no === 1) key = str(f);
+      else if (f.no === 2) value = pbAnyValue(msg(f));
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+const pbAttrs = (buf: Uint8Array, fieldNo: number): Attrs =>
+  pbKeyValues([...fields(buf)].filter((f) => f.no === fieldNo));
+
+/** Shared shape: Request{1: ResourceX{1: Resource, 2: ScopeX{1: Scope, 2: item}}}. */
+function pbWalk<T>(buf: Uint8Array, decodeItem: (item: Uint8Array, resource: Attrs, scope: string) => T[]): T[] {
+  const out: T[] = [];
+  for (const rx of fields(buf)) {
+    if (rx.no !== 1) continue;
+    const resourceField = [...fields(msg(rx))].find((f) => f.no === 1);
+    const resource = resourceField ? pbAttrs(msg(resourceField), 1) : {};
+    for (const sx of fields(msg(rx))) {
+      if (sx.no !== 2) continue;
+      const scopeField = [...fields(msg(sx))].find((f) => f.no === 1);
+      const nameField = scopeField ? [...fields(msg(scopeField))].find((f) => f.no === 1) : undefined;
+      const scope = nameField ? str(nameField) : "";
+      for (const item of fields(msg(sx))) if (item.no === 2) out.push(...decodeItem(msg(item), resource, scope));
+    }
+  }
+  return out;
+}
+
+function pbLogRecord(buf: Uint8Array, resource: Attrs, scope: string): ReceivedLog[] {
+  const log: ReceivedLog = { resource, scope, attributes: pbAttrs(buf, 6) };
+  for (const f of fields(buf)) {
+    if (f.no === 1) log.timeUnixNano = fixed64(f).toString();
+    else if (f.no === 2) log.severityNumber = uint(f);
+    else if (f.no === 3) log.severityText = str(f);
+    else if (f.no === 5) log.body = pbAnyValue(msg(f));
+    else if (f.no === 12) log.eventName = str(f);
+  }
+  return [log];
+}
+
+type PointBase = Pick<ReceivedMetricPoint, "resource" | "scope" | "name" | "unit" | "description">;
+
+/** NumberDataPoint (gauge/sum) and both histogram point types, keyed by their differing numbers. */
+function pbPoint(buf: Uint8Array, base: PointBase, kind: ReceivedMetricPoint["kind"]): ReceivedMetricPoint {
+  const isNumber = kind === "sum" || kind === "gauge", isExp = kind === "exponential_histogram";
+  const attrNo = isNumber ? 7 : isExp ? 1 : 9;
+  const [minNo, maxNo] = isExp ? [12, 13] : [11, 12];
+  const p: ReceivedMetricPoint = { ...base, kind, attributes: pbAttrs(buf, attrNo) };
+  for (const f of fields(buf)) {
+    if (f.no === 3) p.timeUnixNano = fixed64(f).toString();
+    else if (isNumber && f.no === 4) p.value = double(f);
+    else if (isNumber && f.no === 6) p.value = sfixed64(f);
+    else if (!isNumber && f.no === 4) p.count = Number(fixed64(f));
+    else if (!isNumber && f.no === 5) p.sum = double(f);
+    else if (!isNumber && f.no === minNo) p.min = double(f);
+    else if (!isNumber && f.no === maxNo) p.max = double(f);
+    else if (kind === "histogram" && f.no === 6) (p.bucketCounts ??= []).push(...repeated8(f, u64At));
+    else if (kind === "histogram" && f.no === 7) (p.explicitBounds ??= []).push(...repeated8(f, float64At));
+  }
+  return p;
+}
+
+const PB_METRIC_KINDS: Record<number, ReceivedMetricPoint["kind"]> = {
+  5: "gauge", 7: "sum", 9: "histogram", 10: "exponential_histogram",
+};
+
+function pbMetric(buf: Uint8Array, resource: Attrs, scope: string): ReceivedMetricPoint[] {
+  const base: PointBase = { resource, scope, name: "" };
+  const points: ReceivedMetricPoint[] = [];
+  for (const f of fields(buf)) {
+    if (f.no === 1) base.name = str(f);
+    else if (f.no === 2) base.description = str(f) || undefined;
+    else if (f.no === 3) base.unit = str(f) || undefined;
+  }
+  for (const f of fields(buf)) {
+    const kind = PB_METRIC_KINDS[f.no];
+    if (!kind) continue;
+    for (const dp of fields(msg(f))) if (dp.no === 1) points.push(pbPoint(msg(dp), base, kind));
+  }
+  return points;
+}
+
+function decodeProtobuf(buf: Uint8Array, signal: Signal): Decoded {
+  return signal === "logs"
+    ? { logs: pbWalk(buf, pbLogRecord), metrics: [] }
+    : { logs: [], metrics: pbWalk(buf, pbMetric) };
+}
+
+// ---------------------------------------------------------------------------
+// OTLP/JSON (lowerCamelCase; int64 may arrive as strings)
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const jsonNum = (v: unknown): number | undefined =>
+  typeof v === "number" ? v : typeof v === "string" && v !== "" ? Number(v) : undefined;
+const jsonStr = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+function jsonAnyValue(v: unknown): AttrValue {
+  const o = obj(v);
+  if ("stringValue" in o) return String(o.stringValue);
+  if ("boolValue" in o) return o.boolValue === true;
+  if ("intValue" in o) return jsonNum(o.intValue) ?? null;
+  if ("doubleValue" in o) return jsonNum(o.doubleValue) ?? null;
+  if ("arrayValue" in o) return arr(obj(o.arrayValue).values).map(jsonAnyValue);
+  if ("kvlistValue" in o) return jsonAttrs(obj(o.kvlistValue).values);
+  if ("bytesValue" in o) return String(o.bytesValue);
+  return null;
+}
+
+function jsonAttrs(list: unknown): Attrs {
+  const out: Attrs = {};
+  for (const kv of arr(list).map(obj)) out[String(kv.key ?? "")] = jsonAnyValue(kv.value);
+  return out;
+}
+
+function jsonWalk<T>(body: Json, keys: [string, string, string], decodeItem: (item: Json, resource: Attrs, scope: string) => T[]): T[] {
+  const [resourceKey, scopeKey, itemKey] = keys;
+  return arr(body[resourceKey]).map(obj).flatMap((rx) => {
+    const resource = jsonAttrs(obj(rx.resource).attributes);
+    return arr(rx[scopeKey]).map(obj).flatMap((sx) => {
+      const scope = String(obj(sx.scope).name ?? "");
+      return arr(sx[itemKey]).map(obj).flatMap((item) => decodeItem(item, resource, scope));
+    });
+  });
+}
+
+function jsonLogRecord(r: Json, resource: Attrs, scope: string): ReceivedLog[] {
+  const log: ReceivedLog = { resource, scope, attributes: jsonAttrs(r.attributes) };
+  if (jsonStr(r.eventName)) log.eventName = jsonStr(r.eventName);
+  if (jsonNum(r.severityNumber) !== undefined) log.severityNumber = jsonNum(r.severityNumber);
+  if (jsonStr(r.severityText)) log.severityText = jsonStr(r.severityText);
+  if ("body" in r) log.body = jsonAnyValue(r.body);
+  if (r.timeUnixNano !== undefined) log.timeUnixNano = String(r.timeUnixNano);
+  return [log];
+}
+
+const JSON_METRIC_KINDS = ["gauge", "sum", "histogram", "exponentialHistogram"] as const;
+
+function jsonMetric(m: Json, resource: Attrs, scope: string): ReceivedMetricPoint[] {
+  const base: PointBase = { resource, scope, name: String(m.name ?? ""), unit: jsonStr(m.unit), description: jsonStr(m.description) };
+  return JSON_METRIC_KINDS.filter((k) => k in m).flatMap((k) =>
+    arr(obj(m[k]).dataPoints).map(obj).map((dp): ReceivedMetricPoint => {
+      const kind = k === "exponentialHistogram" ? "exponential_histogram" : k;
+      const p: ReceivedMetricPoint = { ...base, kind, attributes: jsonAttrs(dp.attributes) };
+      if (dp.timeUnixNano !== undefined) p.timeUnixNano = String(dp.timeUnixNano);
+      if (kind === "sum" || kind === "gauge") p.value = jsonNum(dp.asInt ?? dp.asDouble);
+      else {
+        p.count = jsonNum(dp.count);
+        for (const key of ["sum", "min", "max"] as const) if (dp[key] !== undefined) p[key] = jsonNum(dp[key]);
+        if (kind === "histogram") {
+          p.bucketCounts = arr(dp.bucketCounts).map((c) => jsonNum(c) ?? NaN);
+          p.explicitBounds = arr(dp.explicitBounds).map((b) => jsonNum(b) ?? NaN);
+        }
+      }
+      return p;
+    }),
+  );
+}
+
+function decodeJson(buf: Uint8Array, signal: Signal): Decoded {
+  const body = obj(JSON.parse(new TextDecoder().decode(buf)));
+  return signal === "logs"
+    ? { logs: jsonWalk(body, ["resourceLogs", "scopeLogs", "logRecords"], jsonLogRecord), metrics: [] }
+    : { logs: [], metrics: jsonWalk(body, ["resourceMetrics", "scopeMetrics", "metrics"], jsonMetric) };
+}
+
+// ---------------------------------------------------------------------------
+// HTTP server
+
+/** Decodes by path; for other paths tries logs then metrics (strict wire checks reject the wrong one). */
+function decodeBody(buf: Uint8Array, json: boolean, path: string): Decoded {
+  const decode = json ? decodeJson : decodeProtobuf;
+  const trimmed = path.replace(/\/+$/, "");
+  if (trimmed.endsWith("logs")) return decode(buf, "logs");
+  if (trimmed.endsWith("metrics")) return decode(buf, "metrics");
+  if (json) {
+    const keys = Object.keys(obj(JSON.parse(new TextDecoder().decode(buf))));
+    return decode(buf, keys.includes("resourceMetrics") ? "metrics" : "logs");
+  }
+  try {
+    return decode(buf, "logs");
+  } catch {
+    return decode(buf, "metrics");
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const requests: ReceivedRequest[] = [], logs: ReceivedLog[] = [], metrics: ReceivedMetricPoint[] = [], errors: string[] = [];
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? "/", "http://receiver").pathname;
+    const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    const raw = await readBody(req);
+    requests.push({ path, contentType, headers: { ...req.headers }, bodyBytes: raw.length });
+    const reject = (status: number, message: string): void => {
+      errors.push(`${req.method} ${path} (${contentType || "no content-type"}): ${message}`);
+      res.writeHead(status, { "content-type": "text/plain" }).end(message);
+    };
+    if (req.method !== "POST") return reject(405, "only POST is supported");
+    const json = contentType === "application/json";
+    if (!json && contentType !== "application/x-protobuf") return reject(415, "unsupported content-type");
+    const encoding = req.headers["content-encoding"] ?? "identity";
+    if (encoding !== "gzip" && encoding !== "identity") return reject(415, `unsupported content-encoding ${encoding}`);
+    let decoded: Decoded;
+    try {
+      decoded = decodeBody(encoding === "gzip" ? gunzipSync(raw) : raw, json, path);
+    } catch (err) {
+      // 400 is what the OTLP spec prescribes for undecodable payloads; exporters do not retry it.
+      return reject(400, `decode failed: ${(err as Error).message}`);
+    }
+    logs.push(...decoded.logs);
+    metrics.push(...decoded.metrics);
+    // An empty protobuf body is a valid empty Export*ServiceResponse.
+    res.writeHead(200, { "content-type": contentType }).end(json ? "{}" : undefined);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      errors.push(`handler crashed: ${String(err)}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const summary = (): string =>
+    `requests=${requests.length} [${requests.map((r) => `${r.path} ${r.contentType}`).join(", ")}]; ` +
+    `logs=[${logs.map((l) => l.eventName ?? JSON.stringify(l.body)).join(", ")}]; ` +
+    `metrics=[${metrics.map((m) => `${m.name}:${m.kind}`).join(", ")}]; errors=${JSON.stringify(errors)}`;
+
+  return {
+    url,
+    logsUrl: `${url}/v1/logs`,
+    metricsUrl: `${url}/v1/metrics`,
+    requests,
+    logs,
+    metrics,
+    errors,
+    async waitFor(predicate, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`OTLP receiver: condition not met within ${timeoutMs}ms; ${summary()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Exporters keep sockets alive; without this close() would wait for them to time out.
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,145 @@
+// Spawns the built bin over stdio, as an IDE does, and speaks newline-delimited JSON-RPC to it.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const BIN = fileURLToPath(new URL("../../bin/codex-app-server.js", import.meta.url));
+
+export type JsonObject = Record<string, unknown>;
+
+export interface RpcResponse {
+  id: string | number | null;
+  result?: unknown;
+  error?: { code: number; message: string; data?: unknown };
+}
+
+export interface SpawnOptions {
+  env?: Record<string, string | undefined>;
+  args?: string[];
+  /** Written to $CODEX_HOME/config.toml before start. */
+  configToml?: string;
+  codexHome?: string;
+}
+
+export class ServerProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly codexHome: string;
+  /** Every stdout line, raw, in order. */
+  readonly lines: string[] = [];
+  readonly messages: JsonObject[] = [];
+  stderr = "";
+  private nextId = 1;
+  private listeners: (() => void)[] = [];
+  private buffered = "";
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private ownsHome: boolean;
+
+  constructor(options: SpawnOptions = {}) {
+    this.ownsHome = !options.codexHome;
+    this.codexHome = options.codexHome ?? mkdtempSync(path.join(os.tmpdir(), "codex-home-"));
+    if (options.configToml !== undefined) writeFileSync(path.join(this.codexHome, "config.toml"), options.configToml);
+    const env: Record<string, string | undefined> = { ...process.env, CODEX_HOME: this.codexHome, ...options.env };
+    delete env.CODEX_INTERNAL_ORIGINATOR_OVERRIDE;
+    if (options.env && "CODEX_INTERNAL_ORIGINATOR_OVERRIDE" in options.env) {
+      env.CODEX_INTERNAL_ORIGINATOR_OVERRIDE = options.env.CODEX_INTERNAL_ORIGINATOR_OVERRIDE;
+    }
+    this.child = spawn(process.execPath, [BIN, ...(options.args ?? [])], {
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    this.child.stdout.setEncoding("utf8");
+    this.child.stdout.on("data", (chunk: string) => this.onStdout(chunk));
+    this.child.stderr.setEncoding("utf8");
+    this.child.stderr.on("data", (chunk: string) => (this.stderr += chunk));
+    this.exited = new Promise((resolve) => this.child.on("exit", (code, signal) => resolve({ code, signal })));
+  }
+
+  private onStdout(chunk: string): void {
+    this.buffered += chunk;
+    let nl: number;
+    while ((nl = this.buffered.indexOf("\n")) >= 0) {
+      const line = this.buffered.slice(0, nl);
+      this.buffered = this.buffered.slice(nl + 1);
+      this.lines.push(line);
+      try {
+        this.messages.push(JSON.parse(line) as JsonObject);
+      } catch {
+        // Kept in `lines`; tests assert every line is JSON.
+      }
+      for (const wake of this.listeners.splice(0)) wake();
+    }
+  }
+
+  /** Writes raw text to stdin (for framing tests). */
+  writeRaw(text: string | Buffer): void {
+    this.child.stdin.write(text);
+  }
+
+  send(message: JsonObject): void {
+    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+  }
+
+  /** Sends a request and waits for its response. */
+  async request(method: string, params?: unknown, timeoutMs = 10_000): Promise<RpcResponse> {
+    const id = this.nextId++;
+    this.send(params === undefined ? { id, method } : { id, method, params });
+    return this.response(id, timeoutMs);
+  }
+
+  response(id: string | number | null, timeoutMs = 10_000): Promise<RpcResponse> {
+    return this.waitFor(
+      () => this.messages.find((m) => m.id === id && ("result" in m || "error" in m)) as RpcResponse | undefined,
+      timeoutMs,
+      `response to id ${String(id)}`,
+    );
+  }
+
+  notifications(method: string): JsonObject[] {
+    return this.messages.filter((m) => m.method === method && !("id" in m));
+  }
+
+  async initialize(name = "test_ide", version = "1.2.3"): Promise<RpcResponse> {
+    const res = await this.request("initialize", { clientInfo: { name, title: null, version } });
+    this.send({ method: "initialized" });
+    return res;
+  }
+
+  async waitFor<T>(find: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = find();
+      if (found !== undefined) return found;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw new Error(`timed out waiting for ${what}; stdout:\n${this.lines.join("\n")}\nstderr:\n${this.stderr}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(remaining, 200));
+        this.listeners.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Closes stdin and resolves with the exit status and how long it took. */
+  async closeStdin(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+    const started = Date.now();
+    this.child.stdin.end();
+    const status = await this.exited;
+    return { ...status, ms: Date.now() - started };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.stdin.end();
+      const timer = setTimeout(() => this.child.kill("SIGKILL"), 5_000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    if (this.ownsHome) rmSync(this.codexHome, { recursive: true, force: true });
+  }
+}
