@@ -33,7 +33,8 @@ export function handleInitialize(deps: InitializeDeps, params: InitializeParams)
   session.clientInfo = params.clientInfo;
   const agent = userAgent();
   recordClientInitialized(params.clientInfo, agent);
-  queueMicrotask(deps.afterInitialize);
+  // The reply is written once this handler's result settles; go after it.
+  setImmediate(deps.afterInitialize);
   return { userAgent: agent };
 }
 

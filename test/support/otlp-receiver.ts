@@ -192,7 +192,7 @@ function pbLogRecord(buf: Uint8Array, resource: Attrs, scope: string): ReceivedL
     else if (f.no === 2) log.severityNumber = uint(f);
     else if (f.no === 3) log.severityText = str(f);
     else if (f.no === 5) log.body = pbAnyValue(msg(f));
-    else if (f.no === 12) log.eventName = str(f);
+    else if (f.no === 13) log.eventName = str(f);
   }
   return [log];
 }

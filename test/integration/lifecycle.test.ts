@@ -1,0 +1,53 @@
+// Exit 0 within 3 s of stdin EOF, SIGTERM or SIGINT; a closed stdout starts a clean shutdown.
+import { afterEach, describe, expect, it } from "vitest";
+import { ServerProcess } from "../support/server-process.js";
+
+const servers: ServerProcess[] = [];
+function start(): ServerProcess {
+  const server = new ServerProcess();
+  servers.push(server);
+  return server;
+}
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.dispose();
+});
+
+describe("lifecycle", () => {
+  it("exits 0 soon after stdin EOF", async () => {
+    const s = start();
+    await s.initialize();
+    const { code, ms } = await s.closeStdin();
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(3_000);
+  });
+
+  it("answers a request written just before EOF", async () => {
+    const s = start();
+    s.send({ id: 1, method: "initialize", params: { clientInfo: { name: "quick", title: null, version: "1" } } });
+    const { code } = await s.closeStdin();
+    expect(code).toBe(0);
+    expect(s.messages).toEqual([expect.objectContaining({ id: 1, result: { userAgent: expect.stringMatching(/^quick\//) } })]);
+  });
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`exits 0 soon after ${signal}`, async () => {
+      const s = start();
+      await s.initialize();
+      const t0 = Date.now();
+      s.child.kill(signal);
+      const { code } = await s.exited;
+      expect(code).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(3_000);
+    });
+  }
+
+  it("shuts down cleanly when the client stops reading stdout", async () => {
+    const s = start();
+    await s.initialize();
+    s.child.stdout.destroy();
+    for (let i = 0; i < 50; i++) s.send({ id: 100 + i, method: "getUserAgent" });
+    const { code } = await s.exited;
+    expect(code).toBe(0);
+    expect(s.stderr).not.toMatch(/Error: write EPIPE\n\s+at/);
+  });
+});
