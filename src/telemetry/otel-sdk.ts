@@ -117,12 +117,19 @@ function routeDiagnostics(): void {
   );
 }
 
+// Bundled CommonJS packages arrive as `{ default: exports }` from import(); unbundled (tests) they
+// also carry named exports. Either way, the exports object is what we want.
+async function loadCjs<T extends object>(loading: Promise<T>): Promise<T> {
+  const ns = await loading;
+  return (ns as { default?: T }).default ?? ns;
+}
+
 function httpAgentOptions(tls: TlsMaterial) {
   return tls.ca || tls.cert ? { httpAgentOptions: { ca: tls.ca, cert: tls.cert, key: tls.key } } : {};
 }
 
 async function grpcOptions(spec: ExporterSetup["spec"], tls: TlsMaterial) {
-  const grpc = await import("@grpc/grpc-js");
+  const grpc = await loadCjs(import("@grpc/grpc-js"));
   const metadata = new grpc.Metadata();
   for (const [k, v] of Object.entries(spec.headers)) metadata.set(k, v);
   const secure = tls.ca || tls.cert || spec.endpoint.startsWith("https:");
@@ -134,28 +141,28 @@ async function grpcOptions(spec: ExporterSetup["spec"], tls: TlsMaterial) {
 
 async function createLogExporter({ spec, tls }: ExporterSetup): Promise<LogRecordExporter> {
   if (spec.kind === "otlp-grpc") {
-    const { OTLPLogExporter } = await import("@opentelemetry/exporter-logs-otlp-grpc");
+    const { OTLPLogExporter } = await loadCjs(import("@opentelemetry/exporter-logs-otlp-grpc"));
     return new OTLPLogExporter(await grpcOptions(spec, tls));
   }
   const options = { url: spec.endpoint, headers: spec.headers, timeoutMillis: EXPORT_TIMEOUT_MS, ...httpAgentOptions(tls) };
   if (spec.protocol === "json") {
-    const { OTLPLogExporter } = await import("@opentelemetry/exporter-logs-otlp-http");
+    const { OTLPLogExporter } = await loadCjs(import("@opentelemetry/exporter-logs-otlp-http"));
     return new OTLPLogExporter(options);
   }
-  const { OTLPLogExporter } = await import("@opentelemetry/exporter-logs-otlp-proto");
+  const { OTLPLogExporter } = await loadCjs(import("@opentelemetry/exporter-logs-otlp-proto"));
   return new OTLPLogExporter(options);
 }
 
 async function createMetricExporter({ spec, tls }: ExporterSetup): Promise<PushMetricExporter> {
   if (spec.kind === "otlp-grpc") {
-    const { OTLPMetricExporter } = await import("@opentelemetry/exporter-metrics-otlp-grpc");
+    const { OTLPMetricExporter } = await loadCjs(import("@opentelemetry/exporter-metrics-otlp-grpc"));
     return new OTLPMetricExporter(await grpcOptions(spec, tls));
   }
   const options = { url: spec.endpoint, headers: spec.headers, timeoutMillis: EXPORT_TIMEOUT_MS, ...httpAgentOptions(tls) };
   if (spec.protocol === "json") {
-    const { OTLPMetricExporter } = await import("@opentelemetry/exporter-metrics-otlp-http");
+    const { OTLPMetricExporter } = await loadCjs(import("@opentelemetry/exporter-metrics-otlp-http"));
     return new OTLPMetricExporter(options);
   }
-  const { OTLPMetricExporter } = await import("@opentelemetry/exporter-metrics-otlp-proto");
+  const { OTLPMetricExporter } = await loadCjs(import("@opentelemetry/exporter-metrics-otlp-proto"));
   return new OTLPMetricExporter(options);
 }

@@ -29,13 +29,9 @@ export interface ReceivedMetricPoint {
   kind: "sum" | "gauge" | "histogram" | "exponential_histogram";
   /** sum / gauge value */
   value?: number;
-  /** histogram fields */
-  count?: number;
-  sum?: number;
-  min?: number;
-  max?: number;
-  bucketCounts?: number[];
-  explicitBounds?: number[];
+  // histogram fields (bucket fields: explicit-bucket histograms only)
+  count?: number; sum?: number; min?: number; max?: number;
+  bucketCounts?: number[]; explicitBounds?: number[];
   attributes: Attrs;
   timeUnixNano?: string;
 }
@@ -61,11 +57,9 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-type Signal = "logs" | "metrics";
 interface Decoded { logs: ReceivedLog[]; metrics: ReceivedMetricPoint[] }
 
-// ---------------------------------------------------------------------------
-// Protobuf wire format
+// --- Protobuf wire format ---
 
 const WIRE_VARINT = 0, WIRE_I64 = 1, WIRE_LEN = 2, WIRE_I32 = 5;
 
@@ -89,8 +83,7 @@ function* fields(buf: Uint8Array): Generator<Field> {
     }
     throw new Error("varint longer than 10 bytes");
   };
-  const littleEndian = (bytes: Uint8Array): bigint =>
-    bytes.reduceRight((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+  const littleEndian = (bytes: Uint8Array): bigint => bytes.reduceRight((acc, b) => (acc << 8n) | BigInt(b), 0n);
 
   while (pos < buf.length) {
     const tag = varint();
@@ -114,7 +107,8 @@ function expectWire(f: Field, wire: number): Field {
   return f;
 }
 const msg = (f: Field): Uint8Array => expectWire(f, WIRE_LEN).bytes;
-const str = (f: Field): string => new TextDecoder().decode(msg(f));
+const utf8 = new TextDecoder();
+const str = (f: Field): string => utf8.decode(msg(f));
 const uint = (f: Field): number => Number(expectWire(f, WIRE_VARINT).int);
 const int64 = (f: Field): number => Number(BigInt.asIntN(64, expectWire(f, WIRE_VARINT).int));
 const fixed64 = (f: Field): bigint => expectWire(f, WIRE_I64).int;
@@ -133,8 +127,10 @@ function repeated8(f: Field, read: (bytes: Uint8Array, offset: number) => number
 const u64At = (bytes: Uint8Array, offset: number): number =>
   Number(new DataView(bytes.buffer, bytes.byteOffset + offset, 8).getBigUint64(0, true));
 
-// ---------------------------------------------------------------------------
-// Protobuf OTLP messages (field numbers from opentelemetry-proto)
+// --- Protobuf OTLP messages (field numbers from opentelemetry-proto) ---
+
+const all = (buf: Uint8Array, no: number): Field[] => [...fields(buf)].filter((f) => f.no === no);
+const first = (buf: Uint8Array | undefined, no: number): Field | undefined => buf && all(buf, no)[0];
 
 function pbAnyValue(buf: Uint8Array): AttrValue {
   let value: AttrValue = null;
@@ -143,8 +139,8 @@ function pbAnyValue(buf: Uint8Array): AttrValue {
     else if (f.no === 2) value = uint(f) !== 0;
     else if (f.no === 3) value = int64(f);
     else if (f.no === 4) value = double(f);
-    else if (f.no === 5) value = [...fields(msg(f))].filter((v) => v.no === 1).map((v) => pbAnyValue(msg(v)));
-    else if (f.no === 6) value = pbKeyValues([...fields(msg(f))].filter((v) => v.no === 1));
+    else if (f.no === 5) value = all(msg(f), 1).map((v) => pbAnyValue(msg(v)));
+    else if (f.no === 6) value = pbKeyValues(all(msg(f), 1));
     else if (f.no === 7) value = Buffer.from(msg(f)).toString("base64"); // as in OTLP/JSON
   }
   return value;
@@ -154,35 +150,26 @@ function pbAnyValue(buf: Uint8Array): AttrValue {
 function pbKeyValues(kvs: Field[]): Attrs {
   const out: Attrs = {};
   for (const kv of kvs) {
-    let key = "", value: AttrValue = null;
-    for (const f of fields(msg(kv))) {
-      if (f.no === 1) key = str(f);
-      else if (f.no === 2) value = pbAnyValue(msg(f));
-    }
-    out[key] = value;
+    const key = first(msg(kv), 1), value = first(msg(kv), 2);
+    out[key ? str(key) : ""] = value ? pbAnyValue(msg(value)) : null;
   }
   return out;
 }
 
-const pbAttrs = (buf: Uint8Array, fieldNo: number): Attrs =>
-  pbKeyValues([...fields(buf)].filter((f) => f.no === fieldNo));
+const pbAttrs = (buf: Uint8Array, fieldNo: number): Attrs => pbKeyValues(all(buf, fieldNo));
 
 /** Shared shape: Request{1: ResourceX{1: Resource, 2: ScopeX{1: Scope, 2: item}}}. */
 function pbWalk<T>(buf: Uint8Array, decodeItem: (item: Uint8Array, resource: Attrs, scope: string) => T[]): T[] {
-  const out: T[] = [];
-  for (const rx of fields(buf)) {
-    if (rx.no !== 1) continue;
-    const resourceField = [...fields(msg(rx))].find((f) => f.no === 1);
+  return all(buf, 1).flatMap((rx) => {
+    const resourceField = first(msg(rx), 1);
     const resource = resourceField ? pbAttrs(msg(resourceField), 1) : {};
-    for (const sx of fields(msg(rx))) {
-      if (sx.no !== 2) continue;
-      const scopeField = [...fields(msg(sx))].find((f) => f.no === 1);
-      const nameField = scopeField ? [...fields(msg(scopeField))].find((f) => f.no === 1) : undefined;
+    return all(msg(rx), 2).flatMap((sx) => {
+      const scopeField = first(msg(sx), 1);
+      const nameField = first(scopeField && msg(scopeField), 1);
       const scope = nameField ? str(nameField) : "";
-      for (const item of fields(msg(sx))) if (item.no === 2) out.push(...decodeItem(msg(item), resource, scope));
-    }
-  }
-  return out;
+      return all(msg(sx), 2).flatMap((item) => decodeItem(msg(item), resource, scope));
+    });
+  });
 }
 
 function pbLogRecord(buf: Uint8Array, resource: Attrs, scope: string): ReceivedLog[] {
@@ -192,15 +179,16 @@ function pbLogRecord(buf: Uint8Array, resource: Attrs, scope: string): ReceivedL
     else if (f.no === 2) log.severityNumber = uint(f);
     else if (f.no === 3) log.severityText = str(f);
     else if (f.no === 5) log.body = pbAnyValue(msg(f));
-    else if (f.no === 13) log.eventName = str(f);
+    else if (f.no === 12) log.eventName = str(f);
   }
   return [log];
 }
 
 type PointBase = Pick<ReceivedMetricPoint, "resource" | "scope" | "name" | "unit" | "description">;
+type Kind = ReceivedMetricPoint["kind"];
 
 /** NumberDataPoint (gauge/sum) and both histogram point types, keyed by their differing numbers. */
-function pbPoint(buf: Uint8Array, base: PointBase, kind: ReceivedMetricPoint["kind"]): ReceivedMetricPoint {
+function pbPoint(buf: Uint8Array, base: PointBase, kind: Kind): ReceivedMetricPoint {
   const isNumber = kind === "sum" || kind === "gauge", isExp = kind === "exponential_histogram";
   const attrNo = isNumber ? 7 : isExp ? 1 : 9;
   const [minNo, maxNo] = isExp ? [12, 13] : [11, 12];
@@ -219,34 +207,35 @@ function pbPoint(buf: Uint8Array, base: PointBase, kind: ReceivedMetricPoint["ki
   return p;
 }
 
-const PB_METRIC_KINDS: Record<number, ReceivedMetricPoint["kind"]> = {
-  5: "gauge", 7: "sum", 9: "histogram", 10: "exponential_histogram",
-};
+const PB_METRIC_KINDS: Record<number, Kind> = { 5: "gauge", 7: "sum", 9: "histogram", 10: "exponential_histogram" };
 
 function pbMetric(buf: Uint8Array, resource: Attrs, scope: string): ReceivedMetricPoint[] {
-  const base: PointBase = { resource, scope, name: "" };
-  const points: ReceivedMetricPoint[] = [];
-  for (const f of fields(buf)) {
-    if (f.no === 1) base.name = str(f);
-    else if (f.no === 2) base.description = str(f) || undefined;
-    else if (f.no === 3) base.unit = str(f) || undefined;
-  }
-  for (const f of fields(buf)) {
+  const text = (no: number): string | undefined => {
+    const f = first(buf, no);
+    return (f && str(f)) || undefined;
+  };
+  const base: PointBase = { resource, scope, name: text(1) ?? "", unit: text(3), description: text(2) };
+  return [...fields(buf)].flatMap((f) => {
     const kind = PB_METRIC_KINDS[f.no];
-    if (!kind) continue;
-    for (const dp of fields(msg(f))) if (dp.no === 1) points.push(pbPoint(msg(dp), base, kind));
+    return kind ? all(msg(f), 1).map((dp) => pbPoint(msg(dp), base, kind)) : [];
+  });
+}
+
+/** By path; for other paths try logs then metrics (strict wire checks reject the wrong one). */
+function decodeProtobuf(buf: Uint8Array, path: string): Decoded {
+  const asLogs = (): Decoded => ({ logs: pbWalk(buf, pbLogRecord), metrics: [] });
+  const asMetrics = (): Decoded => ({ logs: [], metrics: pbWalk(buf, pbMetric) });
+  const trimmed = path.replace(/\/+$/, "");
+  if (trimmed.endsWith("logs")) return asLogs();
+  if (trimmed.endsWith("metrics")) return asMetrics();
+  try {
+    return asLogs();
+  } catch {
+    return asMetrics();
   }
-  return points;
 }
 
-function decodeProtobuf(buf: Uint8Array, signal: Signal): Decoded {
-  return signal === "logs"
-    ? { logs: pbWalk(buf, pbLogRecord), metrics: [] }
-    : { logs: [], metrics: pbWalk(buf, pbMetric) };
-}
-
-// ---------------------------------------------------------------------------
-// OTLP/JSON (lowerCamelCase; int64 may arrive as strings)
+// --- OTLP/JSON (lowerCamelCase; int64 may arrive as strings) ---
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
@@ -273,7 +262,9 @@ function jsonAttrs(list: unknown): Attrs {
   return out;
 }
 
-function jsonWalk<T>(body: Json, keys: [string, string, string], decodeItem: (item: Json, resource: Attrs, scope: string) => T[]): T[] {
+/** Same nesting as pbWalk, by key names, e.g. resourceLogs > scopeLogs > logRecords. */
+type JsonItemDecoder<T> = (item: Json, resource: Attrs, scope: string) => T[];
+function jsonWalk<T>(body: Json, keys: [string, string, string], decodeItem: JsonItemDecoder<T>): T[] {
   const [resourceKey, scopeKey, itemKey] = keys;
   return arr(body[resourceKey]).map(obj).flatMap((rx) => {
     const resource = jsonAttrs(obj(rx.resource).attributes);
@@ -297,7 +288,8 @@ function jsonLogRecord(r: Json, resource: Attrs, scope: string): ReceivedLog[] {
 const JSON_METRIC_KINDS = ["gauge", "sum", "histogram", "exponentialHistogram"] as const;
 
 function jsonMetric(m: Json, resource: Attrs, scope: string): ReceivedMetricPoint[] {
-  const base: PointBase = { resource, scope, name: String(m.name ?? ""), unit: jsonStr(m.unit), description: jsonStr(m.description) };
+  const [name, unit, description] = [String(m.name ?? ""), jsonStr(m.unit), jsonStr(m.description)];
+  const base: PointBase = { resource, scope, name, unit, description };
   return JSON_METRIC_KINDS.filter((k) => k in m).flatMap((k) =>
     arr(obj(m[k]).dataPoints).map(obj).map((dp): ReceivedMetricPoint => {
       const kind = k === "exponentialHistogram" ? "exponential_histogram" : k;
@@ -317,38 +309,16 @@ function jsonMetric(m: Json, resource: Attrs, scope: string): ReceivedMetricPoin
   );
 }
 
-function decodeJson(buf: Uint8Array, signal: Signal): Decoded {
-  const body = obj(JSON.parse(new TextDecoder().decode(buf)));
-  return signal === "logs"
-    ? { logs: jsonWalk(body, ["resourceLogs", "scopeLogs", "logRecords"], jsonLogRecord), metrics: [] }
-    : { logs: [], metrics: jsonWalk(body, ["resourceMetrics", "scopeMetrics", "metrics"], jsonMetric) };
+/** JSON names its signal (resourceLogs / resourceMetrics), so the path is irrelevant. */
+function decodeJson(buf: Uint8Array): Decoded {
+  const body = obj(JSON.parse(utf8.decode(buf)));
+  return {
+    logs: jsonWalk(body, ["resourceLogs", "scopeLogs", "logRecords"], jsonLogRecord),
+    metrics: jsonWalk(body, ["resourceMetrics", "scopeMetrics", "metrics"], jsonMetric),
+  };
 }
 
-// ---------------------------------------------------------------------------
-// HTTP server
-
-/** Decodes by path; for other paths tries logs then metrics (strict wire checks reject the wrong one). */
-function decodeBody(buf: Uint8Array, json: boolean, path: string): Decoded {
-  const decode = json ? decodeJson : decodeProtobuf;
-  const trimmed = path.replace(/\/+$/, "");
-  if (trimmed.endsWith("logs")) return decode(buf, "logs");
-  if (trimmed.endsWith("metrics")) return decode(buf, "metrics");
-  if (json) {
-    const keys = Object.keys(obj(JSON.parse(new TextDecoder().decode(buf))));
-    return decode(buf, keys.includes("resourceMetrics") ? "metrics" : "logs");
-  }
-  try {
-    return decode(buf, "logs");
-  } catch {
-    return decode(buf, "metrics");
-  }
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
+// --- HTTP server ---
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const requests: ReceivedRequest[] = [], logs: ReceivedLog[] = [], metrics: ReceivedMetricPoint[] = [], errors: string[] = [];
@@ -356,7 +326,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? "/", "http://receiver").pathname;
     const contentType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-    const raw = await readBody(req);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
     requests.push({ path, contentType, headers: { ...req.headers }, bodyBytes: raw.length });
     const reject = (status: number, message: string): void => {
       errors.push(`${req.method} ${path} (${contentType || "no content-type"}): ${message}`);
@@ -365,11 +337,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     if (req.method !== "POST") return reject(405, "only POST is supported");
     const json = contentType === "application/json";
     if (!json && contentType !== "application/x-protobuf") return reject(415, "unsupported content-type");
-    const encoding = req.headers["content-encoding"] ?? "identity";
+    const encoding = (req.headers["content-encoding"] ?? "identity").toLowerCase();
     if (encoding !== "gzip" && encoding !== "identity") return reject(415, `unsupported content-encoding ${encoding}`);
     let decoded: Decoded;
     try {
-      decoded = decodeBody(encoding === "gzip" ? gunzipSync(raw) : raw, json, path);
+      const body = encoding === "gzip" ? gunzipSync(raw) : raw;
+      decoded = json ? decodeJson(body) : decodeProtobuf(body, path);
     } catch (err) {
       // 400 is what the OTLP spec prescribes for undecodable payloads; exporters do not retry it.
       return reject(400, `decode failed: ${(err as Error).message}`);
@@ -398,13 +371,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     `metrics=[${metrics.map((m) => `${m.name}:${m.kind}`).join(", ")}]; errors=${JSON.stringify(errors)}`;
 
   return {
-    url,
-    logsUrl: `${url}/v1/logs`,
-    metricsUrl: `${url}/v1/metrics`,
-    requests,
-    logs,
-    metrics,
-    errors,
+    url, logsUrl: `${url}/v1/logs`, metricsUrl: `${url}/v1/metrics`,
+    requests, logs, metrics, errors,
     async waitFor(predicate, timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate()) {
