@@ -2,6 +2,7 @@
 // and JSON), so integration tests can trust what it reports.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { gzipSync } from "node:zlib";
+import { ValueType } from "@opentelemetry/api";
 import { OTLPLogExporter as ProtoLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { OTLPLogExporter as JsonLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import { OTLPMetricExporter as ProtoMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
@@ -24,6 +25,11 @@ beforeEach(async () => {
 afterEach(async () => {
   await receiver.close();
 });
+
+type Body = Uint8Array | string;
+function post(url: string, contentType: string, body: Body, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: "POST", headers: { "content-type": contentType, ...headers }, body });
+}
 
 async function emitLog(exporter: LogRecordExporter): Promise<void> {
   const provider = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor({ exporter })] });
@@ -103,7 +109,8 @@ describe("OTLP receiver: logs", () => {
     ["protobuf", () => new ProtoLogExporter({ url: receiver.logsUrl })],
     ["JSON", () => new JsonLogExporter({ url: receiver.logsUrl })],
   ])("decodes nested and negative values identically from %s", async (_name, makeExporter) => {
-    const provider = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor({ exporter: makeExporter() })] });
+    const processor = new SimpleLogRecordProcessor({ exporter: makeExporter() });
+    const provider = new LoggerProvider({ resource, processors: [processor] });
     provider.getLogger("nested").emit({
       severityNumber: 9,
       severityText: "INFO",
@@ -142,29 +149,32 @@ describe("OTLP receiver: metrics", () => {
     expect(receiver.logs).toEqual([]);
   });
 
-  it("decodes a negative double gauge and an int gauge", async () => {
+  it("decodes a negative double gauge and a negative INT sum (as_int, sfixed64)", async () => {
+    const exporter = new ProtoMetricExporter({ url: receiver.metricsUrl });
     const meterProvider = new MeterProvider({
       resource,
-      readers: [new PeriodicExportingMetricReader({ exporter: new ProtoMetricExporter({ url: receiver.metricsUrl }), exportIntervalMillis: 60_000 })],
+      readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 })],
     });
     const meter = meterProvider.getMeter("g");
     meter.createGauge("g.double").record(-2.5, { k: "v" });
-    meter.createUpDownCounter("u.int").add(-3);
+    // Instruments default to DOUBLE (as_double); ValueType.INT makes the exporter use as_int.
+    meter.createUpDownCounter("u.int", { valueType: ValueType.INT }).add(-3);
     await meterProvider.shutdown();
     await receiver.waitFor(() => receiver.metrics.length >= 2);
     expect(receiver.errors).toEqual([]);
-    expect(receiver.metrics.find((m) => m.name === "g.double")).toMatchObject({ kind: "gauge", value: -2.5, attributes: { k: "v" } });
+    const gauge = receiver.metrics.find((m) => m.name === "g.double");
+    expect(gauge).toMatchObject({ kind: "gauge", value: -2.5, attributes: { k: "v" } });
     expect(receiver.metrics.find((m) => m.name === "u.int")).toMatchObject({ kind: "sum", value: -3 });
   });
 });
 
 describe("OTLP receiver: HTTP behaviour", () => {
   it("answers 200 with an empty body of the request's content type", async () => {
-    const pb = await fetch(receiver.logsUrl, { method: "POST", headers: { "content-type": "application/x-protobuf" }, body: new Uint8Array() });
+    const pb = await post(receiver.logsUrl, "application/x-protobuf", new Uint8Array());
     expect(pb.status).toBe(200);
     expect(pb.headers.get("content-type")).toBe("application/x-protobuf");
     expect((await pb.arrayBuffer()).byteLength).toBe(0);
-    const json = await fetch(receiver.metricsUrl, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const json = await post(receiver.metricsUrl, "application/json", "{}");
     expect(json.status).toBe(200);
     expect(await json.json()).toEqual({});
     expect(receiver.requests.map((r) => r.path)).toEqual(["/v1/logs", "/v1/metrics"]);
@@ -172,25 +182,36 @@ describe("OTLP receiver: HTTP behaviour", () => {
   });
 
   it("accepts hand-written gzip JSON with int64 as strings", async () => {
+    const point = { asInt: "9007199254740993", attributes: [{ key: "i", value: { intValue: "-12" } }] };
     const body = {
       resourceMetrics: [{
         resource: { attributes: [{ key: "service.name", value: { stringValue: "svc" } }] },
-        scopeMetrics: [{ scope: { name: "s" }, metrics: [{ name: "x", sum: { dataPoints: [{ asInt: "9007199254740993", attributes: [{ key: "i", value: { intValue: "-12" } }] }] } }] }],
+        scopeMetrics: [{ scope: { name: "s" }, metrics: [{ name: "x", sum: { dataPoints: [point] } }] }],
       }],
     };
-    const res = await fetch(receiver.metricsUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json; charset=utf-8", "content-encoding": "gzip" },
-      body: gzipSync(JSON.stringify(body)),
+    const res = await post(receiver.metricsUrl, "application/json; charset=utf-8", gzipSync(JSON.stringify(body)), {
+      "content-encoding": "gzip",
     });
     expect(res.status).toBe(200);
+    expect(receiver.errors).toEqual([]);
+    // 2^53 + 1 is not a double; Number() rounds it, which is the documented trade-off.
     expect(receiver.metrics).toEqual([
-      { resource: { "service.name": "svc" }, scope: "s", name: "x", unit: undefined, description: undefined, kind: "sum", value: 9007199254740992, attributes: { i: -12 } },
+      {
+        resource: { "service.name": "svc" },
+        scope: "s",
+        name: "x",
+        unit: undefined,
+        description: undefined,
+        kind: "sum",
+        value: 9007199254740992,
+        attributes: { i: -12 },
+      },
     ]);
   });
 
   it("records undecodable bodies as errors and answers 400", async () => {
-    const res = await fetch(receiver.logsUrl, { method: "POST", headers: { "content-type": "application/x-protobuf" }, body: new Uint8Array([0x0a, 0x05, 0x01]) });
+    // Field 1, length 5, but only one byte follows.
+    const res = await post(receiver.logsUrl, "application/x-protobuf", new Uint8Array([0x0a, 0x05, 0x01]));
     expect(res.status).toBe(400);
     expect(receiver.errors).toHaveLength(1);
     expect(receiver.errors[0]).toMatch(/truncated/);
