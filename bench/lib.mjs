@@ -1,0 +1,331 @@
+// Shared bench helpers: launching a server in a throw-away CODEX_HOME, timing it, reading its
+// peak RSS, summarising samples, printing tables, and a local OTLP sink. No dependencies.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const INIT_LINE =
+  '{"id":1,"method":"initialize","params":{"clientInfo":{"name":"bench","title":null,"version":"0.0.1"}}}\n';
+
+const RUN_TIMEOUT_MS = 30_000;
+const GNU_TIME = "/usr/bin/time";
+const DEFAULT_REFERENCE = "/tmp/ref/node_modules/@openai/codex/vendor/x86_64-unknown-linux-musl/codex/codex";
+export const REFERENCE_INSTALL_HINT = "npm install --prefix /tmp/ref @openai/codex@0.90.0";
+
+// ---------------------------------------------------------------------------------------------
+// Targets: what to launch. `command`/`args` start the server itself, with no wrapper script.
+
+export function oursTarget() {
+  // process.execPath, not "node" from PATH: the same node that runs the bench.
+  return { key: "ours", label: "ours", command: process.execPath, args: [path.join(REPO_ROOT, "bin/codex-app-server.js")] };
+}
+
+/** The native reference binary, or null when it is not installed. */
+export function referenceTarget() {
+  const fromEnv = process.env.CODEX_REFERENCE_BIN;
+  if (fromEnv && !existsSync(fromEnv)) throw new Error(`CODEX_REFERENCE_BIN=${fromEnv} does not exist`);
+  const bin = fromEnv || (existsSync(DEFAULT_REFERENCE) ? DEFAULT_REFERENCE : null);
+  if (!bin) return null;
+  const version = spawnSync(bin, ["--version"], { encoding: "utf8" }).stdout?.trim() || "unknown version";
+  return { key: "reference", label: "reference", command: bin, args: ["app-server"], version };
+}
+
+// The floor: a bare node process that answers one JSON line per input line and exits on EOF.
+const FLOOR_SRC =
+  "const rl=require('readline').createInterface({input:process.stdin});" +
+  "rl.on('line',l=>{let id=null;try{id=JSON.parse(l).id}catch{}" +
+  "process.stdout.write(JSON.stringify({id,result:{}})+'\\n')});";
+
+export function floorTarget() {
+  return { key: "floor", label: "bare node -e readline", command: process.execPath, args: ["-e", FLOOR_SRC] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Peak RSS. GNU time reads the child's rusage after wait(), so it sees the true high-water mark
+// at no cost to the child; polling /proc is the fallback and may miss the final few ms.
+
+let rssMethodCache;
+
+/** "gnu-time" when /usr/bin/time is GNU time and honours -f %M -o FILE, else "proc-poll". */
+export function rssMethod() {
+  if (rssMethodCache) return rssMethodCache;
+  rssMethodCache = "proc-poll";
+  if (existsSync(GNU_TIME)) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bench-time-"));
+    const out = path.join(dir, "rss");
+    const probe = spawnSync(GNU_TIME, ["-f", "%M", "-o", out, "true"]);
+    if (probe.status === 0 && existsSync(out) && parseRssFile(out) !== null) rssMethodCache = "gnu-time";
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rssMethodCache;
+}
+
+export function describeRssMethod() {
+  return rssMethod() === "gnu-time"
+    ? `GNU time -f %M (max RSS of the server process, read after exit)`
+    : `polling /proc/<pid>/status VmHWM every 2 ms (GNU time unavailable; may miss the last ms)`;
+}
+
+// GNU time may prefix "Command exited with non-zero status N"; the figure is the last line.
+function parseRssFile(file) {
+  const last = readFileSync(file, "utf8").trim().split("\n").pop();
+  return /^\d+$/.test(last ?? "") ? Number(last) : null;
+}
+
+function pollVmHwm(pid) {
+  let peakKiB = null;
+  const read = () => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (m) peakKiB = Math.max(peakKiB ?? 0, Number(m[1]));
+    } catch {
+      // Gone or a zombie: keep the last reading (VmHWM only grows).
+    }
+  };
+  read();
+  const timer = setInterval(read, 2);
+  return { stop: () => (clearInterval(timer), peakKiB) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Launching. Every launch gets a fresh CODEX_HOME that is removed once the process is gone.
+
+/** A fresh temp dir for CODEX_HOME, with config.toml written when given. */
+export function makeHome(configToml) {
+  const home = mkdtempSync(path.join(os.tmpdir(), "bench-codex-home-"));
+  if (configToml) writeFileSync(path.join(home, "config.toml"), configToml);
+  return home;
+}
+
+/**
+ * Spawns `target` with stdio piped and a fresh CODEX_HOME. With measureRss under GNU time the
+ * child runs as `time -f %M -o FILE <cmd>`; that wrapper costs both targets the same ~1 ms.
+ * Returns promises for the initialize reply and for exit, each stamped with performance.now().
+ */
+export function launch(target, { configToml = null, measureRss = false } = {}) {
+  const home = makeHome(configToml);
+  const viaTime = measureRss && rssMethod() === "gnu-time";
+  const rssFile = path.join(home, "..", `${path.basename(home)}.rss`);
+  const [command, args] = viaTime
+    ? [GNU_TIME, ["-f", "%M", "-o", rssFile, target.command, ...target.args]]
+    : [target.command, target.args];
+
+  const t0 = performance.now();
+  // detached: own process group, so a timeout can kill the wrapper and the server together.
+  const child = spawn(command, args, {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, CODEX_HOME: home },
+    detached: true,
+  });
+  const poller = measureRss && !viaTime && child.pid ? pollVmHwm(child.pid) : null;
+
+  const stderr = tailBuffer(8192);
+  child.stderr.on("data", (d) => stderr.push(d));
+  const stdoutLines = [];
+  const reply = watchReply(child, stdoutLines);
+  const exit = new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code, signal) => resolve({ at: performance.now(), code, signal }));
+  });
+  // 'close' follows 'exit' once stdout/stderr are drained; cleanup waits for it.
+  const closed = new Promise((resolve) => child.on("close", resolve));
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {}
+  }, RUN_TIMEOUT_MS);
+
+  // Memoised: several callers may wait for the end of one run.
+  let finished;
+  const finish = () => (finished ??= settle());
+  async function settle() {
+    const result = await exit.catch((error) => ({ at: performance.now(), code: null, signal: null, error }));
+    await closed;
+    clearTimeout(timer);
+    const peakKiB = viaTime && existsSync(rssFile) ? parseRssFile(rssFile) : poller ? poller.stop() : null;
+    rmSync(home, { recursive: true, force: true });
+    rmSync(rssFile, { force: true });
+    return { ...result, peakKiB, stderrTail: stderr.text() };
+  }
+
+  return { child, t0, reply, finish, stdoutLines };
+}
+
+// Resolves with the time the first stdout line answering id 1 arrived.
+function watchReply(child, lines) {
+  return new Promise((resolve) => {
+    let buf = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk) => {
+      const at = performance.now();
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        lines.push(line);
+        if (isInitReply(line)) resolve(at);
+      }
+    });
+    child.stdout.on("end", () => resolve(null));
+  });
+}
+
+function isInitReply(line) {
+  const msg = parseJson(line);
+  return msg?.id === 1 && msg.result !== undefined;
+}
+
+function tailBuffer(limit) {
+  let text = "";
+  return {
+    push: (d) => void (text = (text + d.toString()).slice(-limit)),
+    text: () => text,
+  };
+}
+
+/** Throws with the server's last stderr lines when a run did not end cleanly. */
+function assertClean(target, run, replied) {
+  const problem = run.error
+    ? `failed to start: ${run.error.message}`
+    : run.signal
+      ? `killed by ${run.signal} (timeout ${RUN_TIMEOUT_MS} ms?)`
+      : run.code !== 0
+        ? `exited with code ${run.code}`
+        : !replied
+          ? "never answered initialize"
+          : null;
+  if (!problem) return;
+  const tail = run.stderrTail.trim().split("\n").slice(-12).join("\n  ");
+  throw new Error(`${target.label} ${problem}\n  last stderr lines:\n  ${tail || "(none)"}`);
+}
+
+/** spawn → initialize reply: stdin stays open until the reply, then ends. Returns ms. */
+export async function timeInitReply(target, opts = {}) {
+  const run = launch(target, opts);
+  run.child.stdin.on("error", () => {}); // a server that died early is reported by assertClean
+  run.child.stdin.write(INIT_LINE);
+  const at = await Promise.race([run.reply, run.finish().then(() => null)]);
+  run.child.stdin.end();
+  const done = await run.finish();
+  assertClean(target, done, at !== null);
+  return { ms: at - run.t0, code: done.code, stderr: done.stderrTail };
+}
+
+/** Whole process: write initialize, end stdin at once, time until exit. Also peak RSS. */
+export async function timeWholeProcess(target, opts = {}) {
+  const run = launch(target, { ...opts, measureRss: true });
+  run.child.stdin.on("error", () => {});
+  run.child.stdin.end(INIT_LINE);
+  const done = await run.finish();
+  assertClean(target, done, run.stdoutLines.some(isInitReply));
+  const peakMiB = done.peakKiB === null ? null : done.peakKiB / 1024;
+  return { ms: done.at - run.t0, code: done.code, peakMiB, stderr: done.stderrTail };
+}
+
+/**
+ * Error-level messages in a run's stderr: pino records (level >= 50, ours) and tracing lines
+ * with ERROR (the reference). A run can exit 0 with a subsystem switched off (e.g. telemetry
+ * that failed to start); the report must say so, or the figures would describe a configuration
+ * that did not really run.
+ */
+export function loggedErrors(stderr) {
+  const found = [];
+  for (const raw of stderr.split("\n")) {
+    const line = raw.replace(/\x1b\[[0-9;]*m/g, "").trim();
+    if (line.startsWith("{")) {
+      const rec = parseJson(line);
+      if (rec?.level >= 50) found.push(rec.err?.message ? `${rec.msg} (${rec.err.message})` : String(rec.msg));
+    } else if (/\bERROR\b/.test(line)) {
+      found.push(line.replace(/^\S+Z\s+/, "")); // drop the timestamp so repeats group together
+    }
+  }
+  return found;
+}
+
+function parseJson(line) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics: nearest-rank percentiles, so every figure printed is a value actually observed.
+
+export function percentile(samples, p) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export function median(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function summarize(samples) {
+  return { n: samples.length, median: median(samples), p90: percentile(samples, 90) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output.
+
+/** Prints rows as aligned plain-text columns; `align` is "l" or "r" per column. */
+export function printTable(header, rows, align = []) {
+  const all = [header, ...rows].map((r) => r.map((c) => String(c ?? "")));
+  const widths = header.map((_, i) => Math.max(...all.map((r) => [...r[i]].length)));
+  const pad = (s, i) => {
+    const fill = " ".repeat(widths[i] - [...s].length);
+    return align[i] === "r" ? fill + s : s + fill;
+  };
+  for (const row of all) console.log(row.map(pad).join("  ").trimEnd());
+}
+
+/** Writes a progress mark to stderr only on a terminal, so piped stdout stays clean. */
+export function progress(text) {
+  if (process.stderr.isTTY) process.stderr.write(text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// OTLP sink: answers every POST with 200 and an empty body (a valid empty Export*ServiceResponse)
+// and counts requests per path, so the report can show telemetry really flowed.
+
+export async function startOtlpSink() {
+  const counts = {};
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      if (req.method === "POST") counts[req.url] = (counts[req.url] ?? 0) + 1;
+      res.writeHead(req.method === "POST" ? 200 : 405, { "content-length": 0 }).end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  return {
+    port,
+    counts: () => ({ ...counts }),
+    total: () => Object.values(counts).reduce((a, b) => a + b, 0),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
+  };
+}
+
+/** config.toml that points both OTLP exporters at a sink on `port`. */
+export function otlpConfigToml(port) {
+  return [
+    "[otel]",
+    `exporter = { otlp-http = { endpoint = "http://127.0.0.1:${port}/v1/logs", protocol = "binary" } }`,
+    `metrics_exporter = { otlp-http = { endpoint = "http://127.0.0.1:${port}/v1/metrics", protocol = "binary" } }`,
+    "",
+  ].join("\n");
+}
