@@ -1,6 +1,10 @@
-// In-process OTLP/HTTP receiver for integration tests: accepts protobuf or
+// In-process OTLP/HTTP and OTLP/gRPC receivers for integration tests: accept protobuf or
 // JSON (optionally gzip) logs/metrics exports and normalises both encodings to
 // one plain structure so tests never care which exporter the app used.
+import {
+  Server, ServerCredentials, status,
+  type handleUnaryCall, type MethodDefinition,
+} from "@grpc/grpc-js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
@@ -318,10 +322,38 @@ function decodeJson(buf: Uint8Array): Decoded {
   };
 }
 
+// --- Shared bookkeeping for both transports ---
+
+interface Store {
+  requests: ReceivedRequest[]; logs: ReceivedLog[]; metrics: ReceivedMetricPoint[]; errors: string[];
+}
+
+const newStore = (): Store => ({ requests: [], logs: [], metrics: [], errors: [] });
+
+function receiver(store: Store, urls: Pick<OtlpReceiver, "url" | "logsUrl" | "metricsUrl">, close: () => Promise<void>): OtlpReceiver {
+  const { requests, logs, metrics, errors } = store;
+  const summary = (): string =>
+    `requests=${requests.length} [${requests.map((r) => `${r.path} ${r.contentType}`).join(", ")}]; ` +
+    `logs=[${logs.map((l) => l.eventName ?? JSON.stringify(l.body)).join(", ")}]; ` +
+    `metrics=[${metrics.map((m) => `${m.name}:${m.kind}`).join(", ")}]; errors=${JSON.stringify(errors)}`;
+  return {
+    ...urls, requests, logs, metrics, errors,
+    async waitFor(predicate, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`OTLP receiver: condition not met within ${timeoutMs}ms; ${summary()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    close,
+  };
+}
+
 // --- HTTP server ---
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
-  const requests: ReceivedRequest[] = [], logs: ReceivedLog[] = [], metrics: ReceivedMetricPoint[] = [], errors: string[] = [];
+  const store = newStore();
+  const { requests, logs, metrics, errors } = store;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? "/", "http://receiver").pathname;
@@ -365,26 +397,66 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const summary = (): string =>
-    `requests=${requests.length} [${requests.map((r) => `${r.path} ${r.contentType}`).join(", ")}]; ` +
-    `logs=[${logs.map((l) => l.eventName ?? JSON.stringify(l.body)).join(", ")}]; ` +
-    `metrics=[${metrics.map((m) => `${m.name}:${m.kind}`).join(", ")}]; errors=${JSON.stringify(errors)}`;
+  return receiver(store, { url, logsUrl: `${url}/v1/logs`, metricsUrl: `${url}/v1/metrics` }, () =>
+    new Promise<void>((resolve, reject) => {
+      server.close((err) => (err ? reject(err) : resolve()));
+      // Exporters keep sockets alive; without this close() would wait for them to time out.
+      server.closeAllConnections();
+    }),
+  );
+}
 
+// --- OTLP/gRPC server ---
+
+const GRPC_PATHS = {
+  logs: "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
+  metrics: "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+} as const;
+
+/** Unary Export that hands over the raw request bytes, so the protobuf decoder above does the work. */
+function grpcMethod(path: string): MethodDefinition<Buffer, Buffer> {
+  const identity = (b: Buffer): Buffer => b;
   return {
-    url, logsUrl: `${url}/v1/logs`, metricsUrl: `${url}/v1/metrics`,
-    requests, logs, metrics, errors,
-    async waitFor(predicate, timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`OTLP receiver: condition not met within ${timeoutMs}ms; ${summary()}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        // Exporters keep sockets alive; without this close() would wait for them to time out.
-        server.closeAllConnections();
-      }),
+    path, requestStream: false, responseStream: false,
+    requestSerialize: identity, requestDeserialize: identity,
+    // An empty message is a valid Export*ServiceResponse (no partial_success).
+    responseSerialize: () => Buffer.alloc(0), responseDeserialize: identity,
   };
+}
+
+/** Records and decodes one Export call; the signal name picks the message type. */
+function grpcExport(store: Store, signal: string, path: string): handleUnaryCall<Buffer, Buffer> {
+  return (call, callback) => {
+    const headers: ReceivedRequest["headers"] = {};
+    for (const [k, v] of Object.entries(call.metadata.getMap())) headers[k] = v.toString();
+    // bodyBytes is after grpc-js undid any grpc-encoding; the exporters send uncompressed by default.
+    store.requests.push({ path, contentType: "application/grpc", headers, bodyBytes: call.request.length });
+    try {
+      const decoded = decodeProtobuf(call.request, signal);
+      store.logs.push(...decoded.logs);
+      store.metrics.push(...decoded.metrics);
+      callback(null, Buffer.alloc(0));
+    } catch (err) {
+      const message = `decode failed: ${(err as Error).message}`;
+      store.errors.push(`${path} (application/grpc): ${message}`);
+      // Like HTTP 400: OTLP exporters do not retry INVALID_ARGUMENT.
+      callback({ code: status.INVALID_ARGUMENT, details: message });
+    }
+  };
+}
+
+export async function startOtlpGrpcReceiver(): Promise<OtlpReceiver> {
+  const store = newStore();
+  const signals = Object.entries(GRPC_PATHS);
+  const server = new Server();
+  server.addService(
+    Object.fromEntries(signals.map(([signal, path]) => [signal, grpcMethod(path)])),
+    Object.fromEntries(signals.map(([signal, path]) => [signal, grpcExport(store, signal, path)])),
+  );
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  // forceShutdown: exporters keep HTTP/2 sessions open, which tryShutdown would wait out.
+  return receiver(store, { url, logsUrl: url, metricsUrl: url }, async () => server.forceShutdown());
 }
