@@ -1,6 +1,10 @@
-// Bundles src/ into dist/ with esbuild. The OpenTelemetry SDK and each exporter land in their own
-// chunks, loaded only when [otel] configures them, so start-up parses only what it runs.
+// Bundles src/ into dist/ with esbuild, one file per load path (each extra ESM file costs start-up):
+// - dist/main.js: everything a client needs for its first reply.
+// - dist/pino-logger.js: loaded the first time something is logged.
+// - dist/telemetry-worker.js + dist/otel-sdk.cjs: the telemetry worker thread, started only when an
+//   exporter is configured. The SDK is CommonJS so the worker can load it through a V8 code cache.
 import { build } from "esbuild";
+import { isBuiltin } from "node:module";
 import { readFileSync, renameSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -10,22 +14,60 @@ const pkg = JSON.parse(readFileSync(`${root}/package.json`, "utf8"));
 const staging = `${root}/dist.build-${process.pid}`;
 rmSync(staging, { recursive: true, force: true });
 
-await build({
-  entryPoints: { main: `${root}/src/main.ts` },
-  outdir: staging,
+const common = {
   bundle: true,
-  splitting: true,
   format: "esm",
   platform: "node",
   target: "node20.19",
   minify: true,
   sourcemap: "linked",
   legalComments: "linked",
-  chunkNames: "chunks/[name]-[hash]",
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
-  // Bundled CommonJS packages call require(); give ESM chunks one.
+  // Bundled CommonJS packages call require(); give ESM output one.
   banner: { js: "import{createRequire as __cjsRequire}from'node:module';const require=__cjsRequire(import.meta.url);" },
   logLevel: "warning",
+};
+
+// Modules main.js loads on demand: left as imports of the sibling files built below.
+const onDemand = {
+  name: "on-demand-modules",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/pino-logger\.js$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+// In otel-sdk.cjs, `import("http")` becomes a require: it runs in a vm.Script, where import() needs
+// a Node flag.
+const builtinImportAsRequire = {
+  name: "builtin-import-as-require",
+  setup(b) {
+    b.onResolve({ filter: /^[a-z:_/]+$/ }, (args) =>
+      args.kind === "dynamic-import" && isBuiltin(args.path) ? { path: args.path, namespace: "builtin" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
+  },
+};
+
+await build({ ...common, entryPoints: { main: `${root}/src/main.ts` }, outdir: staging, plugins: [onDemand] });
+await build({
+  ...common,
+  entryPoints: {
+    "telemetry-worker": `${root}/src/telemetry/telemetry-worker.ts`,
+    "pino-logger": `${root}/src/logging/pino-logger.ts`,
+  },
+  outdir: staging,
+});
+await build({
+  ...common,
+  format: "cjs",
+  banner: {},
+  entryPoints: { "otel-sdk": `${root}/src/telemetry/otel-sdk.ts` },
+  plugins: [builtinImportAsRequire],
+  outExtension: { ".js": ".cjs" },
+  outdir: staging,
 });
 
 const old = `${root}/dist.old-${process.pid}`;

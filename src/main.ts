@@ -1,15 +1,15 @@
-// Start-up: claim stdout, read argv and config, start telemetry in the background, serve stdio.
+// Start-up: claim stdout, read argv and config, start telemetry, then load and start the server.
 import { protocolOutput } from "./transport/stdout-guard.js";
 import { CliError, parseCli, USAGE, type CliCommand } from "./cli.js";
 import { loadConfigSource } from "./config/load.js";
 import { logger, logsFlushed } from "./logging/logger.js";
-import { startAppServer } from "./server/app-server.js";
+import type { ConfigWarningNotification } from "./protocol/config.js";
 import { bootTelemetry } from "./telemetry/boot.js";
-import { telemetry, withDeadline } from "./telemetry/telemetry.js";
+import { telemetry } from "./telemetry/telemetry.js";
 import { Lifecycle } from "./transport/lifecycle.js";
 import { APP_VERSION } from "./version.js";
 
-function main(): void {
+async function main(): Promise<void> {
   let command: CliCommand;
   try {
     command = parseCli(process.argv.slice(2));
@@ -30,18 +30,23 @@ function main(): void {
     onHookError: (name, error) => log.warn({ err: error, hook: name }, "shutdown step failed"),
   });
   lifecycle.installSignalHandlers();
-  const server = startAppServer({ input: process.stdin, output: protocolOutput, config, log, lifecycle });
-  // Same tick as listen(): boot starts before the first request is read, and never delays it.
-  const telemetryReady = bootTelemetry(config.config.otel, config.home, (w) => server.warnings.add(w));
-  lifecycle.onShutdown("flush telemetry", async (remaining) => {
-    await withDeadline(telemetryReady, remaining);
-    await telemetry.shutdown(Math.max(remaining - 100, 0));
-  });
 
+  // Telemetry first: its worker thread boots on the other core while the server modules load.
+  // Warnings it raises before the server exists wait here.
+  const early: ConfigWarningNotification[] = [];
+  let warn: (warning: ConfigWarningNotification) => void = (warning) => early.push(warning);
+  bootTelemetry(config.config.otel, config.home, (warning) => warn(warning));
+
+  const { startAppServer } = await import("./server/app-server.js");
+  const server = startAppServer({ input: process.stdin, output: protocolOutput, config, log, lifecycle });
+  warn = (warning) => server.warnings.add(warning);
+  for (const warning of early) warn(warning);
+
+  lifecycle.onShutdown("flush telemetry", (remaining) => telemetry.shutdown(Math.max(remaining - 100, 0)));
   lifecycle.onShutdown("flush logs", () => logsFlushed());
 
   process.on("uncaughtException", (error) => log.error({ err: error }, "uncaught exception"));
   process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled rejection"));
 }
 
-main();
+void main();

@@ -1,6 +1,5 @@
 // Dispatches every request through one table: the initialize gate, method lookup, params
 // validation against the protocol schema, then the handler. Each outcome is reported once.
-import { performance } from "node:perf_hooks";
 import type { CancellationToken } from "vscode-jsonrpc/node";
 import { SchemaIssue } from "../protocol/schema.js";
 import type { MethodContract } from "../protocol/methods.js";
@@ -42,14 +41,14 @@ export class Router {
   }
 
   async dispatch(method: string, params: unknown, token: CancellationToken): Promise<unknown> {
-    const started = performance.now();
+    const started = process.hrtime.bigint();
     const route = this.routes.get(method);
     const report = (outcome: DispatchReport["outcome"], code?: number) =>
       this.options.onDispatched?.({
         method: route ? method : "unknown",
         outcome,
         ...(code !== undefined ? { code } : {}),
-        durationMs: performance.now() - started,
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
       });
     try {
       if (!route?.contract.beforeInitialize && !this.options.isInitialized()) throw rpcErrors.notInitialized();

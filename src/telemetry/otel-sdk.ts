@@ -1,18 +1,13 @@
-// The only module that touches the OpenTelemetry SDK. It is bundled as its own chunk and imported
-// lazily by boot.ts; each exporter variant is imported only when configured.
+// The only module that touches the OpenTelemetry SDK. It is bundled as dist/otel-sdk.cjs and runs
+// inside the telemetry worker thread; each exporter variant is evaluated only when configured.
 import { diag, DiagLogLevel, type Counter, type Histogram } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from "@opentelemetry/sdk-logs";
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from "@opentelemetry/sdk-metrics";
 import type { ExporterSpec } from "../config/types.js";
-import { logger } from "../logging/logger.js";
+import type { Logger } from "../logging/logger.js";
 import type { TelemetryBackend, TelemetryRecord } from "./telemetry.js";
-
-export interface TlsMaterial {
-  ca?: Buffer;
-  cert?: Buffer;
-  key?: Buffer;
-}
+import type { TlsMaterial } from "./tls-files.js";
 
 export interface ExporterSetup {
   spec: Exclude<ExporterSpec, { kind: "none" }>;
@@ -28,10 +23,13 @@ export interface OtelBackendOptions {
   metricsExportIntervalMs: number;
 }
 
+/** Where the SDK's own diagnostics (export failures) are reported. */
+export type DiagnosticsLog = Pick<Logger, "warn" | "debug">;
+
 const EXPORT_TIMEOUT_MS = 2_000;
 
-export async function createOtelBackend(options: OtelBackendOptions): Promise<TelemetryBackend> {
-  routeDiagnostics();
+export async function createOtelBackend(options: OtelBackendOptions, log: DiagnosticsLog): Promise<TelemetryBackend> {
+  routeDiagnostics(log);
   const resource = resourceFromAttributes(options.resource);
   const [logExporter, metricExporter] = await Promise.all([
     options.logs ? createLogExporter(options.logs) : undefined,
@@ -103,8 +101,7 @@ export async function createOtelBackend(options: OtelBackendOptions): Promise<Te
   };
 }
 
-function routeDiagnostics(): void {
-  const log = logger().child({ component: "otel" });
+function routeDiagnostics(log: DiagnosticsLog): void {
   diag.setLogger(
     {
       error: (msg, ...args) => log.warn({ args }, msg),
