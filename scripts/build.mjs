@@ -36,15 +36,20 @@ const onDemand = {
   },
 };
 
-// In otel-sdk.cjs, `import("http")` becomes a require: it runs in a vm.Script, where import() needs
-// a Node flag.
-const builtinImportAsRequire = {
-  name: "builtin-import-as-require",
+// The gRPC exporters (≈ 40% of the SDK bundle) stay in node_modules: only gRPC users load them.
+const GRPC_PACKAGES = ["@grpc/grpc-js", "@opentelemetry/exporter-logs-otlp-grpc", "@opentelemetry/exporter-metrics-otlp-grpc"];
+
+// otel-sdk.cjs runs in a vm.Script, where import() needs a Node flag: import() of a built-in or of
+// an unbundled package becomes a require().
+const importAsRequire = {
+  name: "import-as-require",
   setup(b) {
-    b.onResolve({ filter: /^[a-z:_/]+$/ }, (args) =>
-      args.kind === "dynamic-import" && isBuiltin(args.path) ? { path: args.path, namespace: "builtin" } : undefined,
+    b.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === "dynamic-import" && (isBuiltin(args.path) || GRPC_PACKAGES.includes(args.path))
+        ? { path: args.path, namespace: "required" }
+        : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => ({
+    b.onLoad({ filter: /.*/, namespace: "required" }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
       loader: "js",
     }));
@@ -65,7 +70,8 @@ await build({
   format: "cjs",
   banner: {},
   entryPoints: { "otel-sdk": `${root}/src/telemetry/otel-sdk.ts` },
-  plugins: [builtinImportAsRequire],
+  plugins: [importAsRequire],
+  external: GRPC_PACKAGES,
   outExtension: { ".js": ".cjs" },
   outdir: staging,
 });

@@ -1,7 +1,7 @@
 // Loads a CommonJS bundle through vm.Script with a V8 code cache kept in the temp folder, so the
 // OpenTelemetry SDK (≈ 1 MB of JavaScript) is not parsed and compiled again on every start.
 // Node 22 has module.enableCompileCache for this; Node 20 does not.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -40,6 +40,13 @@ export function requireWithCodeCache<T>(file: string, cacheDir = defaultCacheDir
         const partial = `${cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}`;
         writeFileSync(partial, script.createCachedData());
         renameSync(partial, cacheFile);
+        // Caches of earlier builds of the same file are dead weight.
+        const prefix = `${path.basename(file)}-`;
+        for (const name of readdirSync(cacheDir)) {
+          if (name.startsWith(prefix) && name.endsWith(".v8cache") && name !== path.basename(cacheFile)) {
+            rmSync(path.join(cacheDir, name), { force: true });
+          }
+        }
       } catch {
         // A read-only temp folder only costs speed.
       }

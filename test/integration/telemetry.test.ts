@@ -85,6 +85,22 @@ describe("telemetry boot", () => {
     expect(init?.attributes.originator).toBe("eager_ide");
   });
 
+  it("exports while the session runs (worker thread), and everything at exit", async () => {
+    const s = new ServerProcess({ configToml: otelToml("binary"), env: { OTLP_TEST_TOKEN: "t" } });
+    servers.push(s);
+    await s.initialize("long_ide", "1");
+    // Logs are batched for 1 s: seeing one before exit means the worker is up and exporting.
+    await receiver.waitFor(() => receiver.logs.some((l) => l.attributes["client.name"] === "long_ide"), 10_000);
+    expect(s.child.exitCode).toBeNull();
+    for (let i = 0; i < 3; i++) await s.request("getUserAgent");
+    expect((await s.closeStdin()).code).toBe(0);
+    const ok = requestPoints("codex.app_server.requests").filter(
+      (p) => p.attributes.method === "getUserAgent" && p.attributes.outcome === "ok",
+    );
+    expect(ok.map((p) => p.value)).toContain(3);
+    expect(receiver.errors).toEqual([]);
+  });
+
   it("takes [otel] from -c overrides", async () => {
     const s = new ServerProcess({
       args: [
