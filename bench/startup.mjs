@@ -20,7 +20,8 @@ export const name = "startup";
 // Printed beside the figures; a miss is reported, never fatal.
 const TARGETS = {
   none: { wholeMs: { ratio: 0.8 }, peakMiB: { max: 60 } },
-  otlp: { replyMs: { ratio: 1.0 }, wholeMs: { ratio: 1.0 }, peakMiB: { max: 60 } },
+  // The issue sets the 60 MiB bound for exporter none only.
+  otlp: { replyMs: { ratio: 1.0 }, wholeMs: { ratio: 1.0 } },
 };
 
 const MEASURES = [

@@ -42,45 +42,57 @@ function fail(path: (string | number)[], expected: string, value: unknown): neve
   throw new SchemaIssue(path, `expected ${expected}, got ${describe(value)}`);
 }
 
-function make<T>(json: JsonSchema, parse: (value: unknown, path: (string | number)[]) => T): Schema<T> {
-  return { json, parse: (value, path = []) => parse(value, path) };
+// JSON Schema fragments are built on first use: only the schema generator reads them, and building
+// them for every wire shape at start-up would cost time on every launch.
+function lazyJson(build: () => JsonSchema): { readonly json: JsonSchema } {
+  let cached: JsonSchema | undefined;
+  return {
+    get json() {
+      cached ??= build();
+      return cached;
+    },
+  };
+}
+
+function make<T>(json: () => JsonSchema, parse: (value: unknown, path: (string | number)[]) => T): Schema<T> {
+  return Object.assign(lazyJson(json), { parse: (value: unknown, path: (string | number)[] = []) => parse(value, path) });
 }
 
 export const string = (): Schema<string> =>
-  make({ type: "string" }, (v, p) => (typeof v === "string" ? v : fail(p, "a string", v)));
+  make(() => ({ type: "string" }), (v, p) => (typeof v === "string" ? v : fail(p, "a string", v)));
 
 export const number = (): Schema<number> =>
-  make({ type: "number" }, (v, p) => (typeof v === "number" && Number.isFinite(v) ? v : fail(p, "a number", v)));
+  make(() => ({ type: "number" }), (v, p) => (typeof v === "number" && Number.isFinite(v) ? v : fail(p, "a number", v)));
 
 export const integer = (): Schema<number> =>
-  make({ type: "integer" }, (v, p) => (Number.isInteger(v) ? (v as number) : fail(p, "an integer", v)));
+  make(() => ({ type: "integer" }), (v, p) => (Number.isInteger(v) ? (v as number) : fail(p, "an integer", v)));
 
 export const boolean = (): Schema<boolean> =>
-  make({ type: "boolean" }, (v, p) => (typeof v === "boolean" ? v : fail(p, "a boolean", v)));
+  make(() => ({ type: "boolean" }), (v, p) => (typeof v === "boolean" ? v : fail(p, "a boolean", v)));
 
-export const unknown = (): Schema<unknown> => make({}, (v) => v);
+export const unknown = (): Schema<unknown> => make(() => ({}), (v) => v);
 
 export function literal<const L extends string | number | boolean>(lit: L): Schema<L> {
-  return make({ const: lit }, (v, p) => (v === lit ? lit : fail(p, JSON.stringify(lit), v)));
+  return make(() => ({ const: lit }), (v, p) => (v === lit ? lit : fail(p, JSON.stringify(lit), v)));
 }
 
 export function enumOf<const L extends readonly string[]>(values: L): Schema<L[number]> {
   const allowed = new Set<string>(values);
   const expected = `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`;
-  return make({ type: "string", enum: [...values] }, (v, p) =>
+  return make(() => ({ type: "string", enum: [...values] }), (v, p) =>
     typeof v === "string" && allowed.has(v) ? (v as L[number]) : fail(p, expected, v),
   );
 }
 
 export function array<T>(item: Schema<T>): Schema<T[]> {
-  return make({ type: "array", items: item.json }, (v, p) => {
+  return make(() => ({ type: "array", items: item.json }), (v, p) => {
     if (!Array.isArray(v)) fail(p, "an array", v);
     return v.map((el, i) => item.parse(el, [...p, i]));
   });
 }
 
 export function record<T>(value: Schema<T>): Schema<Record<string, T>> {
-  return make({ type: "object", additionalProperties: value.json }, (v, p) => {
+  return make(() => ({ type: "object", additionalProperties: value.json }), (v, p) => {
     if (typeof v !== "object" || v === null || Array.isArray(v)) fail(p, "an object", v);
     const out: Record<string, T> = {};
     for (const [k, el] of Object.entries(v)) out[k] = value.parse(el, [...p, k]);
@@ -89,20 +101,19 @@ export function record<T>(value: Schema<T>): Schema<Record<string, T>> {
 }
 
 export function nullable<T>(inner: Schema<T>): Schema<T | null> {
-  return make({ anyOf: [inner.json, { type: "null" }] }, (v, p) => (v === null ? null : inner.parse(v, p)));
+  return make(() => ({ anyOf: [inner.json, { type: "null" }] }), (v, p) => (v === null ? null : inner.parse(v, p)));
 }
 
 /** A field that may be absent; `null` is accepted as absent too, as serde's Option does. */
 export function optional<T>(inner: Schema<T>): OptionalSchema<T> {
-  return {
-    optional: true,
-    json: inner.json,
-    parse: (v, p = []) => (v === undefined || v === null ? undefined : inner.parse(v, p)),
-  };
+  return Object.assign(lazyJson(() => inner.json), {
+    optional: true as const,
+    parse: (v: unknown, p: (string | number)[] = []) => (v === undefined || v === null ? undefined : inner.parse(v, p)),
+  });
 }
 
 export function union<const S extends readonly Schema<unknown>[]>(members: S): Schema<Infer<S[number]>> {
-  return make({ anyOf: members.map((m) => m.json) }, (v, p) => {
+  return make(() => ({ anyOf: members.map((m) => m.json) }), (v, p) => {
     let deepest: SchemaIssue | undefined;
     for (const m of members) {
       try {
@@ -132,33 +143,32 @@ export interface ObjectSchema<S extends Shape> extends Schema<ObjectOf<S>> {
 /** Unknown keys are dropped, not rejected: clients newer than us may send more fields. */
 export function object<const S extends Shape>(shape: S): ObjectSchema<S> {
   const entries = Object.entries(shape);
-  const required = entries.filter(([, s]) => !("optional" in s)).map(([k]) => k);
-  const json: JsonSchema = {
-    type: "object",
-    properties: Object.fromEntries(entries.map(([k, s]) => [k, s.json])),
-    ...(required.length > 0 ? { required } : {}),
+  const parse = (v: unknown, p: (string | number)[] = []): ObjectOf<S> => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) fail(p, "an object", v);
+    const src = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [k, s] of entries) {
+      const field = src[k];
+      if (field === undefined && !("optional" in s)) throw new SchemaIssue([...p, k], "missing field");
+      const parsed = s.parse(field, [...p, k]);
+      if (parsed !== undefined) out[k] = parsed;
+    }
+    return out as ObjectOf<S>;
   };
-  return {
-    shape,
-    json,
-    parse(v, p = []) {
-      if (typeof v !== "object" || v === null || Array.isArray(v)) fail(p, "an object", v);
-      const src = v as Record<string, unknown>;
-      const out: Record<string, unknown> = {};
-      for (const [k, s] of entries) {
-        const field = src[k];
-        if (field === undefined && !("optional" in s)) throw new SchemaIssue([...p, k], "missing field");
-        const parsed = s.parse(field, [...p, k]);
-        if (parsed !== undefined) out[k] = parsed;
-      }
-      return out as ObjectOf<S>;
-    },
+  const json = () => {
+    const required = entries.filter(([, s]) => !("optional" in s)).map(([k]) => k);
+    return {
+      type: "object",
+      properties: Object.fromEntries(entries.map(([k, s]) => [k, s.json])),
+      ...(required.length > 0 ? { required } : {}),
+    };
   };
+  return Object.assign(lazyJson(json), { shape, parse });
 }
 
 /** Params that may be omitted entirely (`{}` or no params at all). */
 export const noParams = (): Schema<Record<string, never>> =>
-  make({ type: "object", properties: {} }, (v, p) => {
+  make(() => ({ type: "object", properties: {} }), (v, p) => {
     if (v === undefined || v === null) return {};
     if (typeof v !== "object" || Array.isArray(v)) fail(p, "an object or nothing", v);
     return {};
