@@ -6,7 +6,7 @@ import { logger } from "../logging/logger.js";
 import type { ConfigWarningNotification } from "../protocol/config.js";
 import { APP_VERSION, SERVICE_NAME } from "../version.js";
 import { telemetry } from "./telemetry.js";
-import { startWorkerBackend } from "./worker-backend.js";
+import type { ActiveExporter } from "./worker-protocol.js";
 
 export const INSTRUMENTATION_SCOPE = "codex_app_server";
 
@@ -17,7 +17,19 @@ export function bootTelemetry(otel: OtelConfig, codexHome: string, warn: Warn): 
   const metrics = otel.metricsExporter.kind !== "none" ? otel.metricsExporter : undefined;
   telemetry.configure({ logs: Boolean(logs), metrics: Boolean(metrics) });
   if (!logs && !metrics) return;
+  void startWorker(otel, codexHome, warn, logs, metrics);
+}
+
+// Loaded only when an exporter is configured: worker_threads and the loader cost start-up time.
+async function startWorker(
+  otel: OtelConfig,
+  codexHome: string,
+  warn: Warn,
+  logs: ActiveExporter | undefined,
+  metrics: ActiveExporter | undefined,
+): Promise<void> {
   try {
+    const { startWorkerBackend } = await import("./worker-backend.js");
     const backend = startWorkerBackend(
       {
         resource: { "service.name": SERVICE_NAME, "service.version": APP_VERSION, env: otel.environment },

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { requireWithCodeCache } from "../../src/telemetry/code-cache.js";
+import { requireWithCodeCache } from "../../src/code-cache.js";
 
 const dirs: string[] = [];
 afterEach(() => {

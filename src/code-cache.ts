@@ -1,5 +1,5 @@
-// Loads a CommonJS bundle through vm.Script with a V8 code cache kept in the temp folder, so the
-// OpenTelemetry SDK (≈ 1 MB of JavaScript) is not parsed and compiled again on every start.
+// Loads a CommonJS bundle through vm.Script with a V8 code cache kept in the temp folder, so our
+// bundles (the server, the OpenTelemetry SDK) are not parsed and compiled again on every start.
 // Node 22 has module.enableCompileCache for this; Node 20 does not.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
