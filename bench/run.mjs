@@ -26,7 +26,7 @@ function runsFromEnv() {
 
 // Benchmarking without dist/ would measure nothing; build it the way `npm run build` does.
 function ensureBuilt() {
-  if (existsSync(path.join(REPO_ROOT, "dist/main.js"))) return;
+  if (existsSync(path.join(REPO_ROOT, "dist/launcher.js"))) return;
   console.error("dist/ is missing; building with scripts/build.mjs");
   const built = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: REPO_ROOT, stdio: "inherit" });
   if (built.status !== 0) throw new Error("build failed");
