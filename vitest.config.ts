@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 20_000,
     pool: "forks",
     globalSetup: ["test/support/global-setup.ts"],
+    reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });
