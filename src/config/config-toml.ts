@@ -21,7 +21,8 @@ export const ProviderToml = s.object({
 });
 export type ProviderToml = s.Infer<typeof ProviderToml>;
 
-export const ProfileToml = s.object({
+// Keys a profile may set; the top level has them too.
+const profileKeys = {
   model: str(),
   model_provider: str(),
   approval_policy: s.optional(c.AskForApproval),
@@ -29,17 +30,13 @@ export const ProfileToml = s.object({
   model_reasoning_effort: s.optional(c.ReasoningEffort),
   model_reasoning_summary: s.optional(c.ReasoningSummary),
   model_verbosity: s.optional(c.Verbosity),
-});
+};
+
+export const ProfileToml = s.object(profileKeys);
 export type ProfileToml = s.Infer<typeof ProfileToml>;
 
 export const ConfigToml = s.object({
-  model: str(),
-  model_provider: str(),
-  approval_policy: s.optional(c.AskForApproval),
-  sandbox_mode: s.optional(c.SandboxMode),
-  model_reasoning_effort: s.optional(c.ReasoningEffort),
-  model_reasoning_summary: s.optional(c.ReasoningSummary),
-  model_verbosity: s.optional(c.Verbosity),
+  ...profileKeys,
   profile: str(),
   profiles: s.optional(s.record(ProfileToml)),
   model_providers: s.optional(s.record(ProviderToml)),

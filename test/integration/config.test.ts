@@ -1,17 +1,9 @@
 // A broken config.toml never stops the server: initialize works, configWarning follows, and
 // methods that need config fail naming the file and line.
 import { afterEach, describe, expect, it } from "vitest";
-import { ServerProcess } from "../support/server-process.js";
+import { useServers } from "../support/server-process.js";
 
-const servers: ServerProcess[] = [];
-function start(options: ConstructorParameters<typeof ServerProcess>[0]): ServerProcess {
-  const server = new ServerProcess(options);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.dispose();
-});
+const start = useServers(afterEach);
 
 describe("config", () => {
   it("sends configWarning after initialize for a broken file and fails config-backed methods", async () => {

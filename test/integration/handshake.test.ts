@@ -1,19 +1,8 @@
 // initialize / getUserAgent / the initialize gate, over the real bin.
 import { afterEach, describe, expect, it } from "vitest";
-import { ServerProcess } from "../support/server-process.js";
+import { expectOnlyJsonLines, useServers } from "../support/server-process.js";
 
-const servers: ServerProcess[] = [];
-function start(options?: ConstructorParameters<typeof ServerProcess>[0]): ServerProcess {
-  const server = new ServerProcess(options);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    expect(s.lines.every((l) => l.startsWith("{") && JSON.parse(l))).toBe(true);
-    await s.dispose();
-  }
-});
+const start = useServers(afterEach, expectOnlyJsonLines);
 
 const USER_AGENT = /^test_ide\/\d+\.\d+\.\d+ \([^;()]+; [^()]+\) \S+ \(test_ide; 1\.2\.3\)$/;
 

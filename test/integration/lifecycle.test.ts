@@ -1,16 +1,8 @@
 // Exit 0 within 3 s of stdin EOF, SIGTERM or SIGINT; a closed stdout starts a clean shutdown.
 import { afterEach, describe, expect, it } from "vitest";
-import { ServerProcess } from "../support/server-process.js";
+import { useServers } from "../support/server-process.js";
 
-const servers: ServerProcess[] = [];
-function start(): ServerProcess {
-  const server = new ServerProcess();
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.dispose();
-});
+const start = useServers(afterEach);
 
 describe("lifecycle", () => {
   it("exits 0 soon after stdin EOF", async () => {

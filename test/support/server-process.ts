@@ -143,3 +143,27 @@ export class ServerProcess {
     if (this.ownsHome) rmSync(this.codexHome, { recursive: true, force: true });
   }
 }
+
+/** Servers started through the returned function are disposed after each test. */
+export function useServers(afterEachHook: (fn: () => Promise<void>) => void, check?: (s: ServerProcess) => void) {
+  const servers: ServerProcess[] = [];
+  afterEachHook(async () => {
+    for (const s of servers.splice(0)) {
+      check?.(s);
+      await s.dispose();
+    }
+  });
+  return (options?: SpawnOptions): ServerProcess => {
+    const server = new ServerProcess(options);
+    servers.push(server);
+    return server;
+  };
+}
+
+/** stdout carries JSON-RPC lines only. */
+export function expectOnlyJsonLines(s: ServerProcess): void {
+  for (const line of s.lines) {
+    if (!line.startsWith("{")) throw new Error(`non-JSON stdout line: ${line.slice(0, 200)}`);
+    JSON.parse(line);
+  }
+}
