@@ -1,7 +1,7 @@
 // Dispatches every request through one table: the initialize gate, method lookup, params
 // validation against the protocol schema, then the handler. Each outcome is reported once.
 import type { CancellationToken } from "vscode-jsonrpc/node";
-import { SchemaIssue } from "../protocol/schema.js";
+import { formatPath, SchemaIssue } from "../protocol/schema.js";
 import type { MethodContract } from "../protocol/methods.js";
 import { ErrorCode, RpcError, rpcErrors } from "./errors.js";
 
@@ -75,7 +75,7 @@ function parseParams(contract: MethodContract<unknown, unknown>, params: unknown
     return contract.params.parse(params);
   } catch (e) {
     if (e instanceof SchemaIssue) {
-      const field = e.path.length === 0 ? "params" : e.path.map(String).join(".");
+      const field = formatPath(e.path);
       throw rpcErrors.invalidParams(field, e.expected);
     }
     throw e;

@@ -15,6 +15,12 @@ import { ConfigWarningOutbox } from "./config-warnings.js";
 import { handleGetUserAgent, handleInitialize } from "./initialize.js";
 import { Notifier } from "./notifier.js";
 import { handleGetUserSavedConfig } from "./user-config.js";
+import { v1Approver } from "./v1/approvals.js";
+import * as v1 from "./v1/conversation-handlers.js";
+import * as v1h from "./v1/history-handlers.js";
+import { ConversationSubscriptions } from "./v1/subscriptions.js";
+import { ConversationManager } from "../core/conversation-manager.js";
+import { killAllRunningCommands } from "../tools/exec.js";
 
 export interface AppServerOptions {
   input: Readable;
@@ -59,10 +65,37 @@ export function startAppServer(options: AppServerOptions): AppServer {
   router.register("getUserAgent", c.getUserAgent, handleGetUserAgent);
   router.register("getUserSavedConfig", c.getUserSavedConfig, () => handleGetUserSavedConfig(options.config));
 
+  const manager = new ConversationManager({ config: options.config, env: process.env });
+  const subscriptions = new ConversationSubscriptions((method, params) => {
+    rpc.connection.sendNotification(method, params).catch(() => {});
+  });
+  const v1deps: v1.V1Deps = { manager, subscriptions, approver: v1Approver(rpc.connection, subscriptions, log) };
+  router.register("newConversation", c.newConversation, (p) => v1.newConversation(v1deps, p));
+  router.register("addConversationListener", c.addConversationListener, (p) => v1.addConversationListener(v1deps, p));
+  router.register("removeConversationListener", c.removeConversationListener, (p) => v1.removeConversationListener(v1deps, p));
+  router.register("sendUserMessage", c.sendUserMessage, (p) => v1.sendUserMessage(v1deps, p));
+  router.register("sendUserTurn", c.sendUserTurn, (p) => v1.sendUserTurn(v1deps, p));
+  router.register("interruptConversation", c.interruptConversation, (p) => v1.interruptConversation(v1deps, p));
+  const history: v1h.HistoryDeps = {
+    ...v1deps,
+    config: options.config,
+    notify: (method, params) => void rpc.connection.sendNotification(method, params).catch(() => {}),
+  };
+  router.register("listConversations", c.listConversations, (p) => v1h.listConversations(history, p));
+  router.register("getConversationSummary", c.getConversationSummary, (p) => v1h.getConversationSummary(history, p));
+  router.register("resumeConversation", c.resumeConversation, (p) => v1h.resumeConversation(history, p));
+  router.register("forkConversation", c.forkConversation, (p) => v1h.forkConversation(history, p));
+  router.register("archiveConversation", c.archiveConversation, (p) => v1h.archiveConversation(history, p));
+
   rpc.reader.onClose(() => void lifecycle.shutdown("stdin closed"));
   rpc.writer.onError(([error]) => {
     log.warn({ err: error }, "stdout closed");
     void lifecycle.shutdown("stdout closed");
+  });
+  // Turns end first (their interrupts answer pending requests), then the rest drains.
+  lifecycle.onShutdown("stop turns and commands", async () => {
+    killAllRunningCommands();
+    await manager.closeAll();
   });
   lifecycle.onShutdown("answer requests already read", () => tracker.whenIdle());
   lifecycle.onShutdown("stop taking requests", () => rpc.connection.dispose());

@@ -1,0 +1,25 @@
+// Whether a shell call needs the user's approval under a policy. Decisions remembered with
+// approved_for_session are checked by the caller first.
+import type { AskForApproval } from "../protocol/config.js";
+import { isKnownSafeCommand } from "../tools/safe-commands.js";
+
+export type ApprovalDecision = "approved" | "approved_for_session" | "denied" | "abort";
+
+export type ExecPlan = { kind: "run" } | { kind: "ask"; reason: string | null };
+
+export function planExec(policy: AskForApproval, command: string[], escalationRequested: boolean, justification?: string): ExecPlan {
+  switch (policy) {
+    case "untrusted":
+      return isKnownSafeCommand(command) ? { kind: "run" } : { kind: "ask", reason: null };
+    case "on-request":
+      return escalationRequested ? { kind: "ask", reason: justification ?? null } : { kind: "run" };
+    case "on-failure":
+    case "never":
+      return { kind: "run" };
+  }
+}
+
+/** The key under which approved_for_session remembers a command. */
+export function commandKey(command: readonly string[]): string {
+  return JSON.stringify(command);
+}

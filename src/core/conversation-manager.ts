@@ -1,0 +1,168 @@
+// Creates, resumes and tracks the live conversations of this process. Settings come from config
+// (file, profile, -c) with the request's own overrides on top.
+import { deriveConfig, type ConfigSource } from "../config/load.js";
+import { splitDottedKey, type ConfigOverride } from "../config/overrides.js";
+import type { AppConfig } from "../config/types.js";
+import { createResponsesClient } from "../model/responses-client.js";
+import type { ModelClient, ResponseItem } from "../model/types.js";
+import { originator } from "../originator.js";
+import type { AskForApproval, ReasoningEffort, SandboxMode } from "../protocol/config.js";
+import { readRollout } from "../rollout/reader.js";
+import type { SessionMeta } from "../rollout/types.js";
+import { RolloutWriter } from "../rollout/writer.js";
+import { conversationTelemetry } from "../telemetry/catalog.js";
+import { buildShellEnv, parseShellEnvironmentPolicy } from "../tools/shell-env.js";
+import { SHELL_TOOL, UPDATE_PLAN_TOOL } from "../tools/tool-specs.js";
+import { terminalName } from "../user-agent.js";
+import { APP_VERSION } from "../version.js";
+import { Conversation } from "./conversation.js";
+import { BASE_INSTRUCTIONS, environmentContext, permissionsMessage } from "./instructions.js";
+import type { TurnSettings } from "./turn-runner.js";
+import { uuidv7 } from "./uuid.js";
+
+export const DEFAULT_MODEL = "gpt-5.1-codex";
+
+export interface StartOptions {
+  model?: string;
+  modelProvider?: string;
+  profile?: string;
+  cwd?: string;
+  approvalPolicy?: AskForApproval;
+  sandbox?: SandboxMode;
+  config?: Record<string, unknown>;
+  baseInstructions?: string;
+  developerInstructions?: string;
+}
+
+export interface ManagerDeps {
+  config: ConfigSource;
+  env: NodeJS.ProcessEnv;
+  /** Tests and benches may swap the model client. */
+  clientFactory?: (config: AppConfig, hooks: ReturnType<typeof conversationTelemetry>) => ModelClient;
+}
+
+export class ConversationManager {
+  private readonly live = new Map<string, Conversation>();
+
+  constructor(private readonly deps: ManagerDeps) {}
+
+  get(id: string): Conversation | undefined {
+    return this.live.get(id);
+  }
+
+  list(): Conversation[] {
+    return [...this.live.values()];
+  }
+
+  /** Throws ConfigError when config.toml (or the request's config) cannot be used. */
+  async start(options: StartOptions): Promise<Conversation> {
+    const config = this.configFor(options);
+    const id = uuidv7();
+    const settings = this.settingsFor(config, options);
+    const meta: SessionMeta = {
+      id,
+      timestamp: new Date().toISOString(),
+      cwd: settings.cwd,
+      originator: originator(),
+      cli_version: APP_VERSION,
+      source: "vscode",
+      model_provider: config.modelProvider.id,
+      base_instructions: { text: settings.instructions },
+      git: null,
+    };
+    const writer = await RolloutWriter.create(config.codexHome, meta);
+    const context: ResponseItem[] = [
+      { type: "message", role: "developer", content: [{ type: "input_text", text: permissionsMessage(settings.approvalPolicy, settings.sandboxMode) }] },
+      { type: "message", role: "user", content: [{ type: "input_text", text: environmentContext(settings.cwd, "bash") }] },
+    ];
+    for (const item of context) writer.write("response_item", item);
+    return this.open(id, config, settings, writer, context);
+  }
+
+  /** Resumes a rollout file: its history goes to the model on the next turn. */
+  async resume(path: string, options: StartOptions): Promise<{ conversation: Conversation; initialMessages: unknown[] }> {
+    const contents = await readRollout(path);
+    const existing = this.live.get(contents.meta.id);
+    const initialMessages = contents.lines.filter((l) => l.type === "event_msg").map((l) => l.payload);
+    if (existing) return { conversation: existing, initialMessages };
+    const config = this.configFor({ ...options, cwd: options.cwd ?? contents.meta.cwd });
+    const settings = this.settingsFor(config, { ...options, cwd: options.cwd ?? contents.meta.cwd });
+    const history = contents.lines.filter((l) => l.type === "response_item").map((l) => l.payload as ResponseItem);
+    const writer = await RolloutWriter.reopen(path);
+    return { conversation: this.open(contents.meta.id, config, settings, writer, history), initialMessages };
+  }
+
+  /** Unloads a conversation (archive); its turn is stopped and its rollout flushed. */
+  async remove(id: string): Promise<void> {
+    const conversation = this.live.get(id);
+    this.live.delete(id);
+    await conversation?.close();
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.live.values()].map((c) => c.close()));
+  }
+
+  private open(id: string, config: AppConfig, settings: TurnSettings, writer: RolloutWriter, history: ResponseItem[]): Conversation {
+    const hooks = conversationTelemetry(
+      { conversationId: id, model: settings.model, terminalType: terminalName(this.deps.env) },
+      config.otel.logUserPrompt,
+    );
+    const client =
+      this.deps.clientFactory?.(config, hooks) ??
+      createResponsesClient(config.modelProvider, {
+        codexHome: config.codexHome,
+        env: this.deps.env,
+        onApiRequest: (r) => hooks.apiRequest(r),
+        onSseEvent: (r) => hooks.sseEvent(r),
+      });
+    const shellPolicy = parseShellEnvironmentPolicy(config.table.shell_environment_policy);
+    const conversation = new Conversation({
+      id,
+      settings,
+      client,
+      writer,
+      history,
+      shellEnv: () => buildShellEnv(shellPolicy, this.deps.env),
+      toolTelemetry: { decision: hooks.toolDecision, result: hooks.toolResult },
+      onTurnEnd: (_turnId, ms) => hooks.turnEnded(ms),
+      onUserPrompt: (text) => hooks.userPrompt(text),
+    });
+    hooks.conversationStarts({
+      providerName: config.modelProvider.name,
+      approvalPolicy: settings.approvalPolicy,
+      sandboxPolicy: settings.sandboxMode,
+      reasoningSummary: settings.summary,
+      ...(settings.effort ? { reasoningEffort: settings.effort } : {}),
+    });
+    this.live.set(id, conversation);
+    return conversation;
+  }
+
+  private configFor(options: StartOptions): AppConfig {
+    const overrides: ConfigOverride[] = Object.entries(options.config ?? {}).map(([key, value]) => ({ path: splitDottedKey(key), value }));
+    const direct: [string, unknown][] = [
+      ["model", options.model],
+      ["model_provider", options.modelProvider],
+      ["approval_policy", options.approvalPolicy],
+      ["sandbox_mode", options.sandbox],
+    ];
+    for (const [key, value] of direct) if (value !== undefined) overrides.push({ path: [key], value });
+    return deriveConfig(this.deps.config, { ...(options.profile ? { profile: options.profile } : {}), overrides }, this.deps.env);
+  }
+
+  private settingsFor(config: AppConfig, options: StartOptions): TurnSettings {
+    const instructions = [options.baseInstructions ?? BASE_INSTRUCTIONS, options.developerInstructions].filter(Boolean).join("\n\n");
+    const effort: ReasoningEffort | undefined = config.modelReasoningEffort;
+    return {
+      model: config.model ?? DEFAULT_MODEL,
+      cwd: options.cwd ?? process.cwd(),
+      approvalPolicy: config.approvalPolicy,
+      sandboxMode: config.sandboxMode,
+      ...(effort ? { effort } : {}),
+      summary: config.modelReasoningSummary,
+      instructions,
+      tools: [SHELL_TOOL, UPDATE_PLAN_TOOL],
+    };
+  }
+}

@@ -1,0 +1,124 @@
+// A live conversation: its settings, history and rollout, one turn at a time, and the listeners of
+// its event stream. Protocol faces subscribe and supply the approval channel.
+import type { ModelClient, ResponseItem, TokenUsage } from "../model/types.js";
+import type { RolloutWriter } from "../rollout/writer.js";
+import type { ApprovalDecision } from "./approval-policy.js";
+import type { CoreEvent, CoreEventListener } from "./events.js";
+import { rolloutRecorder } from "./turn-recorder.js";
+import { runTurn, type ApprovalRequest, type ToolTelemetry, type TurnSettings, type UserInput } from "./turn-runner.js";
+
+export type Approver = (conversationId: string, request: ApprovalRequest, signal: AbortSignal) => Promise<ApprovalDecision>;
+
+export interface ConversationInit {
+  id: string;
+  settings: TurnSettings;
+  client: ModelClient;
+  writer: RolloutWriter;
+  history: ResponseItem[];
+  shellEnv: () => NodeJS.ProcessEnv;
+  toolTelemetry: ToolTelemetry;
+  onTurnEnd?(turnId: string, durationMs: number): void;
+  onUserPrompt?(text: string): void;
+}
+
+interface ActiveTurn {
+  turnId: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export class Conversation {
+  readonly id: string;
+  settings: TurnSettings;
+  readonly history: ResponseItem[];
+  /** Who answers approval requests; none attached means every request is denied. */
+  approver: Approver | undefined;
+  private readonly listeners = new Set<CoreEventListener>();
+  private readonly approvedForSession = new Set<string>();
+  private readonly usage: { total: TokenUsage | null } = { total: null };
+  private nextTurnNumber = 0;
+  private tail: Promise<void> = Promise.resolve();
+  private active: ActiveTurn | undefined;
+  private closed = false;
+
+  constructor(private readonly init: ConversationInit) {
+    this.id = init.id;
+    this.settings = init.settings;
+    this.history = init.history;
+  }
+
+  get rolloutPath(): string {
+    return this.init.writer.path;
+  }
+
+  get writer(): RolloutWriter {
+    return this.init.writer;
+  }
+
+  subscribe(listener: CoreEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Queues a turn (after any running one) and returns its id at once. */
+  submit(input: UserInput, overrides: Partial<TurnSettings> = {}): string {
+    if (this.closed) throw new Error("conversation is closed");
+    this.settings = { ...this.settings, ...overrides };
+    const settings = this.settings;
+    const turnId = String(this.nextTurnNumber++);
+    this.init.onUserPrompt?.(input.text);
+    this.tail = this.tail.then(() => this.run(turnId, settings, input));
+    return turnId;
+  }
+
+  /** Aborts the running turn; resolves once its turnAborted event is out. False when idle. */
+  async interrupt(): Promise<boolean> {
+    const active = this.active;
+    if (!active) return false;
+    active.controller.abort();
+    await active.done;
+    return true;
+  }
+
+  /** Stops the running turn and writes everything out. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.interrupt();
+    await this.tail;
+    await this.init.writer.flush();
+  }
+
+  private async run(turnId: string, settings: TurnSettings, input: UserInput): Promise<void> {
+    const controller = new AbortController();
+    const started = Date.now();
+    const done = runTurn(
+      turnId,
+      settings,
+      input,
+      {
+        conversationId: this.id,
+        client: this.init.client,
+        history: this.history,
+        emit: (event) => this.emit(event),
+        recorder: rolloutRecorder(this.init.writer),
+        requestApproval: (request, signal) =>
+          this.approver ? this.approver(this.id, request, signal) : Promise.resolve("denied" as const),
+        approvedForSession: this.approvedForSession,
+        usage: this.usage,
+        shellEnv: this.init.shellEnv,
+        toolTelemetry: this.init.toolTelemetry,
+      },
+      controller.signal,
+    ).catch(() => {
+      // runTurn has already reported the failure as events.
+    });
+    this.active = { turnId, controller, done };
+    await done;
+    this.active = undefined;
+    this.init.onTurnEnd?.(turnId, Date.now() - started);
+  }
+
+  private emit(event: CoreEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

@@ -1,0 +1,57 @@
+// The one internal event stream a conversation emits. Protocol faces (v1 codex/event/*, later v2
+// item/* and turn/*) map it; nothing here knows a wire shape.
+import type { TokenUsage } from "../model/types.js";
+import type { ParsedCommand } from "../tools/parse-command.js";
+
+export interface TokenUsageInfo {
+  total: TokenUsage;
+  last: TokenUsage;
+  modelContextWindow: number | null;
+}
+
+export interface ExecOutcome {
+  stdout: string;
+  stderr: string;
+  aggregatedOutput: string;
+  exitCode: number;
+  durationMs: number;
+  formattedOutput: string;
+}
+
+export interface PlanStep {
+  step: string;
+  status: "pending" | "in_progress" | "completed";
+}
+
+export type CoreEvent =
+  | { type: "turnStarted"; turnId: string; modelContextWindow: number | null }
+  | { type: "userMessage"; turnId: string; itemId: string; message: string; images: string[]; localImages: string[] }
+  | { type: "agentMessageStarted"; turnId: string; itemId: string }
+  | { type: "agentMessageDelta"; turnId: string; itemId: string; delta: string }
+  | { type: "agentMessageCompleted"; turnId: string; itemId: string; text: string }
+  | { type: "reasoningStarted"; turnId: string; itemId: string }
+  | { type: "reasoningSummaryPartAdded"; turnId: string; itemId: string; summaryIndex: number }
+  | { type: "reasoningSummaryDelta"; turnId: string; itemId: string; delta: string; summaryIndex: number }
+  | { type: "reasoningTextDelta"; turnId: string; itemId: string; delta: string; contentIndex: number }
+  | { type: "reasoningCompleted"; turnId: string; itemId: string; summary: string[]; content: string[] }
+  | { type: "tokenCount"; turnId: string; info: TokenUsageInfo | null }
+  | { type: "execBegin"; turnId: string; callId: string; command: string[]; cwd: string; parsedCmd: ParsedCommand[] }
+  | { type: "execApprovalRequest"; turnId: string; callId: string; command: string[]; cwd: string; reason: string | null; parsedCmd: ParsedCommand[] }
+  | { type: "execOutputDelta"; turnId: string; callId: string; stream: "stdout" | "stderr"; chunk: Buffer }
+  | {
+      type: "execEnd";
+      turnId: string;
+      callId: string;
+      command: string[];
+      cwd: string;
+      parsedCmd: ParsedCommand[];
+      outcome: ExecOutcome;
+      status: "completed" | "failed" | "declined";
+    }
+  | { type: "planUpdate"; turnId: string; explanation: string | null; plan: PlanStep[] }
+  | { type: "streamError"; turnId: string; message: string; attempt: number; max: number }
+  | { type: "error"; turnId: string; message: string; httpStatus?: number }
+  | { type: "turnComplete"; turnId: string; lastAgentMessage: string | null }
+  | { type: "turnAborted"; turnId: string; reason: "interrupted" };
+
+export type CoreEventListener = (event: CoreEvent) => void;

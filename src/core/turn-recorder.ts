@@ -1,0 +1,67 @@
+// What a turn persists to the rollout, in the reference's line types: response_item for history,
+// event_msg for user_message / agent_message / token_count / turn_aborted, turn_context before each
+// model request. Deltas and lifecycle events are not persisted.
+import type { ResponseItem } from "../model/types.js";
+import type { RolloutWriter } from "../rollout/writer.js";
+import type { TokenUsageInfo } from "./events.js";
+import type { TurnSettings, UserInput } from "./turn-runner.js";
+
+export interface TurnRecorder {
+  responseItem(item: ResponseItem): void;
+  userMessage(input: UserInput): void;
+  turnContext(settings: TurnSettings): void;
+  modelOutput(items: ResponseItem[]): void;
+  tokenCount(info: TokenUsageInfo): void;
+  turnAborted(turnId: string): void;
+}
+
+export function rolloutRecorder(writer: RolloutWriter): TurnRecorder {
+  return {
+    responseItem: (item) => writer.write("response_item", item),
+    userMessage: (input) =>
+      writer.write("event_msg", {
+        type: "user_message",
+        message: input.text,
+        images: input.images,
+        local_images: input.localImages,
+        text_elements: [],
+      }),
+    turnContext: (s) =>
+      writer.write("turn_context", {
+        cwd: s.cwd,
+        approval_policy: s.approvalPolicy,
+        sandbox_policy: { type: s.sandboxMode },
+        model: s.model,
+        effort: s.effort ?? null,
+        summary: s.summary,
+      }),
+    modelOutput: (items) => {
+      for (const item of items) {
+        if (item.type === "message" && item.role === "assistant") {
+          const message = item.content.map((c) => (c.type === "output_text" ? c.text : "")).join("");
+          writer.write("event_msg", { type: "agent_message", message });
+        }
+        writer.write("response_item", item);
+      }
+    },
+    tokenCount: (info) =>
+      writer.write("event_msg", {
+        type: "token_count",
+        info: { total_token_usage: info.total, last_token_usage: info.last, model_context_window: info.modelContextWindow },
+        rate_limits: null,
+      }),
+    turnAborted: (turnId) => {
+      writer.write("response_item", {
+        type: "message",
+        role: "user",
+        content: [
+          {
+            type: "input_text",
+            text: `<turn_aborted>\n  <turn_id>${turnId}</turn_id>\n  <reason>interrupted</reason>\n  <guidance>The user interrupted the previous turn. Do not continue it unless asked.</guidance>\n</turn_aborted>`,
+          },
+        ],
+      });
+      writer.write("event_msg", { type: "turn_aborted", reason: "interrupted" });
+    },
+  };
+}

@@ -1,0 +1,292 @@
+// One turn: the user's input goes to the model with the history; streamed output becomes events;
+// function calls run (after approval where the policy demands it) and their outputs go back to the
+// model, until it answers without calls. Interrupts and model errors end the turn cleanly.
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { ModelError, type ModelClient, type ResponseItem, type TokenUsage, type ToolSpec } from "../model/types.js";
+import type { AskForApproval, ReasoningEffort, ReasoningSummary, SandboxMode } from "../protocol/config.js";
+import { runCommand } from "../tools/exec.js";
+import { formatExecForClient, formatFunctionCallOutput } from "../tools/exec-output.js";
+import { parseCommand } from "../tools/parse-command.js";
+import { parsePlanArguments, parseShellArguments } from "../tools/tool-specs.js";
+import { commandKey, planExec, type ApprovalDecision } from "./approval-policy.js";
+import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
+import type { TurnRecorder } from "./turn-recorder.js";
+
+export interface TurnSettings {
+  model: string;
+  cwd: string;
+  approvalPolicy: AskForApproval;
+  sandboxMode: SandboxMode;
+  effort?: ReasoningEffort;
+  summary: ReasoningSummary;
+  instructions: string;
+  tools: ToolSpec[];
+}
+
+export interface UserInput {
+  text: string;
+  images: string[];
+  localImages: string[];
+}
+
+export interface ApprovalRequest {
+  turnId: string;
+  callId: string;
+  command: string[];
+  cwd: string;
+  reason: string | null;
+  parsedCmd: ReturnType<typeof parseCommand>;
+}
+
+export interface ToolTelemetry {
+  decision(tool: string, callId: string, decision: ApprovalDecision, source: "config" | "user"): void;
+  result(tool: string, callId: string, args: string, durationMs: number, success: boolean, output: string): void;
+}
+
+export interface TurnDeps {
+  conversationId: string;
+  client: ModelClient;
+  /** The conversation's history; the turn appends to it. */
+  history: ResponseItem[];
+  emit(event: CoreEvent): void;
+  recorder: TurnRecorder;
+  requestApproval(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision>;
+  approvedForSession: Set<string>;
+  usage: { total: TokenUsage | null };
+  shellEnv(): NodeJS.ProcessEnv;
+  toolTelemetry: ToolTelemetry;
+}
+
+/** Thrown inside the turn when the user chose "abort" for an approval. */
+class TurnAbort extends Error {}
+
+const REJECTED = "exec command rejected by user";
+
+export async function runTurn(turnId: string, settings: TurnSettings, input: UserInput, deps: TurnDeps, signal: AbortSignal): Promise<void> {
+  const { emit, recorder } = deps;
+  emit({ type: "turnStarted", turnId, modelContextWindow: null });
+  const userItem: ResponseItem = {
+    type: "message",
+    role: "user",
+    content: [
+      ...(input.text ? [{ type: "input_text" as const, text: input.text }] : []),
+      ...input.images.map((url) => ({ type: "input_image" as const, image_url: url })),
+    ],
+  };
+  deps.history.push(userItem);
+  recorder.responseItem(userItem);
+  emit({ type: "userMessage", turnId, itemId: randomUUID(), message: input.text, images: input.images, localImages: input.localImages });
+  recorder.userMessage(input);
+  recorder.turnContext(settings);
+  emit({ type: "tokenCount", turnId, info: null });
+
+  let lastAgentMessage: string | null = null;
+  try {
+    for (;;) {
+      const sample = await sampleOnce(turnId, settings, deps, signal);
+      if (sample.lastAgentMessage !== null) lastAgentMessage = sample.lastAgentMessage;
+      const calls = sample.items.filter((i): i is Extract<ResponseItem, { type: "function_call" }> => i.type === "function_call");
+      if (calls.length === 0) break;
+      for (const call of calls) {
+        const output: ResponseItem = { type: "function_call_output", call_id: call.call_id, output: await runCall(turnId, settings, call, deps, signal) };
+        deps.history.push(output);
+        recorder.responseItem(output);
+      }
+      recorder.turnContext(settings);
+    }
+    emit({ type: "turnComplete", turnId, lastAgentMessage });
+  } catch (error) {
+    if (signal.aborted || error instanceof TurnAbort) {
+      recorder.turnAborted(turnId);
+      emit({ type: "turnAborted", turnId, reason: "interrupted" });
+      return;
+    }
+    const message = error instanceof ModelError ? (error.body ?? error.message) : "internal error while running the turn";
+    emit({ type: "error", turnId, message, ...(error instanceof ModelError && error.status ? { httpStatus: error.status } : {}) });
+    emit({ type: "turnComplete", turnId, lastAgentMessage: null });
+    if (!(error instanceof ModelError)) throw error;
+  }
+}
+
+interface Sample {
+  items: ResponseItem[];
+  lastAgentMessage: string | null;
+}
+
+async function sampleOnce(turnId: string, settings: TurnSettings, deps: TurnDeps, signal: AbortSignal): Promise<Sample> {
+  const { emit } = deps;
+  const request = {
+    model: settings.model,
+    instructions: settings.instructions,
+    input: [...deps.history],
+    tools: settings.tools,
+    reasoning: settings.effort || settings.summary !== "none" ? { effort: settings.effort, summary: settings.summary } : null,
+    conversationId: deps.conversationId,
+  };
+  let items: ResponseItem[] = [];
+  let lastAgentMessage: string | null = null;
+  // Ids of items the model streams without one get a stable local id.
+  const localIds = new Map<number, string>();
+  let index = 0;
+  for await (const event of deps.client.stream(request, signal)) {
+    switch (event.type) {
+      case "output_item_added": {
+        const id = itemId(event.item, localIds, index++);
+        if (event.item.type === "message" && event.item.role === "assistant") emit({ type: "agentMessageStarted", turnId, itemId: id });
+        else if (event.item.type === "reasoning") emit({ type: "reasoningStarted", turnId, itemId: id });
+        break;
+      }
+      case "output_text_delta":
+        emit({ type: "agentMessageDelta", turnId, itemId: event.itemId, delta: event.delta });
+        break;
+      case "reasoning_summary_part_added":
+        emit({ type: "reasoningSummaryPartAdded", turnId, itemId: event.itemId, summaryIndex: event.summaryIndex });
+        break;
+      case "reasoning_summary_delta":
+        emit({ type: "reasoningSummaryDelta", turnId, itemId: event.itemId, delta: event.delta, summaryIndex: event.summaryIndex });
+        break;
+      case "reasoning_text_delta":
+        emit({ type: "reasoningTextDelta", turnId, itemId: event.itemId, delta: event.delta, contentIndex: event.contentIndex });
+        break;
+      case "output_item_done": {
+        const item = event.item;
+        items.push(item);
+        if (item.type === "message" && item.role === "assistant") {
+          const text = item.content.map((c) => (c.type === "output_text" ? c.text : "")).join("");
+          lastAgentMessage = text;
+          emit({ type: "agentMessageCompleted", turnId, itemId: item.id ?? randomUUID(), text });
+        } else if (item.type === "reasoning") {
+          emit({
+            type: "reasoningCompleted",
+            turnId,
+            itemId: item.id ?? randomUUID(),
+            summary: item.summary.map((p) => p.text),
+            content: (item.content ?? []).map((p) => p.text),
+          });
+        }
+        break;
+      }
+      case "completed": {
+        const info = addUsage(deps.usage, event.usage);
+        deps.history.push(...items);
+        deps.recorder.modelOutput(items);
+        if (info) deps.recorder.tokenCount(info);
+        emit({ type: "tokenCount", turnId, info });
+        return { items, lastAgentMessage };
+      }
+      case "retrying":
+        // The next attempt is a new response: what this one streamed is dropped.
+        items = [];
+        lastAgentMessage = null;
+        emit({ type: "streamError", turnId, message: event.message, attempt: event.attempt, max: event.max });
+        break;
+      case "created":
+        break;
+    }
+  }
+  throw new ModelError("stream_closed", "stream disconnected before completion: stream closed before response.completed");
+}
+
+function itemId(item: ResponseItem, localIds: Map<number, string>, index: number): string {
+  if ("id" in item && item.id) return item.id;
+  const id = localIds.get(index) ?? randomUUID();
+  localIds.set(index, id);
+  return id;
+}
+
+function addUsage(state: { total: TokenUsage | null }, last: TokenUsage | undefined): TokenUsageInfo | null {
+  if (!last) return state.total ? { total: state.total, last: zeroUsage(), modelContextWindow: null } : null;
+  const prev = state.total ?? zeroUsage();
+  state.total = {
+    input_tokens: prev.input_tokens + last.input_tokens,
+    cached_input_tokens: prev.cached_input_tokens + last.cached_input_tokens,
+    output_tokens: prev.output_tokens + last.output_tokens,
+    reasoning_output_tokens: prev.reasoning_output_tokens + last.reasoning_output_tokens,
+    total_tokens: prev.total_tokens + last.total_tokens,
+  };
+  return { total: state.total, last, modelContextWindow: null };
+}
+
+function zeroUsage(): TokenUsage {
+  return { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 };
+}
+
+async function runCall(
+  turnId: string,
+  settings: TurnSettings,
+  call: Extract<ResponseItem, { type: "function_call" }>,
+  deps: TurnDeps,
+  signal: AbortSignal,
+): Promise<string> {
+  const started = Date.now();
+  let output: string;
+  let success = false;
+  try {
+    if (call.name === "shell") {
+      ({ output, success } = await runShellCall(turnId, settings, call, deps, signal));
+    } else if (call.name === "update_plan") {
+      const args = parsePlanArguments(call.arguments);
+      deps.emit({ type: "planUpdate", turnId, explanation: args.explanation ?? null, plan: args.plan });
+      output = "Plan updated";
+      success = true;
+    } else {
+      output = `unsupported call: ${call.name}`;
+    }
+  } catch (error) {
+    if (error instanceof TurnAbort || signal.aborted) throw error;
+    output = error instanceof Error ? error.message : String(error);
+  }
+  deps.toolTelemetry.result(call.name, call.call_id, call.arguments, Date.now() - started, success, output);
+  return output;
+}
+
+async function runShellCall(
+  turnId: string,
+  settings: TurnSettings,
+  call: Extract<ResponseItem, { type: "function_call" }>,
+  deps: TurnDeps,
+  signal: AbortSignal,
+): Promise<{ output: string; success: boolean }> {
+  const args = parseShellArguments(call.arguments);
+  const { command } = args;
+  const cwd = args.workdir ? path.resolve(settings.cwd, args.workdir) : settings.cwd;
+  const parsedCmd = parseCommand(command);
+  const callId = call.call_id;
+  deps.emit({ type: "execBegin", turnId, callId, command, cwd, parsedCmd });
+
+  const key = commandKey(command);
+  if (!deps.approvedForSession.has(key)) {
+    const plan = planExec(settings.approvalPolicy, command, args.withEscalatedPermissions ?? false, args.justification);
+    if (plan.kind === "ask") {
+      deps.emit({ type: "execApprovalRequest", turnId, callId, command, cwd, reason: plan.reason, parsedCmd });
+      const decision = await deps.requestApproval({ turnId, callId, command, cwd, reason: plan.reason, parsedCmd }, signal);
+      deps.toolTelemetry.decision("shell", callId, decision, "user");
+      if (decision === "abort") throw new TurnAbort();
+      if (decision === "denied") {
+        const outcome: ExecOutcome = { stdout: "", stderr: REJECTED, aggregatedOutput: REJECTED, exitCode: -1, durationMs: 0, formattedOutput: REJECTED };
+        deps.emit({ type: "execEnd", turnId, callId, command, cwd, parsedCmd, outcome, status: "declined" });
+        return { output: REJECTED, success: false };
+      }
+      if (decision === "approved_for_session") deps.approvedForSession.add(key);
+    } else {
+      deps.toolTelemetry.decision("shell", callId, "approved", "config");
+    }
+  }
+
+  const result = await runCommand(
+    { command, cwd, env: deps.shellEnv(), ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}) },
+    { signal, onOutput: (stream, chunk) => deps.emit({ type: "execOutputDelta", turnId, callId, stream, chunk }) },
+  );
+  if (result.aborted || signal.aborted) throw new TurnAbort();
+  const outcome: ExecOutcome = {
+    stdout: result.stdout,
+    stderr: result.stderr,
+    aggregatedOutput: result.aggregatedOutput,
+    exitCode: result.exitCode,
+    durationMs: result.durationMs,
+    formattedOutput: formatExecForClient(result),
+  };
+  deps.emit({ type: "execEnd", turnId, callId, command, cwd, parsedCmd, outcome, status: result.exitCode === 0 ? "completed" : "failed" });
+  return { output: formatFunctionCallOutput(result), success: result.exitCode === 0 };
+}

@@ -1,0 +1,76 @@
+// The model layer's contract: Responses API items as they travel in requests and responses, and
+// the events a model client streams to the turn loop. Other modules code against these shapes.
+
+export type ContentItem =
+  | { type: "input_text"; text: string }
+  | { type: "input_image"; image_url: string }
+  | { type: "output_text"; text: string };
+
+export type ResponseItem =
+  | { type: "message"; id?: string; role: "user" | "assistant" | "developer" | "system"; content: ContentItem[] }
+  | {
+      type: "reasoning";
+      id?: string;
+      summary: { type: "summary_text"; text: string }[];
+      content?: { type: "reasoning_text"; text: string }[];
+      encrypted_content?: string | null;
+    }
+  | { type: "function_call"; id?: string; call_id: string; name: string; arguments: string }
+  | { type: "function_call_output"; call_id: string; output: string };
+
+export interface ToolSpec {
+  type: "function";
+  name: string;
+  description: string;
+  strict: boolean;
+  parameters: Record<string, unknown>;
+}
+
+export interface TokenUsage {
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+  reasoning_output_tokens: number;
+  total_tokens: number;
+}
+
+export interface ModelRequest {
+  model: string;
+  instructions: string;
+  input: ResponseItem[];
+  tools: ToolSpec[];
+  reasoning?: { effort?: string; summary?: string } | null;
+  /** Sent as the session_id / conversation_id headers and as prompt_cache_key. */
+  conversationId: string;
+  include?: string[];
+}
+
+export type ModelEvent =
+  | { type: "created" }
+  | { type: "output_item_added"; item: ResponseItem }
+  | { type: "output_text_delta"; itemId: string; delta: string }
+  | { type: "reasoning_summary_part_added"; itemId: string; summaryIndex: number }
+  | { type: "reasoning_summary_delta"; itemId: string; delta: string; summaryIndex: number }
+  | { type: "reasoning_text_delta"; itemId: string; delta: string; contentIndex: number }
+  | { type: "output_item_done"; item: ResponseItem }
+  | { type: "completed"; responseId: string; usage?: TokenUsage }
+  /** The stream is about to be retried as a new response: what this attempt streamed is void (v1 stream_error). */
+  | { type: "retrying"; attempt: number; max: number; message: string };
+
+export type ModelErrorKind = "http" | "stream_closed" | "idle_timeout" | "network" | "response_failed" | "incomplete" | "auth";
+
+export class ModelError extends Error {
+  constructor(
+    readonly kind: ModelErrorKind,
+    message: string,
+    readonly status?: number,
+    readonly body?: string,
+  ) {
+    super(message);
+    this.name = "ModelError";
+  }
+}
+
+export interface ModelClient {
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;
+}

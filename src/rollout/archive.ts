@@ -1,0 +1,67 @@
+// Moves a conversation's rollout from sessions/ to archived_sessions/, refusing anything that is
+// not really (after symlinks and `..`) a file of that conversation inside sessions/.
+import { access, mkdir, realpath, rename, stat } from "node:fs/promises";
+import path from "node:path";
+import { archivedDir, isInside, sessionsDir } from "./paths.js";
+import { errnoCode, ioError, RolloutError } from "./types.js";
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function realpathOrUndefined(p: string): Promise<string | undefined> {
+  try {
+    return await realpath(p);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw ioError(`failed to resolve ${p}`, err);
+  }
+}
+
+/** Returns the archived file's path. On any error nothing has been touched. */
+export async function archiveRollout(codexHome: string, conversationId: string, rolloutPath: string): Promise<string> {
+  const outside = new RolloutError("outside_sessions", `rollout path \`${rolloutPath}\` must be in sessions directory`);
+  const sessions = await realpathOrUndefined(sessionsDir(codexHome));
+  if (sessions === undefined) throw outside;
+
+  const given = path.resolve(rolloutPath);
+  const real = await realpathOrUndefined(given);
+  if (real === undefined) {
+    // Already archived reads as "not in sessions", as the reference words it; a file that was
+    // simply never there (but would be inside sessions) is not_found.
+    const name = path.basename(given);
+    if (await exists(path.join(archivedDir(codexHome), name))) throw outside;
+    const parent = (await realpathOrUndefined(path.dirname(given))) ?? path.dirname(given);
+    if (!isInside(sessions, path.join(parent, name))) throw outside;
+    throw new RolloutError("not_found", `rollout path \`${rolloutPath}\` does not exist`);
+  }
+  if (!isInside(sessions, real)) throw outside;
+
+  const name = path.basename(real);
+  if (!name.toLowerCase().endsWith(`-${conversationId.toLowerCase()}.jsonl`)) {
+    throw new RolloutError("mismatch", `rollout path \`${rolloutPath}\` does not match thread id ${conversationId}`);
+  }
+  try {
+    if (!(await stat(real)).isFile()) throw new RolloutError("not_found", `rollout path \`${rolloutPath}\` is not a file`);
+  } catch (err) {
+    throw ioError(`failed to archive ${rolloutPath}`, err);
+  }
+
+  const destDir = archivedDir(codexHome);
+  const dest = path.join(destDir, name);
+  try {
+    await mkdir(destDir, { recursive: true });
+    // rename() would silently replace an earlier archive of the same file name.
+    if (await exists(dest)) throw new RolloutError("io", `archived rollout \`${dest}\` already exists`);
+    await rename(real, dest);
+  } catch (err) {
+    throw ioError(`failed to archive ${rolloutPath}`, err);
+  }
+  return dest;
+}

@@ -1,0 +1,87 @@
+// v1 conversation methods: newConversation, add/removeConversationListener, sendUserMessage,
+// sendUserTurn, interruptConversation. Thin adapters onto core/.
+import type { Approver, Conversation } from "../../core/conversation.js";
+import type { ConversationManager } from "../../core/conversation-manager.js";
+import type { UserInput } from "../../core/turn-runner.js";
+import { ConfigError } from "../../config/load.js";
+import type { InputItem, NewConversationParams, NewConversationResult } from "../../protocol/v1/common.js";
+import type { SendUserMessageParams, SendUserTurnParams } from "../../protocol/v1/conversation.js";
+import { rpcErrors } from "../../rpc/errors.js";
+import type { ConversationSubscriptions } from "./subscriptions.js";
+
+export interface V1Deps {
+  manager: ConversationManager;
+  subscriptions: ConversationSubscriptions;
+  approver: Approver;
+}
+
+export function toUserInput(items: InputItem[]): UserInput {
+  const text = items.flatMap((i) => (i.type === "text" ? [i.data.text] : [])).join("\n");
+  const images = items.flatMap((i) => (i.type === "image" ? [i.data.image_url] : []));
+  const localImages = items.flatMap((i) => (i.type === "localImage" ? [i.data.path] : []));
+  return { text, images, localImages };
+}
+
+export function requireConversation(deps: V1Deps, id: string): Conversation {
+  const conversation = deps.manager.get(id);
+  if (!conversation) throw rpcErrors.invalidRequest(`conversation not found: ${id}`);
+  return conversation;
+}
+
+/** Config problems are the client's to fix: name the file and line, as the reference does. */
+export async function withConfig<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ConfigError) throw rpcErrors.invalidRequest(`error deriving config: ${error.message}`);
+    throw error;
+  }
+}
+
+export async function newConversation(deps: V1Deps, params: NewConversationParams): Promise<NewConversationResult> {
+  const conversation = await withConfig(() => deps.manager.start(params));
+  conversation.approver = deps.approver;
+  return {
+    conversationId: conversation.id,
+    model: conversation.settings.model,
+    reasoningEffort: conversation.settings.effort ?? null,
+    rolloutPath: conversation.rolloutPath,
+  };
+}
+
+export function addConversationListener(deps: V1Deps, params: { conversationId: string }): { subscriptionId: string } {
+  const conversation = deps.manager.get(params.conversationId);
+  if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.conversationId}`);
+  return { subscriptionId: deps.subscriptions.add(conversation) };
+}
+
+export function removeConversationListener(deps: V1Deps, params: { subscriptionId: string }): Record<string, never> {
+  if (!deps.subscriptions.remove(params.subscriptionId)) {
+    throw rpcErrors.invalidRequest(`subscription not found: ${params.subscriptionId}`);
+  }
+  return {};
+}
+
+export function sendUserMessage(deps: V1Deps, params: SendUserMessageParams): Record<string, never> {
+  requireConversation(deps, params.conversationId).submit(toUserInput(params.items));
+  return {};
+}
+
+export function sendUserTurn(deps: V1Deps, params: SendUserTurnParams): Record<string, never> {
+  const sandboxMode = params.sandboxPolicy.type === "external-sandbox" ? "danger-full-access" : params.sandboxPolicy.type;
+  requireConversation(deps, params.conversationId).submit(toUserInput(params.items), {
+    cwd: params.cwd,
+    approvalPolicy: params.approvalPolicy,
+    sandboxMode,
+    model: params.model,
+    summary: params.summary,
+    ...(params.effort ? { effort: params.effort } : {}),
+  });
+  return {};
+}
+
+export async function interruptConversation(deps: V1Deps, params: { conversationId: string }): Promise<{ abortReason: "interrupted" }> {
+  // Idle or not, the client gets an answer (0.90 leaves an idle interrupt unanswered).
+  await requireConversation(deps, params.conversationId).interrupt();
+  return { abortReason: "interrupted" };
+}
