@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { functionCallTurn, httpError, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
-import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
+import { expectOnlyJsonLines, useServers, type JsonObject } from "../support/server-process.js";
+import { eventTypes, events, fakeProviderToml, openConversation, startInitialized, turnsEnded } from "../support/v1-session.js";
 
 let model: FakeModelServer;
 beforeEach(async () => {
@@ -13,51 +14,9 @@ afterEach(async () => {
 });
 const start = useServers(afterEach, expectOnlyJsonLines);
 
-function configToml(extra = ""): string {
-  return `model = "test-model"
-model_provider = "fake"
-approval_policy = "untrusted"
-
-[model_providers.fake]
-name = "Fake"
-base_url = "${model.url}"
-wire_api = "responses"
-env_key = "FAKE_API_KEY"
-request_max_retries = 0
-stream_max_retries = 0
-${extra}`;
-}
-
-async function ready(extra = ""): Promise<ServerProcess> {
-  const s = start({ configToml: configToml(extra), env: { FAKE_API_KEY: "sk-fake-123" } });
-  await s.initialize("v1_ide", "9.9");
-  return s;
-}
-
-async function newConversation(s: ServerProcess, params: JsonObject = {}): Promise<{ conversationId: string; rolloutPath: string }> {
-  const res = await s.request("newConversation", { cwd: process.cwd(), ...params });
-  expect(res.error).toBeUndefined();
-  const result = res.result as { conversationId: string; rolloutPath: string };
-  const sub = await s.request("addConversationListener", { conversationId: result.conversationId });
-  expect(sub.result).toMatchObject({ subscriptionId: expect.any(String) });
-  return result;
-}
-
-function eventTypes(s: ServerProcess): string[] {
-  return s.messages.filter((m) => typeof m.method === "string" && m.method.startsWith("codex/event/")).map((m) => (m.method as string).slice(12));
-}
-
-function events(s: ServerProcess, type: string): JsonObject[] {
-  return s.notifications(`codex/event/${type}`).map((m) => (m.params as { msg: JsonObject }).msg);
-}
-
-async function turnDone(s: ServerProcess, count = 1): Promise<void> {
-  await s.waitFor(
-    () => (events(s, "task_complete").length + events(s, "turn_aborted").length >= count ? true : undefined),
-    10_000,
-    "the turn to end",
-  );
-}
+const ready = () => startInitialized(start, fakeProviderToml(model));
+const newConversation = openConversation;
+const turnDone = turnsEnded;
 
 describe("v1 conversation", () => {
   it("streams a text turn in the reference's event order and sends originator and user agent", async () => {
