@@ -69,18 +69,15 @@ export function startAppServer(options: AppServerOptions): AppServer {
   const subscriptions = new ConversationSubscriptions((method, params) => {
     rpc.connection.sendNotification(method, params).catch(() => {});
   });
-  const v1deps: v1.V1Deps = { manager, subscriptions, approver: v1Approver(rpc.connection, subscriptions, log) };
+  const notify = (method: string, params: unknown) => void rpc.connection.sendNotification(method, params).catch(() => {});
+  const v1deps: v1.V1Deps = { manager, subscriptions, approver: v1Approver(rpc.connection, subscriptions, log), notify };
   router.register("newConversation", c.newConversation, (p) => v1.newConversation(v1deps, p));
   router.register("addConversationListener", c.addConversationListener, (p) => v1.addConversationListener(v1deps, p));
   router.register("removeConversationListener", c.removeConversationListener, (p) => v1.removeConversationListener(v1deps, p));
   router.register("sendUserMessage", c.sendUserMessage, (p) => v1.sendUserMessage(v1deps, p));
   router.register("sendUserTurn", c.sendUserTurn, (p) => v1.sendUserTurn(v1deps, p));
   router.register("interruptConversation", c.interruptConversation, (p) => v1.interruptConversation(v1deps, p));
-  const history: v1h.HistoryDeps = {
-    ...v1deps,
-    config: options.config,
-    notify: (method, params) => void rpc.connection.sendNotification(method, params).catch(() => {}),
-  };
+  const history: v1h.HistoryDeps = { ...v1deps, config: options.config };
   router.register("listConversations", c.listConversations, (p) => v1h.listConversations(history, p));
   router.register("getConversationSummary", c.getConversationSummary, (p) => v1h.getConversationSummary(history, p));
   router.register("resumeConversation", c.resumeConversation, (p) => v1h.resumeConversation(history, p));

@@ -24,6 +24,8 @@ describe("v1 conversation", () => {
     model.enqueue(textTurn("Hello there world", { id: "msg_1", deltas: ["Hello ", "there ", "world"] }));
     const { conversationId, rolloutPath } = await newConversation(s);
     expect(existsSync(rolloutPath)).toBe(true);
+    const configured = await s.waitFor(() => s.notifications("sessionConfigured")[0], 5_000, "sessionConfigured");
+    expect(configured.params).toMatchObject({ sessionId: conversationId, model: "test-model", rolloutPath, initialMessages: null });
     const sent = await s.request("sendUserMessage", { conversationId, items: [{ type: "text", data: { text: "hi" } }] });
     expect(sent.result).toEqual({});
     await turnDone(s);

@@ -13,6 +13,7 @@ export interface V1Deps {
   manager: ConversationManager;
   subscriptions: ConversationSubscriptions;
   approver: Approver;
+  notify(method: string, params: unknown): void;
 }
 
 export function toUserInput(items: InputItem[]): UserInput {
@@ -41,12 +42,25 @@ export async function withConfig<T>(work: () => Promise<T>): Promise<T> {
 export async function newConversation(deps: V1Deps, params: NewConversationParams): Promise<NewConversationResult> {
   const conversation = await withConfig(() => deps.manager.start(params));
   conversation.approver = deps.approver;
-  return {
+  const result = {
     conversationId: conversation.id,
     model: conversation.settings.model,
     reasoningEffort: conversation.settings.effort ?? null,
     rolloutPath: conversation.rolloutPath,
   };
+  // After the reply is written (0.90 sends none here; the issue asks for it, as resume and fork do).
+  setImmediate(() =>
+    deps.notify("sessionConfigured", {
+      sessionId: result.conversationId,
+      model: result.model,
+      reasoningEffort: result.reasoningEffort,
+      historyLogId: 0,
+      historyEntryCount: 0,
+      initialMessages: null,
+      rolloutPath: result.rolloutPath,
+    }),
+  );
+  return result;
 }
 
 export function addConversationListener(deps: V1Deps, params: { conversationId: string }): { subscriptionId: string } {
