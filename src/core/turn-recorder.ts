@@ -15,6 +15,20 @@ export interface TurnRecorder {
   turnAborted(turnId: string): void;
 }
 
+/** What the model is told about an interrupted turn (in the history and the rollout). */
+export function turnAbortedItem(turnId: string): ResponseItem {
+  return {
+    type: "message",
+    role: "user",
+    content: [
+      {
+        type: "input_text",
+        text: `<turn_aborted>\n  <turn_id>${turnId}</turn_id>\n  <reason>interrupted</reason>\n  <guidance>The user interrupted the previous turn. Do not continue it unless asked.</guidance>\n</turn_aborted>`,
+      },
+    ],
+  };
+}
+
 export function rolloutRecorder(writer: RolloutWriter): TurnRecorder {
   return {
     responseItem: (item) => writer.write("response_item", item),
@@ -51,16 +65,7 @@ export function rolloutRecorder(writer: RolloutWriter): TurnRecorder {
         rate_limits: null,
       }),
     turnAborted: (turnId) => {
-      writer.write("response_item", {
-        type: "message",
-        role: "user",
-        content: [
-          {
-            type: "input_text",
-            text: `<turn_aborted>\n  <turn_id>${turnId}</turn_id>\n  <reason>interrupted</reason>\n  <guidance>The user interrupted the previous turn. Do not continue it unless asked.</guidance>\n</turn_aborted>`,
-          },
-        ],
-      });
+      writer.write("response_item", turnAbortedItem(turnId));
       writer.write("event_msg", { type: "turn_aborted", reason: "interrupted" });
     },
   };

@@ -11,7 +11,7 @@ import { parseCommand } from "../tools/parse-command.js";
 import { parsePlanArguments, parseShellArguments } from "../tools/tool-specs.js";
 import { commandKey, planExec, type ApprovalDecision } from "./approval-policy.js";
 import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
-import type { TurnRecorder } from "./turn-recorder.js";
+import { turnAbortedItem, type TurnRecorder } from "./turn-recorder.js";
 
 export interface TurnSettings {
   model: string;
@@ -98,6 +98,7 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
     emit({ type: "turnComplete", turnId, lastAgentMessage });
   } catch (error) {
     if (signal.aborted || error instanceof TurnAbort) {
+      deps.history.push(turnAbortedItem(turnId));
       recorder.turnAborted(turnId);
       emit({ type: "turnAborted", turnId, reason: "interrupted" });
       return;
@@ -261,6 +262,8 @@ async function runShellCall(
     if (plan.kind === "ask") {
       deps.emit({ type: "execApprovalRequest", turnId, callId, command, cwd, reason: plan.reason, parsedCmd });
       const decision = await deps.requestApproval({ turnId, callId, command, cwd, reason: plan.reason, parsedCmd }, signal);
+      // An interrupt while the client was deciding ends the turn, whatever came back.
+      if (signal.aborted) throw new TurnAbort();
       deps.toolTelemetry.decision("shell", callId, decision, "user");
       if (decision === "abort") throw new TurnAbort();
       if (decision === "denied") {
