@@ -1,19 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { requireWithCodeCache } from "../../src/code-cache.js";
+import { useTempDirs } from "../support/temp-dirs.js";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tmp(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), "cc-"));
-  dirs.push(d);
-  return d;
-}
+const tmp = useTempDirs(afterEach, "cc-");
 
 describe("requireWithCodeCache", () => {
   it("runs a CommonJS file, writes a cache once, and reuses it", () => {

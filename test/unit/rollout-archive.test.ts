@@ -1,22 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { archiveRollout } from "../../src/rollout/archive.js";
 import { archivedDir, sessionsDir } from "../../src/rollout/paths.js";
 import type { SessionMeta } from "../../src/rollout/types.js";
 import { RolloutWriter } from "../../src/rollout/writer.js";
+import { useTempDirs } from "../support/temp-dirs.js";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tmpDir(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), "rollout-a-"));
-  dirs.push(d);
-  return d;
-}
+const tmpDir = useTempDirs(afterEach, "rollout-a-");
 
 const ID = "019abcde-0123-7456-89ab-0123456789ab";
 const OTHER = "019abcde-0123-7456-89ab-0000000000ff";

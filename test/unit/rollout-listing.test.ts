@@ -7,17 +7,9 @@ import { findRolloutPath, listConversations, parseCursor } from "../../src/rollo
 import { archivedDir, rolloutPathFor } from "../../src/rollout/paths.js";
 import type { SessionMeta } from "../../src/rollout/types.js";
 import { RolloutWriter } from "../../src/rollout/writer.js";
+import { useTempDirs } from "../support/temp-dirs.js";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tmpHome(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), "rollout-l-"));
-  dirs.push(d);
-  return d;
-}
+const tmpHome = useTempDirs(afterEach, "rollout-l-");
 
 /** A UUIDv7 whose time is `at`, the rest random. */
 function uuidv7(at: Date): string {

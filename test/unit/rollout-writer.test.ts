@@ -1,22 +1,13 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import os from "node:os";
+import { appendFileSync, existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { rolloutFileName, rolloutPathFor } from "../../src/rollout/paths.js";
 import { readRollout } from "../../src/rollout/reader.js";
 import { RolloutError, type SessionMeta } from "../../src/rollout/types.js";
 import { RolloutWriter } from "../../src/rollout/writer.js";
+import { useTempDirs } from "../support/temp-dirs.js";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tmpHome(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), "rollout-w-"));
-  dirs.push(d);
-  return d;
-}
+const tmpHome = useTempDirs(afterEach, "rollout-w-");
 
 const ID = "019abcde-0123-7456-89ab-0123456789ab";
 
