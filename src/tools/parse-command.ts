@@ -408,21 +408,10 @@ function skipFlagValues(args: string[], flagsWithValues: readonly string[]): str
 
 // Positional operands: everything after `--`, and words not starting with `-` before it.
 function operandsOf(args: string[], flagsWithValues: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === "--") {
-      out.push(...args.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith("--") && arg.includes("=")) continue;
-    if (flagsWithValues.includes(arg)) {
-      i++;
-      continue;
-    }
-    if (!arg.startsWith("-")) out.push(arg);
-  }
-  return out;
+  const dashes = args.indexOf("--");
+  const before = dashes < 0 ? args : args.slice(0, dashes);
+  const after = dashes < 0 ? [] : args.slice(dashes + 1);
+  return [...skipFlagValues(before, flagsWithValues).filter((a) => !a.startsWith("-")), ...after];
 }
 
 function firstOperand(args: string[], flagsWithValues: readonly string[]): string | null {
