@@ -21,6 +21,8 @@ export interface SpawnOptions {
   /** Written to $CODEX_HOME/config.toml before start. */
   configToml?: string;
   codexHome?: string;
+  /** Another server binary and its arguments (the reference, for compatibility tests). */
+  command?: string[];
 }
 
 export class ServerProcess {
@@ -45,7 +47,8 @@ export class ServerProcess {
     if (options.env && "CODEX_INTERNAL_ORIGINATOR_OVERRIDE" in options.env) {
       env.CODEX_INTERNAL_ORIGINATOR_OVERRIDE = options.env.CODEX_INTERNAL_ORIGINATOR_OVERRIDE;
     }
-    this.child = spawn(process.execPath, [BIN, ...(options.args ?? [])], {
+    const [file, ...args] = options.command ?? [process.execPath, BIN, ...(options.args ?? [])];
+    this.child = spawn(file!, args, {
       env: env as NodeJS.ProcessEnv,
       stdio: ["pipe", "pipe", "pipe"],
     });
