@@ -329,3 +329,303 @@ export function otlpConfigToml(port) {
     "",
   ].join("\n");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fake Responses API (plain JS, for conversation benches): every POST /v1/responses is answered
+// with one assistant text message streamed as `count` output_text deltas. Events are pre-encoded
+// and written SSE_EVENTS_PER_WRITE at a time, so the sink costs the bench process little.
+
+const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache" };
+const SSE_EVENTS_PER_WRITE = 1000;
+
+function sseEvent(event) {
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/**
+ * Starts the fake model server on 127.0.0.1:0. `respondWith({count, delta})` sets the turn every
+ * later request gets. Other paths get 404; all requests are counted per "METHOD path".
+ */
+export async function startFakeResponses() {
+  let turn = { count: 3, delta: "ok " };
+  let served = 0;
+  const counts = {};
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const key = `${req.method} ${req.url.split("?")[0]}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+      if (req.method !== "POST" || !req.url.startsWith("/v1/responses")) {
+        res.writeHead(404, { "content-type": "application/json" }).end('{"error":{"message":"not found"}}');
+        return;
+      }
+      served++;
+      playTextTurn(res, turn, served).catch(() => res.destroy());
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/v1`,
+    respondWith: (next) => void (turn = { ...next }),
+    served: () => served,
+    counts: () => ({ ...counts }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
+  };
+}
+
+async function playTextTurn(res, { count, delta }, n) {
+  const responseId = `resp_bench_${n}`;
+  const itemId = `msg_bench_${n}`;
+  const message = (text) => ({
+    type: "message",
+    role: "assistant",
+    id: itemId,
+    status: "completed",
+    content: text ? [{ type: "output_text", text, annotations: [] }] : [],
+  });
+  res.writeHead(200, SSE_HEADERS);
+  res.write(
+    sseEvent({ type: "response.created", response: { id: responseId } }) +
+      sseEvent({ type: "response.output_item.added", output_index: 0, item: { ...message(""), status: "in_progress" } }),
+  );
+  const one = sseEvent({ type: "response.output_text.delta", item_id: itemId, output_index: 0, content_index: 0, delta });
+  const batch = one.repeat(SSE_EVENTS_PER_WRITE);
+  for (let left = count; left > 0; left -= SSE_EVENTS_PER_WRITE) {
+    const chunk = left >= SSE_EVENTS_PER_WRITE ? batch : one.repeat(left);
+    if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
+    if (res.destroyed) return;
+  }
+  const usage = { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: count, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 10 + count };
+  res.end(
+    sseEvent({ type: "response.output_item.done", output_index: 0, item: message(delta.repeat(count)) }) +
+      sseEvent({ type: "response.completed", response: { id: responseId, usage } }),
+  );
+}
+
+/** config.toml that points the model provider at a fake Responses API (no retries, no approvals). */
+export function fakeProviderToml(url) {
+  return [
+    'model = "bench-model"',
+    'model_provider = "fake"',
+    'approval_policy = "never"',
+    "",
+    "[model_providers.fake]",
+    'name = "Fake"',
+    `base_url = "${url}"`,
+    'wire_api = "responses"',
+    'env_key = "FAKE_API_KEY"',
+    "request_max_retries = 0",
+    "stream_max_retries = 0",
+    "",
+  ].join("\n");
+}
+
+export const FAKE_PROVIDER_ENV = { FAKE_API_KEY: "sk-bench-fake" };
+
+// ---------------------------------------------------------------------------------------------
+// A JSON-RPC session over a spawned server's stdio, for benches that drive whole conversations.
+// Every stdout line is JSON-parsed (as an IDE would); times are performance.now() at the arrival
+// of the chunk holding the line.
+
+/**
+ * Spawns `target` in a fresh CODEX_HOME (config.toml written when given, extra env merged) and
+ * returns a session: request(method, params) → {msg, ms, at}; notify(); on(method, fn) for
+ * notifications (fn(params, at)); peakRssKiB() from /proc VmHWM; close() ends stdin and waits.
+ * The whole process group is killed after timeoutMs.
+ */
+export function startRpcSession(target, { configToml = null, env = {}, timeoutMs = 120_000 } = {}) {
+  const home = makeHome(configToml);
+  const child = spawn(target.command, target.args, {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, CODEX_HOME: home, ...env },
+    detached: true,
+  });
+  child.stdin.on("error", () => {}); // a dead server is reported through exit
+  const stderr = tailBuffer(8192);
+  child.stderr.on("data", (d) => stderr.push(d));
+
+  const pending = new Map();
+  const handlers = new Map();
+  const counts = new Map(); // notifications per method
+  let nextId = 1;
+  let lineCount = 0;
+  let badLines = 0;
+  let exited = null;
+  let timedOut = false;
+
+  const exit = new Promise((resolve) => {
+    child.on("error", (error) => resolve({ code: null, signal: null, error }));
+    child.on("exit", (code, signal) => resolve({ code, signal }));
+  }).then((status) => {
+    exited = status;
+    const why = `${target.label} exited (${status.error?.message ?? status.signal ?? `code ${status.code}`})` +
+      (timedOut ? ` after the ${timeoutMs} ms timeout` : "") + `; last stderr:\n  ${lastLines(stderr.text())}`;
+    for (const p of pending.values()) p.reject(new Error(why));
+    pending.clear();
+    for (const list of handlers.values()) for (const h of list) h.onExit?.(why);
+    return status;
+  });
+  const closed = new Promise((resolve) => child.on("close", resolve));
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {}
+  }, timeoutMs);
+
+  const dispatch = (line, at) => {
+    lineCount++;
+    let msg;
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      badLines++;
+      return;
+    }
+    if (msg.id !== undefined && msg.method === undefined) {
+      const p = pending.get(msg.id);
+      if (p) {
+        pending.delete(msg.id);
+        p.resolve({ msg, at, ms: at - p.sentAt });
+      }
+      return;
+    }
+    if (msg.id !== undefined) {
+      // A server→client request (an approval): nothing in these benches should ask; refuse it.
+      writeLine({ id: msg.id, error: { code: -32601, message: "bench client answers no requests" } });
+    }
+    counts.set(msg.method, (counts.get(msg.method) ?? 0) + 1);
+    const list = handlers.get(msg.method);
+    if (list) for (const h of list) h.fn(msg.params, at);
+  };
+
+  // Lines are cut out of each chunk by index: no re-scanning of a growing buffer.
+  let carry = "";
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (chunk) => {
+    const at = performance.now();
+    let start = 0;
+    let nl = chunk.indexOf("\n");
+    if (nl < 0) {
+      carry += chunk;
+      return;
+    }
+    dispatch(carry + chunk.slice(0, nl), at);
+    carry = "";
+    start = nl + 1;
+    while ((nl = chunk.indexOf("\n", start)) >= 0) {
+      dispatch(chunk.slice(start, nl), at);
+      start = nl + 1;
+    }
+    carry = chunk.slice(start);
+  });
+
+  function writeLine(obj) {
+    child.stdin.write(`${JSON.stringify(obj)}\n`);
+  }
+
+  function request(method, params) {
+    const id = nextId++;
+    const line = `${JSON.stringify(params === undefined ? { id, method } : { id, method, params })}\n`;
+    return new Promise((resolve, reject) => {
+      if (exited) return reject(new Error(`${target.label} already exited`));
+      const sentAt = performance.now();
+      pending.set(id, { resolve, reject, sentAt });
+      child.stdin.write(line);
+    });
+  }
+
+  /** Resolves with the arrival time of the first `method` notification for which pred holds. */
+  function waitFor(method, pred = () => true) {
+    return new Promise((resolve, reject) => {
+      if (exited) return reject(new Error(`${target.label} already exited`));
+      const entry = {
+        fn: (params, at) => {
+          if (!pred(params)) return;
+          off();
+          resolve(at);
+        },
+        onExit: (why) => reject(new Error(why)),
+      };
+      const off = on(method, entry);
+    });
+  }
+
+  function on(method, fnOrEntry) {
+    const entry = typeof fnOrEntry === "function" ? { fn: fnOrEntry } : fnOrEntry;
+    if (!handlers.has(method)) handlers.set(method, []);
+    handlers.get(method).push(entry);
+    return () => {
+      const list = handlers.get(method) ?? [];
+      const i = list.indexOf(entry);
+      if (i >= 0) list.splice(i, 1);
+    };
+  }
+
+  async function initialize() {
+    const res = await request("initialize", { clientInfo: { name: "bench", title: null, version: "0.0.1" } });
+    if (res.msg.error) throw new Error(`initialize failed: ${JSON.stringify(res.msg.error)}`);
+    writeLine({ method: "initialized" });
+    return res;
+  }
+
+  function peakRssKiB() {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+      return m ? Number(m[1]) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  let finished;
+  /** Ends stdin (a clean shutdown) and waits for exit; kills the group after graceMs. */
+  function close(graceMs = 10_000) {
+    return (finished ??= (async () => {
+      child.stdin.end();
+      const kill = setTimeout(() => {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {}
+      }, graceMs);
+      const status = await exit;
+      await closed;
+      clearTimeout(kill);
+      clearTimeout(timer);
+      rmSync(home, { recursive: true, force: true });
+      return { ...status, timedOut, stderrTail: stderr.text() };
+    })());
+  }
+
+  return {
+    child,
+    home,
+    request,
+    notify: (method, params) => writeLine(params === undefined ? { method } : { method, params }),
+    on,
+    waitFor,
+    initialize,
+    peakRssKiB,
+    close,
+    notificationCount: (method) => counts.get(method) ?? 0,
+    lines: () => lineCount,
+    badLines: () => badLines,
+    stderr: () => stderr.text(),
+  };
+}
+
+function lastLines(text, n = 12) {
+  return text.trim().split("\n").slice(-n).join("\n  ") || "(no stderr)";
+}
+
+/** Throws when a JSON-RPC reply carries an error. */
+export function expectResult(res, what) {
+  if (res.msg.error) throw new Error(`${what} failed: ${JSON.stringify(res.msg.error)}`);
+  return res.msg.result;
+}

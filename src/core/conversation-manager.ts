@@ -8,6 +8,7 @@ import type { ModelClient, ResponseItem } from "../model/types.js";
 import { originator } from "../originator.js";
 import type { AskForApproval, ReasoningEffort, SandboxMode } from "../protocol/config.js";
 import { readRollout } from "../rollout/reader.js";
+import { collectGitInfo } from "../rollout/git-info.js";
 import type { SessionMeta } from "../rollout/types.js";
 import { RolloutWriter } from "../rollout/writer.js";
 import { conversationTelemetry } from "../telemetry/catalog.js";
@@ -54,11 +55,15 @@ export class ConversationManager {
     return [...this.live.values()];
   }
 
-  /** Throws ConfigError when config.toml (or the request's config) cannot be used. */
-  async start(options: StartOptions): Promise<Conversation> {
+  /**
+   * Throws ConfigError when config.toml (or the request's config) cannot be used. `history`
+   * (resumeConversation with raw history) follows the session's context items.
+   */
+  async start(options: StartOptions, history: readonly ResponseItem[] = []): Promise<Conversation> {
     const config = this.configFor(options);
     const id = uuidv7();
     const settings = this.settingsFor(config, options);
+    const git = await collectGitInfo(settings.cwd);
     const meta: SessionMeta = {
       id,
       timestamp: new Date().toISOString(),
@@ -68,12 +73,14 @@ export class ConversationManager {
       source: "vscode",
       model_provider: config.modelProvider.id,
       base_instructions: { text: settings.instructions },
-      git: null,
+      // The reference leaves `git` out when cwd is not a repository.
+      ...(git ? { git } : {}),
     };
     const writer = await RolloutWriter.create(config.codexHome, meta);
     const context: ResponseItem[] = [
       { type: "message", role: "developer", content: [{ type: "input_text", text: permissionsMessage(settings.approvalPolicy, settings.sandboxMode) }] },
       { type: "message", role: "user", content: [{ type: "input_text", text: environmentContext(settings.cwd, "bash") }] },
+      ...history,
     ];
     for (const item of context) writer.write("response_item", item);
     return this.open(id, config, settings, writer, context);
@@ -87,20 +94,34 @@ export class ConversationManager {
     if (existing) return { conversation: existing, initialMessages };
     const config = this.configFor({ ...options, cwd: options.cwd ?? contents.meta.cwd });
     const settings = this.settingsFor(config, { ...options, cwd: options.cwd ?? contents.meta.cwd });
+    // The session keeps the instructions it started with unless the request gives new ones.
+    const stored = contents.meta.base_instructions?.text;
+    if (options.baseInstructions === undefined && options.developerInstructions === undefined && typeof stored === "string" && stored !== "") {
+      settings.instructions = stored;
+    }
     const history = contents.lines.filter((l) => l.type === "response_item").map((l) => l.payload as ResponseItem);
     const writer = await RolloutWriter.reopen(path);
     return { conversation: this.open(contents.meta.id, config, settings, writer, history), initialMessages };
   }
 
-  /** Unloads a conversation (archive); its turn is stopped and its rollout flushed. */
+  /** Unloads a conversation (archive); its turn is stopped and its rollout flushed and closed. */
   async remove(id: string): Promise<void> {
     const conversation = this.live.get(id);
     this.live.delete(id);
-    await conversation?.close();
+    if (conversation) await this.shut(conversation);
   }
 
   async closeAll(): Promise<void> {
-    await Promise.allSettled([...this.live.values()].map((c) => c.close()));
+    await Promise.allSettled([...this.live.values()].map((c) => this.shut(c)));
+  }
+
+  private async shut(conversation: Conversation): Promise<void> {
+    try {
+      await conversation.close();
+    } finally {
+      // Conversation.close() only flushes; the file handle is ours to release.
+      await conversation.writer.close();
+    }
   }
 
   private open(id: string, config: AppConfig, settings: TurnSettings, writer: RolloutWriter, history: ResponseItem[]): Conversation {

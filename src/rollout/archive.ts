@@ -26,11 +26,12 @@ async function realpathOrUndefined(p: string): Promise<string | undefined> {
 
 /** Returns the archived file's path. On any error nothing has been touched. */
 export async function archiveRollout(codexHome: string, conversationId: string, rolloutPath: string): Promise<string> {
-  const outside = new RolloutError("outside_sessions", `rollout path \`${rolloutPath}\` must be in sessions directory`);
+  // Messages name the path absolute and without `..` segments, as 0.90 prints it.
+  const given = path.resolve(rolloutPath);
+  const outside = new RolloutError("outside_sessions", `rollout path \`${given}\` must be in sessions directory`);
   const sessions = await realpathOrUndefined(sessionsDir(codexHome));
   if (sessions === undefined) throw outside;
 
-  const given = path.resolve(rolloutPath);
   const real = await realpathOrUndefined(given);
   if (real === undefined) {
     // Already archived reads as "not in sessions", as the reference words it; a file that was
@@ -39,16 +40,16 @@ export async function archiveRollout(codexHome: string, conversationId: string, 
     if (await exists(path.join(archivedDir(codexHome), name))) throw outside;
     const parent = (await realpathOrUndefined(path.dirname(given))) ?? path.dirname(given);
     if (!isInside(sessions, path.join(parent, name))) throw outside;
-    throw new RolloutError("not_found", `rollout path \`${rolloutPath}\` does not exist`);
+    throw new RolloutError("not_found", `rollout path \`${given}\` does not exist`);
   }
   if (!isInside(sessions, real)) throw outside;
 
   const name = path.basename(real);
   if (!name.toLowerCase().endsWith(`-${conversationId.toLowerCase()}.jsonl`)) {
-    throw new RolloutError("mismatch", `rollout path \`${rolloutPath}\` does not match thread id ${conversationId}`);
+    throw new RolloutError("mismatch", `rollout path \`${given}\` does not match thread id ${conversationId}`);
   }
   try {
-    if (!(await stat(real)).isFile()) throw new RolloutError("not_found", `rollout path \`${rolloutPath}\` is not a file`);
+    if (!(await stat(real)).isFile()) throw new RolloutError("not_found", `rollout path \`${given}\` is not a file`);
   } catch (err) {
     throw ioError(`failed to archive ${rolloutPath}`, err);
   }

@@ -16,6 +16,8 @@ export interface ListOptions {
   archived?: boolean;
   /** Only sessions whose session_meta.source is one of these; empty or null: all. */
   sources?: string[] | null;
+  /** The provider of sessions whose session_meta names none (old rollouts), for the filter and the summary. */
+  fallbackProvider?: string;
 }
 
 export interface ListPage {
@@ -71,15 +73,16 @@ export async function listConversations(codexHome: string, options: ListOptions)
   let last: RolloutFile | undefined;
   let batch: RolloutFile[] = [];
 
+  const providerOf = (provider: string): string => (provider === "" ? (options.fallbackProvider ?? "") : provider);
   const accept = (meta: SessionMeta): boolean =>
-    (!providers || providers.has(meta.model_provider)) && (!sources || sources.has(meta.source));
+    (!providers || providers.has(providerOf(meta.model_provider))) && (!sources || sources.has(meta.source));
 
   // Reads a batch's heads concurrently but takes results in order; false once the page is full.
   const take = async (): Promise<boolean> => {
     const summaries = await Promise.all(batch.map((f) => summarizeHead(f.path, accept)));
     for (const [i, s] of summaries.entries()) {
       if (!s) continue;
-      items.push(s);
+      items.push({ ...s, modelProvider: providerOf(s.modelProvider) });
       if (items.length === pageSize) {
         last = batch[i];
         return false;

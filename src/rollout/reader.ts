@@ -83,7 +83,8 @@ export function isoSeconds(d: Date): string {
 function gitInfoOf(git: GitInfo | null | undefined): ConversationSummary["gitInfo"] {
   if (!isRecord(git)) return null;
   const opt = (v: unknown): string | null => (typeof v === "string" ? v : null);
-  return { sha: opt(git.commit_hash), branch: opt(git.branch), originUrl: opt(git.repository_url) };
+  // snake_case origin_url: the reference's v1 ConversationGitInfo (its other fields are camelCase).
+  return { sha: opt(git.commit_hash), branch: opt(git.branch), origin_url: opt(git.repository_url) };
 }
 
 export function buildSummary(path: string, meta: SessionMeta, preview: string, mtime: Date): ConversationSummary {

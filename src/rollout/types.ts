@@ -46,7 +46,7 @@ export interface ConversationSummary {
   cwd: string;
   cliVersion: string;
   source: string;
-  gitInfo: { sha: string | null; branch: string | null; originUrl: string | null } | null;
+  gitInfo: { sha: string | null; branch: string | null; origin_url: string | null } | null;
 }
 
 export type RolloutErrorCode = "not_found" | "mismatch" | "outside_sessions" | "invalid_cursor" | "io";

@@ -87,6 +87,7 @@ export function conversationTelemetry(base: ConversationAttributes, logUserPromp
       event(ConversationEvent.userPrompt, { prompt_length: String(text.length), ...(logUserPrompt ? { prompt: text } : {}) });
     },
     apiRequest(r: { attempt: number; durationMs: number; status?: number; error?: string }) {
+      if (!telemetry.enabled) return;
       event(ConversationEvent.apiRequest, {
         attempt: String(r.attempt),
         duration_ms: String(Math.round(r.durationMs)),
@@ -97,6 +98,8 @@ export function conversationTelemetry(base: ConversationAttributes, logUserPromp
       telemetry.histogram(ConversationMetric.apiRequestDuration, r.durationMs, metric);
     },
     sseEvent(r: { kind: string; durationMs: number; error?: string; usage?: { input_tokens: number; output_tokens: number; cached_input_tokens: number; reasoning_output_tokens: number; total_tokens: number } }) {
+      // Called for every streamed delta: nothing to build when telemetry is off.
+      if (!telemetry.enabled) return;
       event(ConversationEvent.sseEvent, {
         "event.kind": r.kind,
         duration_ms: String(Math.round(r.durationMs)),

@@ -1,6 +1,8 @@
-// vscode-jsonrpc writer for newline-delimited JSON: one message per line, in order, waiting for
-// 'drain' when the pipe is full. A write error (EPIPE: the client went away) closes the writer and
-// is reported once; the lifecycle turns it into a clean shutdown.
+// vscode-jsonrpc writer for newline-delimited JSON: one message per line, in order. Lines written in
+// the same event-loop turn go out in one stdout write (a streamed turn sends tens of thousands of
+// notifications; a write call each costs a syscall and its bookkeeping), and the next batch waits
+// for 'drain' when the pipe is full. A write error (EPIPE: the client went away) closes the writer
+// and is reported once; the lifecycle turns it into a clean shutdown.
 import type { Writable } from "node:stream";
 import { AbstractMessageWriter, type Message, type MessageWriter } from "vscode-jsonrpc/node";
 
@@ -10,7 +12,14 @@ export interface ProtocolOutput {
   readonly stream: Writable;
 }
 
+interface Batch {
+  lines: string[];
+  done: Promise<void>;
+  settle: (error?: Error | null) => void;
+}
+
 export class NdjsonMessageWriter extends AbstractMessageWriter implements MessageWriter {
+  private batch: Batch | undefined;
   private blocked: Promise<void> | undefined;
   private release: (() => void) | undefined;
   private lastWrite: Promise<void> = Promise.resolve();
@@ -21,45 +30,66 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Messag
     output.stream.on("error", (error) => this.fail(error));
   }
 
-  async write(message: Message): Promise<void> {
-    const data = `${JSON.stringify(message)}\n`;
-    while (this.blocked) await this.blocked;
-    if (this.failed) throw new Error("protocol output is closed");
-    const written = new Promise<void>((resolve, reject) => {
-      const ok = this.output.write(data, (error) => {
-        if (error) {
-          this.fail(error);
-          reject(error);
-        } else {
-          resolve();
-        }
-      });
-      if (!ok && !this.blocked) {
-        this.blocked = new Promise<void>((resolve) => {
-          this.release = () => {
-            this.blocked = undefined;
-            this.release = undefined;
-            resolve();
-          };
-          this.output.stream.once("drain", this.release);
-        });
-      }
-    });
-    this.lastWrite = written.catch(() => undefined);
-    return written;
+  write(message: Message): Promise<void> {
+    if (this.failed) return Promise.reject(new Error("protocol output is closed"));
+    const line = `${JSON.stringify(message)}\n`;
+    if (!this.batch) {
+      this.batch = this.openBatch();
+      setImmediate(() => void this.flushBatch());
+    }
+    this.batch.lines.push(line);
+    return this.batch.done;
   }
 
   /** Resolves when everything written so far has reached the pipe (or failed). */
-  flushed(): Promise<void> {
-    return this.lastWrite;
+  async flushed(): Promise<void> {
+    if (this.batch) await this.batch.done.catch(() => undefined);
+    await this.lastWrite;
   }
 
   end(): void {}
 
+  private openBatch(): Batch {
+    let settle: Batch["settle"] = () => {};
+    const done = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error ? reject(error) : resolve());
+    });
+    // A batch nobody awaits must not become an unhandled rejection.
+    done.catch(() => undefined);
+    return { lines: [], done, settle };
+  }
+
+  private async flushBatch(): Promise<void> {
+    const batch = this.batch;
+    if (!batch) return;
+    while (this.blocked) await this.blocked;
+    // Lines that arrived while we waited for 'drain' join this write.
+    this.batch = undefined;
+    if (this.failed) {
+      batch.settle(new Error("protocol output is closed"));
+      return;
+    }
+    this.lastWrite = batch.done.catch(() => undefined);
+    const ok = this.output.write(batch.lines.join(""), (error) => {
+      if (error) this.fail(error);
+      batch.settle(error);
+    });
+    if (!ok && !this.blocked) {
+      this.blocked = new Promise<void>((resolve) => {
+        this.release = () => {
+          this.blocked = undefined;
+          this.release = undefined;
+          resolve();
+        };
+        this.output.stream.once("drain", this.release);
+      });
+    }
+  }
+
   private fail(error: Error): void {
     if (this.failed) return;
     this.failed = true;
-    // Unblock writers waiting for a drain that will never come.
+    // Unblock a batch waiting for a drain that will never come.
     this.release?.();
     this.fireError(error);
     this.fireClose();

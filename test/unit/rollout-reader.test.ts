@@ -93,7 +93,7 @@ describe("summarize", () => {
       cwd: "/work",
       cliVersion: "0.90.0",
       source: "vscode",
-      gitInfo: { sha: "abc123", branch: "main", originUrl: null },
+      gitInfo: { sha: "abc123", branch: "main", origin_url: null },
     });
   });
 

@@ -2,7 +2,8 @@
 import * as s from "../schema.js";
 import { ConversationId, NewConversationParams } from "./common.js";
 
-export const GitInfo = s.object({ sha: s.nullable(s.string()), branch: s.nullable(s.string()), originUrl: s.nullable(s.string()) });
+// origin_url is snake_case in 0.90's v1 ConversationGitInfo (generate-ts and the wire agree).
+export const GitInfo = s.object({ sha: s.nullable(s.string()), branch: s.nullable(s.string()), origin_url: s.nullable(s.string()) });
 
 export const ConversationSummary = s.object({
   conversationId: ConversationId,

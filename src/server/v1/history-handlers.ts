@@ -1,6 +1,8 @@
 // v1 methods over stored conversations: listConversations, getConversationSummary,
 // resumeConversation, forkConversation, archiveConversation.
+import path from "node:path";
 import type { ConfigSource } from "../../config/load.js";
+import type { ResponseItem } from "../../model/types.js";
 import type {
   ArchiveConversationParams,
   ForkConversationParams,
@@ -34,12 +36,17 @@ async function rolloutCall<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function listConversations(deps: HistoryDeps, params: ListConversationsParams) {
+export async function listConversations(deps: HistoryDeps, params: ListConversationsParams) {
+  // A conversation whose first message was just sent is listed: its lines are on disk first.
+  await flushAll(deps);
+  const provider = defaultProvider(deps);
   return rolloutCall(() =>
     listRollouts(deps.config.home, {
       ...(params.pageSize !== undefined ? { pageSize: params.pageSize } : {}),
       cursor: params.cursor ?? null,
-      modelProviders: params.modelProviders ?? null,
+      // As 0.90 does: no modelProviders lists the configured provider's sessions only; [] lists all.
+      modelProviders: params.modelProviders ?? [provider],
+      fallbackProvider: provider,
       // The reference lists only sessions started by a CLI or an IDE.
       sources: ["cli", "vscode"],
     }),
@@ -59,19 +66,22 @@ async function pathFor(deps: HistoryDeps, ids: { path?: string; conversationId?:
 }
 
 export async function getConversationSummary(deps: HistoryDeps, params: GetConversationSummaryParams): Promise<{ summary: ConversationSummary }> {
-  const path = "rolloutPath" in params ? params.rolloutPath : await pathFor(deps, { conversationId: params.conversationId });
-  await deps.manager.get("conversationId" in params ? params.conversationId : "")?.writer.flush();
-  return rolloutCall(async () => {
-    const summary = await summarizeHead(path);
-    if (!summary) throw rpcErrors.invalidRequest(`rollout at ${path} has no user message yet`);
-    return { summary };
-  });
+  // As the reference does, a relative rolloutPath is taken from CODEX_HOME.
+  const file =
+    "rolloutPath" in params ? path.resolve(deps.config.home, params.rolloutPath) : await pathFor(deps, { conversationId: params.conversationId });
+  await flushLive(deps, file);
+  const summary = await summarizeHead(file);
+  if (!summary) throw rpcErrors.invalidRequest(`failed to load conversation summary from ${file}: no session metadata or no user message`);
+  return { summary: summary.modelProvider === "" ? { ...summary, modelProvider: defaultProvider(deps) } : summary };
 }
 
 export async function resumeConversation(deps: HistoryDeps, params: ResumeConversationParams): Promise<ResumeConversationResult> {
-  const path = await pathFor(deps, params);
-  await flushLive(deps, path);
-  const { conversation, initialMessages } = await withConfig(() => rolloutCall(() => deps.manager.resume(path, params.overrides ?? {})));
+  const history = responseItems(params.history);
+  const { conversation, initialMessages } =
+    !params.path && !params.conversationId && history.length > 0
+      ? // Raw history: a new conversation that starts from it, in a rollout of its own.
+        { conversation: await withConfig(() => deps.manager.start(params.overrides ?? {}, history)), initialMessages: [] }
+      : await resumeFile(deps, await pathFor(deps, params), params.overrides ?? {});
   conversation.approver = deps.approver;
   const result = {
     conversationId: conversation.id,
@@ -81,6 +91,23 @@ export async function resumeConversation(deps: HistoryDeps, params: ResumeConver
   };
   deps.notify("sessionConfigured", sessionConfigured(result, conversation.settings.effort ?? null));
   return result;
+}
+
+async function resumeFile(deps: HistoryDeps, file: string, overrides: NonNullable<ResumeConversationParams["overrides"]>) {
+  await flushLive(deps, file);
+  try {
+    return await withConfig(() => deps.manager.resume(file, overrides));
+  } catch (error) {
+    if (error instanceof RolloutError) throw rpcErrors.invalidRequest(`failed to load rollout \`${file}\`: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The items of resumeConversation's `history` that can be history at all. */
+function responseItems(history: unknown[] | undefined): ResponseItem[] {
+  return (history ?? []).filter(
+    (item): item is ResponseItem => typeof item === "object" && item !== null && typeof (item as { type?: unknown }).type === "string",
+  );
 }
 
 /** A new conversation with a copy of the old one's history, in a rollout of its own. */
@@ -111,9 +138,19 @@ export async function archiveConversation(deps: HistoryDeps, params: ArchiveConv
   return {};
 }
 
+/** The provider of config.toml (and -c) at start-up: the default listing filter. */
+function defaultProvider(deps: HistoryDeps): string {
+  return deps.config.config.modelProvider.id;
+}
+
 /** A live conversation's queued lines must be on disk before its file is read. */
-async function flushLive(deps: HistoryDeps, path: string): Promise<void> {
-  for (const conversation of deps.manager.list()) if (conversation.rolloutPath === path) await conversation.writer.flush();
+async function flushLive(deps: HistoryDeps, file: string): Promise<void> {
+  const wanted = path.resolve(file);
+  for (const conversation of deps.manager.list()) if (path.resolve(conversation.rolloutPath) === wanted) await conversation.writer.flush();
+}
+
+async function flushAll(deps: HistoryDeps): Promise<void> {
+  await Promise.all(deps.manager.list().map((c) => c.writer.flush().catch(() => undefined)));
 }
 
 function sessionConfigured(result: ResumeConversationResult, effort: string | null) {
