@@ -3,6 +3,7 @@
 import { deriveConfig, type ConfigSource } from "../config/load.js";
 import { splitDottedKey, type ConfigOverride } from "../config/overrides.js";
 import type { AppConfig } from "../config/types.js";
+import { resolveAuth } from "../model/auth.js";
 import { createResponsesClient } from "../model/responses-client.js";
 import type { ModelClient, ResponseItem } from "../model/types.js";
 import { originator } from "../originator.js";
@@ -22,6 +23,11 @@ import type { TurnSettings } from "./turn-runner.js";
 import { uuidv7 } from "./uuid.js";
 
 export const DEFAULT_MODEL = "gpt-5.1-codex";
+
+interface AuthFacts {
+  authMode?: string;
+  accountId?: string;
+}
 
 export interface StartOptions {
   model?: string;
@@ -83,7 +89,7 @@ export class ConversationManager {
       ...history,
     ];
     for (const item of context) writer.write("response_item", item);
-    return this.open(id, config, settings, writer, context);
+    return this.open(id, config, settings, writer, context, await this.authFacts(config));
   }
 
   /** Resumes a rollout file: its history goes to the model on the next turn. */
@@ -101,7 +107,7 @@ export class ConversationManager {
     }
     const history = contents.lines.filter((l) => l.type === "response_item").map((l) => l.payload as ResponseItem);
     const writer = await RolloutWriter.reopen(path);
-    return { conversation: this.open(contents.meta.id, config, settings, writer, history), initialMessages };
+    return { conversation: this.open(contents.meta.id, config, settings, writer, history, await this.authFacts(config)), initialMessages };
   }
 
   /** Unloads a conversation (archive); its turn is stopped and its rollout flushed and closed. */
@@ -124,9 +130,16 @@ export class ConversationManager {
     }
   }
 
-  private open(id: string, config: AppConfig, settings: TurnSettings, writer: RolloutWriter, history: ResponseItem[]): Conversation {
+  private open(
+    id: string,
+    config: AppConfig,
+    settings: TurnSettings,
+    writer: RolloutWriter,
+    history: ResponseItem[],
+    auth: AuthFacts,
+  ): Conversation {
     const hooks = conversationTelemetry(
-      { conversationId: id, model: settings.model, terminalType: terminalName(this.deps.env) },
+      { conversationId: id, model: settings.model, terminalType: terminalName(this.deps.env), ...auth },
       config.otel.logUserPrompt,
     );
     const client =
@@ -158,6 +171,14 @@ export class ConversationManager {
     });
     this.live.set(id, conversation);
     return conversation;
+  }
+
+  /** How requests will authenticate, for telemetry's auth_mode / user.account_id; unknown is fine. */
+  private async authFacts(config: AppConfig): Promise<AuthFacts> {
+    const auth = await resolveAuth(config.modelProvider, { codexHome: config.codexHome, env: this.deps.env }).catch(() => undefined);
+    if (!auth) return {};
+    if (auth.source === "auth_json_tokens") return { authMode: "ChatGPT", ...(auth.accountId ? { accountId: auth.accountId } : {}) };
+    return { authMode: "ApiKey" };
   }
 
   private configFor(options: StartOptions): AppConfig {

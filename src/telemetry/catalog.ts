@@ -56,6 +56,7 @@ export interface ConversationAttributes {
   conversationId: string;
   model: string;
   authMode?: string;
+  accountId?: string;
   terminalType: string;
 }
 
@@ -67,6 +68,7 @@ export function conversationTelemetry(base: ConversationAttributes, logUserPromp
     model: base.model,
     slug: base.model,
     auth_mode: base.authMode,
+    "user.account_id": base.accountId,
   };
   const metric = { model: base.model, auth_mode: base.authMode };
   const event = (name: string, attrs: Record<string, string | number | boolean | undefined>) =>

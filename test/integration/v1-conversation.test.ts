@@ -148,6 +148,56 @@ describe("v1 conversation", () => {
     expect(bad.error?.message).toContain("items[0]");
   });
 
+  it("applies sendUserTurn overrides to that turn and later ones, and sends images", async () => {
+    const s = await ready();
+    model.enqueue(textTurn("one"), textTurn("two"));
+    const { conversationId } = await newConversation(s);
+    const turn = await s.request("sendUserTurn", {
+      conversationId,
+      items: [
+        { type: "text", data: { text: "look" } },
+        { type: "image", data: { image_url: "data:image/png;base64,AAAA" } },
+      ],
+      cwd: s.codexHome,
+      approvalPolicy: "never",
+      sandboxPolicy: { type: "read-only" },
+      model: "override-model",
+      effort: "high",
+      summary: "concise",
+    });
+    expect(turn.result).toEqual({});
+    await turnDone(s, 1);
+    await s.request("sendUserMessage", { conversationId, items: [{ type: "text", data: { text: "later" } }] });
+    await turnDone(s, 2);
+    const [first, second] = model.requests;
+    expect(first!.body).toMatchObject({ model: "override-model", reasoning: { effort: "high", summary: "concise" } });
+    expect(second!.body.model).toBe("override-model");
+    const user = (first!.body.input as JsonObject[]).at(-1)!;
+    expect(user.content).toEqual([
+      { type: "input_text", text: "look" },
+      { type: "input_image", image_url: "data:image/png;base64,AAAA" },
+    ]);
+    expect(JSON.stringify(first!.body.input)).toContain(`<cwd>${process.cwd()}</cwd>`);
+  });
+
+  it("stops events after removeConversationListener and refuses an unknown subscription", async () => {
+    const s = await ready();
+    model.enqueue(textTurn("unheard"));
+    const res = await s.request("newConversation", {});
+    const { conversationId } = res.result as { conversationId: string };
+    const { subscriptionId } = (await s.request("addConversationListener", { conversationId })).result as { subscriptionId: string };
+    expect((await s.request("removeConversationListener", { subscriptionId })).result).toEqual({});
+    expect((await s.request("removeConversationListener", { subscriptionId })).error?.message).toBe(`subscription not found: ${subscriptionId}`);
+    await s.request("sendUserMessage", { conversationId, items: [{ type: "text", data: { text: "anyone?" } }] });
+    await s.waitFor(() => (model.requests.length === 1 && model.pending() === 0 ? true : undefined), 10_000, "the model call");
+    // Give the turn time to finish; nothing may arrive on this connection.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(eventTypes(s)).toEqual([]);
+    expect((await s.request("addConversationListener", { conversationId: "0195c0de-0000-7000-8000-000000000000" })).error?.message).toBe(
+      "thread not found: 0195c0de-0000-7000-8000-000000000000",
+    );
+  });
+
   it("fails newConversation with the config file and line when config.toml is broken", async () => {
     const s = start({ configToml: 'model = "x"\napproval_policy = 5\n' });
     await s.initialize();

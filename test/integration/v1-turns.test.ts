@@ -166,6 +166,7 @@ metrics_exporter = { otlp-http = { endpoint = "${receiver.metricsUrl}", protocol
           "event.timestamp": expect.any(String),
           originator: "v1_ide",
           "terminal.type": expect.any(String),
+          auth_mode: "ApiKey",
         });
       }
     }
