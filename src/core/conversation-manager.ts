@@ -39,6 +39,7 @@ export interface StartOptions {
   config?: Record<string, unknown>;
   baseInstructions?: string;
   developerInstructions?: string;
+  includePlanTool?: boolean;
 }
 
 export interface ManagerDeps {
@@ -204,7 +205,7 @@ export class ConversationManager {
       ...(effort ? { effort } : {}),
       summary: config.modelReasoningSummary,
       instructions,
-      tools: [SHELL_TOOL, UPDATE_PLAN_TOOL],
+      tools: options.includePlanTool === false ? [SHELL_TOOL] : [SHELL_TOOL, UPDATE_PLAN_TOOL],
     };
   }
 }

@@ -11,6 +11,7 @@ import { parseCommand } from "../tools/parse-command.js";
 import { parsePlanArguments, parseShellArguments } from "../tools/tool-specs.js";
 import { commandKey, planExec, type ApprovalDecision } from "./approval-policy.js";
 import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
+import { localImageContent } from "./local-images.js";
 import { turnAbortedItem, type TurnRecorder } from "./turn-recorder.js";
 
 export interface TurnSettings {
@@ -72,6 +73,7 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
     content: [
       ...(input.text ? [{ type: "input_text" as const, text: input.text }] : []),
       ...input.images.map((url) => ({ type: "input_image" as const, image_url: url })),
+      ...(await Promise.all(input.localImages.map((file) => localImageContent(file, settings.cwd)))),
     ],
   };
   deps.history.push(userItem);

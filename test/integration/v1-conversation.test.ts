@@ -1,5 +1,5 @@
 // v1 conversations over the real bin against a fake Responses API on 127.0.0.1.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { functionCallTurn, httpError, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { expectOnlyJsonLines, useServers, type JsonObject } from "../support/server-process.js";
@@ -152,11 +152,13 @@ describe("v1 conversation", () => {
     const s = await ready();
     model.enqueue(textTurn("one"), textTurn("two"));
     const { conversationId } = await newConversation(s);
+    writeFileSync(`${s.codexHome}/pic.png`, Buffer.from([1, 2, 3]));
     const turn = await s.request("sendUserTurn", {
       conversationId,
       items: [
         { type: "text", data: { text: "look" } },
         { type: "image", data: { image_url: "data:image/png;base64,AAAA" } },
+        { type: "localImage", data: { path: "pic.png" } },
       ],
       cwd: s.codexHome,
       approvalPolicy: "never",
@@ -176,8 +178,18 @@ describe("v1 conversation", () => {
     expect(user.content).toEqual([
       { type: "input_text", text: "look" },
       { type: "input_image", image_url: "data:image/png;base64,AAAA" },
+      { type: "input_image", image_url: `data:image/png;base64,${Buffer.from([1, 2, 3]).toString("base64")}` },
     ]);
     expect(JSON.stringify(first!.body.input)).toContain(`<cwd>${process.cwd()}</cwd>`);
+  });
+
+  it("offers update_plan unless includePlanTool is false", async () => {
+    const s = await ready();
+    model.enqueue(textTurn("x"));
+    const { conversationId } = await newConversation(s, { includePlanTool: false });
+    await s.request("sendUserMessage", { conversationId, items: [{ type: "text", data: { text: "plan?" } }] });
+    await turnDone(s);
+    expect((model.requests[0]!.body.tools as JsonObject[]).map((t) => t.name)).toEqual(["shell"]);
   });
 
   it("stops events after removeConversationListener and refuses an unknown subscription", async () => {
