@@ -90,7 +90,7 @@ export class ConversationManager {
       ...history,
     ];
     for (const item of context) writer.write("response_item", item);
-    return this.open(id, config, settings, writer, context, await this.authFacts(config));
+    return this.open(meta, config, settings, writer, context, await this.authFacts(config));
   }
 
   /** Resumes a rollout file: its history goes to the model on the next turn. */
@@ -108,7 +108,24 @@ export class ConversationManager {
     }
     const history = contents.lines.filter((l) => l.type === "response_item").map((l) => l.payload as ResponseItem);
     const writer = await RolloutWriter.reopen(path);
-    return { conversation: this.open(contents.meta.id, config, settings, writer, history, await this.authFacts(config)), initialMessages };
+    return { conversation: this.open(contents.meta, config, settings, writer, history, await this.authFacts(config)), initialMessages };
+  }
+
+  /** A new conversation holding a copy of a rollout's history, in a rollout of its own. */
+  async fork(sourcePath: string, options: StartOptions): Promise<{ conversation: Conversation; initialMessages: unknown[] }> {
+    const contents = await readRollout(sourcePath);
+    const home = this.deps.config.home;
+    const writer = await RolloutWriter.create(home, {
+      ...contents.meta,
+      id: uuidv7(),
+      timestamp: new Date().toISOString(),
+      originator: originator(),
+      cli_version: APP_VERSION,
+      forked_from_id: contents.meta.id,
+    });
+    for (const line of contents.lines) if (line.type !== "session_meta") writer.write(line.type, line.payload);
+    await writer.close();
+    return this.resume(writer.path, options);
   }
 
   /** Unloads a conversation (archive); its turn is stopped and its rollout flushed and closed. */
@@ -132,13 +149,14 @@ export class ConversationManager {
   }
 
   private open(
-    id: string,
+    meta: SessionMeta,
     config: AppConfig,
     settings: TurnSettings,
     writer: RolloutWriter,
     history: ResponseItem[],
     auth: AuthFacts,
   ): Conversation {
+    const id = meta.id;
     const hooks = conversationTelemetry(
       { conversationId: id, model: settings.model, terminalType: terminalName(this.deps.env), ...auth },
       config.otel.logUserPrompt,
@@ -154,6 +172,7 @@ export class ConversationManager {
     const shellPolicy = parseShellEnvironmentPolicy(config.table.shell_environment_policy);
     const conversation = new Conversation({
       id,
+      meta,
       settings,
       client,
       writer,

@@ -1,6 +1,7 @@
 // A live conversation: its settings, history and rollout, one turn at a time, and the listeners of
 // its event stream. Protocol faces subscribe and supply the approval channel.
 import type { ModelClient, ResponseItem, TokenUsage } from "../model/types.js";
+import type { SessionMeta } from "../rollout/types.js";
 import type { RolloutWriter } from "../rollout/writer.js";
 import type { ApprovalDecision } from "./approval-policy.js";
 import type { CoreEvent, CoreEventListener } from "./events.js";
@@ -11,6 +12,8 @@ export type Approver = (conversationId: string, request: ApprovalRequest, signal
 
 export interface ConversationInit {
   id: string;
+  /** The rollout's session_meta: provider, creation time, cwd, git. */
+  meta: SessionMeta;
   settings: TurnSettings;
   client: ModelClient;
   writer: RolloutWriter;
@@ -45,6 +48,10 @@ export class Conversation {
     this.id = init.id;
     this.settings = init.settings;
     this.history = init.history;
+  }
+
+  get meta(): SessionMeta {
+    return this.init.meta;
   }
 
   get rolloutPath(): string {

@@ -3,9 +3,13 @@
 import type { Schema } from "./schema.js";
 import * as config from "./config.js";
 import * as init from "./initialize.js";
+import * as v1a from "./v1/approvals.js";
 import * as v1 from "./v1/common.js";
 import * as v1c from "./v1/conversation.js";
 import * as v1h from "./v1/history.js";
+import * as v2i from "./v2/item.js";
+import * as v2th from "./v2/thread.js";
+import * as v2t from "./v2/turn.js";
 
 export interface MethodContract<P, R> {
   readonly params: Schema<P>;
@@ -33,6 +37,15 @@ export const clientRequests = {
   resumeConversation: method(v1h.ResumeConversationParams, v1h.ResumeConversationResult),
   forkConversation: method(v1h.ForkConversationParams, v1h.ResumeConversationResult),
   archiveConversation: method(v1h.ArchiveConversationParams, v1c.EmptyResult),
+  "thread/start": method(v2th.ThreadStartParams, v2th.ThreadResponse),
+  "thread/resume": method(v2th.ThreadResumeParams, v2th.ThreadResponse),
+  "thread/fork": method(v2th.ThreadForkParams, v2th.ThreadResponse),
+  "thread/archive": method(v2th.ThreadArchiveParams, v2t.EmptyResponse),
+  "thread/list": method(v2th.ThreadListParams, v2th.ThreadListResponse),
+  "thread/read": method(v2th.ThreadReadParams, v2th.ThreadReadResponse),
+  "thread/loaded/list": method(v2th.ThreadLoadedListParams, v2th.ThreadLoadedListResponse),
+  "turn/start": method(v2t.TurnStartParams, v2t.TurnStartResponse),
+  "turn/interrupt": method(v2t.TurnInterruptParams, v2t.EmptyResponse),
 } as const;
 
 export type ClientRequests = typeof clientRequests;
@@ -43,10 +56,50 @@ export type ResultOf<M extends ClientMethod> = ClientRequests[M] extends MethodC
 export const serverNotifications = {
   configWarning: config.ConfigWarningNotification,
   sessionConfigured: v1h.SessionConfiguredNotification,
+  "thread/started": v2th.ThreadStartedNotification,
+  "turn/started": v2t.TurnStartedNotification,
+  "turn/completed": v2t.TurnCompletedNotification,
+  "turn/plan/updated": v2i.TurnPlanUpdatedNotification,
+  "item/started": v2i.ItemStartedNotification,
+  "item/completed": v2i.ItemCompletedNotification,
+  "item/agentMessage/delta": v2i.AgentMessageDeltaNotification,
+  "item/reasoning/summaryTextDelta": v2i.ReasoningSummaryTextDeltaNotification,
+  "item/reasoning/summaryPartAdded": v2i.ReasoningSummaryPartAddedNotification,
+  "item/reasoning/textDelta": v2i.ReasoningTextDeltaNotification,
+  "item/commandExecution/outputDelta": v2i.CommandExecutionOutputDeltaNotification,
+  "thread/tokenUsage/updated": v2i.ThreadTokenUsageUpdatedNotification,
+  error: v2i.ErrorNotification,
 } as const;
 
 export type ServerNotifications = typeof serverNotifications;
 export type NotificationMethod = keyof ServerNotifications;
+
+/** Notification families: every method starting with the prefix carries these params. */
+export const serverNotificationFamilies = {
+  "codex/event/": v1c.EventNotification,
+} as const;
+
+export interface ServerRequestContract<P, R> {
+  readonly params: Schema<P>;
+  /** What the client answers with. */
+  readonly result: Schema<R>;
+}
+
+function serverRequest<P, R>(params: Schema<P>, result: Schema<R>): ServerRequestContract<P, R> {
+  return { params, result };
+}
+
+/** Requests the server sends to the client. */
+export const serverRequests = {
+  execCommandApproval: serverRequest(v1a.ExecCommandApprovalParams, v1a.ExecCommandApprovalResponse),
+} as const;
+
+export type ServerRequests = typeof serverRequests;
+export type ServerRequestMethod = keyof ServerRequests;
+export type ServerRequestParamsOf<M extends ServerRequestMethod> =
+  ServerRequests[M] extends ServerRequestContract<infer P, unknown> ? P : never;
+export type ServerRequestResultOf<M extends ServerRequestMethod> =
+  ServerRequests[M] extends ServerRequestContract<unknown, infer R> ? R : never;
 
 /** Notifications a client sends; we accept these and need no reply. */
 export const clientNotifications = ["initialized"] as const;

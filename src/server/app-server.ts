@@ -19,6 +19,10 @@ import { v1Approver } from "./v1/approvals.js";
 import * as v1 from "./v1/conversation-handlers.js";
 import * as v1h from "./v1/history-handlers.js";
 import { ConversationSubscriptions } from "./v1/subscriptions.js";
+import { v2Approver } from "./v2/approvals.js";
+import * as v2 from "./v2/thread-handlers.js";
+import * as v2t from "./v2/turn-handlers.js";
+import { V2Threads } from "./v2/threads.js";
 import { ConversationManager } from "../core/conversation-manager.js";
 import { killAllRunningCommands } from "../tools/exec.js";
 
@@ -83,6 +87,18 @@ export function startAppServer(options: AppServerOptions): AppServer {
   router.register("resumeConversation", c.resumeConversation, (p) => v1h.resumeConversation(history, p));
   router.register("forkConversation", c.forkConversation, (p) => v1h.forkConversation(history, p));
   router.register("archiveConversation", c.archiveConversation, (p) => v1h.archiveConversation(history, p));
+
+  const v2base = { manager, config: options.config, approver: v2Approver(rpc.connection, log), notify };
+  const v2deps: v2.ThreadHandlerDeps = { ...v2base, threads: new V2Threads(v2base) };
+  router.register("thread/start", c["thread/start"], (p) => v2.threadStart(v2deps, p));
+  router.register("thread/resume", c["thread/resume"], (p) => v2.threadResume(v2deps, p));
+  router.register("thread/fork", c["thread/fork"], (p) => v2.threadFork(v2deps, p));
+  router.register("thread/archive", c["thread/archive"], (p) => v2.threadArchive(v2deps, p));
+  router.register("thread/list", c["thread/list"], (p) => v2.threadList(v2deps, p));
+  router.register("thread/read", c["thread/read"], (p) => v2.threadRead(v2deps, p));
+  router.register("thread/loaded/list", c["thread/loaded/list"], () => v2.threadLoadedList(v2deps));
+  router.register("turn/start", c["turn/start"], (p) => v2t.turnStart(v2deps, p));
+  router.register("turn/interrupt", c["turn/interrupt"], (p) => v2t.turnInterrupt(v2deps, p));
 
   rpc.reader.onClose(() => void lifecycle.shutdown("stdin closed"));
   rpc.writer.onError(([error]) => {

@@ -13,13 +13,9 @@ import type {
 } from "../../protocol/v1/history.js";
 import { archiveRollout } from "../../rollout/archive.js";
 import { findRolloutPath, listConversations as listRollouts } from "../../rollout/listing.js";
-import { readRollout, summarizeHead } from "../../rollout/reader.js";
+import { summarizeHead } from "../../rollout/reader.js";
 import { RolloutError, type ConversationSummary } from "../../rollout/types.js";
-import { RolloutWriter } from "../../rollout/writer.js";
 import { rpcErrors } from "../../rpc/errors.js";
-import { uuidv7 } from "../../core/uuid.js";
-import { originator } from "../../originator.js";
-import { APP_VERSION } from "../../version.js";
 import { withConfig, type V1Deps } from "./conversation-handlers.js";
 
 export interface HistoryDeps extends V1Deps {
@@ -114,19 +110,8 @@ function responseItems(history: unknown[] | undefined): ResponseItem[] {
 export async function forkConversation(deps: HistoryDeps, params: ForkConversationParams): Promise<ResumeConversationResult> {
   const source = await pathFor(deps, params);
   await flushLive(deps, source);
-  const contents = await rolloutCall(() => readRollout(source));
-  const id = uuidv7();
-  const writer = await RolloutWriter.create(deps.config.home, {
-    ...contents.meta,
-    id,
-    timestamp: new Date().toISOString(),
-    originator: originator(),
-    cli_version: APP_VERSION,
-    forked_from_id: contents.meta.id,
-  });
-  for (const line of contents.lines) if (line.type !== "session_meta") writer.write(line.type, line.payload);
-  await writer.close();
-  return resumeConversation(deps, { path: writer.path, ...(params.overrides ? { overrides: params.overrides } : {}) });
+  const { conversation } = await withConfig(() => rolloutCall(() => deps.manager.fork(source, params.overrides ?? {})));
+  return resumeConversation(deps, { path: conversation.rolloutPath, ...(params.overrides ? { overrides: params.overrides } : {}) });
 }
 
 export async function archiveConversation(deps: HistoryDeps, params: ArchiveConversationParams): Promise<Record<string, never>> {

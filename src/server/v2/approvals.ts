@@ -1,0 +1,44 @@
+// v2 approvals: item/commandExecution/requestApproval. accept / acceptForSession / decline / cancel
+// map onto the engine's approved / approved_for_session / denied / abort; anything else is denied.
+import { CancellationTokenSource, type MessageConnection } from "vscode-jsonrpc/node";
+import type { ApprovalDecision } from "../../core/approval-policy.js";
+import type { Approver } from "../../core/conversation.js";
+import type { Logger } from "../../logging/logger.js";
+import { CommandExecutionApprovalDecision, type CommandExecutionRequestApprovalParams } from "../../protocol/v2/approvals.js";
+import { shellJoin } from "../../tools/parse-command.js";
+import { commandActions } from "./event-mapping.js";
+
+const DECISIONS: Record<string, ApprovalDecision> = {
+  accept: "approved",
+  acceptForSession: "approved_for_session",
+  decline: "denied",
+  cancel: "abort",
+};
+
+export function v2Approver(connection: MessageConnection, log: Logger): Approver {
+  return async (threadId, request, signal) => {
+    const params: CommandExecutionRequestApprovalParams = {
+      threadId,
+      turnId: request.turnId,
+      itemId: request.callId,
+      reason: request.reason,
+      command: shellJoin(request.command),
+      cwd: request.cwd,
+      commandActions: commandActions(request.parsedCmd),
+      proposedExecpolicyAmendment: request.command,
+    };
+    const cancel = new CancellationTokenSource();
+    const onAbort = () => cancel.cancel();
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      const answer = (await connection.sendRequest("item/commandExecution/requestApproval", params, cancel.token)) as { decision?: unknown } | null;
+      return DECISIONS[CommandExecutionApprovalDecision.parse(answer?.decision)] ?? "denied";
+    } catch (error) {
+      log.debug({ err: error, callId: request.callId }, "approval not granted");
+      return "denied";
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+      cancel.dispose();
+    }
+  };
+}

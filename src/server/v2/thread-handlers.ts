@@ -1,0 +1,137 @@
+// v2 thread methods: thread/start, thread/resume, thread/fork, thread/archive, thread/list,
+// thread/read, thread/loaded/list. Thin adapters onto core/ and rollout/.
+import path from "node:path";
+import type { Conversation } from "../../core/conversation.js";
+import type { StartOptions } from "../../core/conversation-manager.js";
+import type { ThreadForkParams, ThreadListParams, ThreadResumeParams, ThreadStartParams } from "../../protocol/v2/thread.js";
+import { archiveRollout } from "../../rollout/archive.js";
+import { findRolloutPath, listConversations } from "../../rollout/listing.js";
+import { readRollout, summarizeHead } from "../../rollout/reader.js";
+import { RolloutError } from "../../rollout/types.js";
+import { rpcErrors } from "../../rpc/errors.js";
+import { withConfig } from "../v1/conversation-handlers.js";
+import { buildTurns, threadFromConversation, threadFromSummary, type ThreadView, type TurnView } from "./thread-view.js";
+import type { V2Deps, V2Threads } from "./threads.js";
+
+export interface ThreadHandlerDeps extends V2Deps {
+  threads: V2Threads;
+}
+
+async function rolloutCall<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof RolloutError) throw rpcErrors.invalidRequest(error.message);
+    throw error;
+  }
+}
+
+function sandboxView(mode: string) {
+  return { type: mode === "danger-full-access" ? "dangerFullAccess" : mode === "workspace-write" ? "workspaceWrite" : "readOnly" };
+}
+
+function response(conversation: Conversation, thread: ThreadView) {
+  const s = conversation.settings;
+  return {
+    thread,
+    model: s.model,
+    modelProvider: conversation.meta.model_provider,
+    cwd: s.cwd,
+    approvalPolicy: s.approvalPolicy,
+    sandbox: sandboxView(s.sandboxMode),
+    reasoningEffort: s.effort ?? null,
+  };
+}
+
+function startOptions(p: ThreadStartParams | ThreadResumeParams): StartOptions {
+  const { model, modelProvider, cwd, approvalPolicy, sandbox, config, baseInstructions, developerInstructions } = p;
+  return Object.fromEntries(
+    Object.entries({ model, modelProvider, cwd, approvalPolicy, sandbox, config, baseInstructions, developerInstructions }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  ) as StartOptions;
+}
+
+export async function threadStart(deps: ThreadHandlerDeps, params: ThreadStartParams) {
+  const conversation = await withConfig(() => deps.manager.start(startOptions(params)));
+  deps.threads.attach(conversation);
+  const result = response(conversation, threadFromConversation(conversation, ""));
+  deps.notify("thread/started", { thread: result.thread });
+  return result;
+}
+
+async function pathFor(deps: ThreadHandlerDeps, ids: { threadId?: string; path?: string }): Promise<string> {
+  if (ids.path) return path.resolve(deps.config.home, ids.path);
+  if (!ids.threadId) throw rpcErrors.invalidRequest("either threadId or path must be provided");
+  const live = deps.manager.get(ids.threadId);
+  if (live) {
+    await live.writer.flush();
+    return live.rolloutPath;
+  }
+  const found = await findRolloutPath(deps.config.home, ids.threadId);
+  if (!found) throw rpcErrors.invalidRequest(`no rollout found for thread id ${ids.threadId}`);
+  return found;
+}
+
+async function turnsOf(file: string): Promise<{ turns: TurnView[]; preview: string }> {
+  const contents = await rolloutCall(() => readRollout(file));
+  const turns = buildTurns(contents.lines);
+  const first = turns[0]?.items[0] as { content?: { text?: string }[] } | undefined;
+  return { turns, preview: first?.content?.[0]?.text ?? "" };
+}
+
+export async function threadResume(deps: ThreadHandlerDeps, params: ThreadResumeParams) {
+  const file = await pathFor(deps, params);
+  const { conversation } = await withConfig(() => rolloutCall(() => deps.manager.resume(file, startOptions(params))));
+  deps.threads.attach(conversation);
+  const { turns, preview } = await turnsOf(file);
+  return response(conversation, threadFromConversation(conversation, preview, turns));
+}
+
+export async function threadFork(deps: ThreadHandlerDeps, params: ThreadForkParams) {
+  const file = await pathFor(deps, params);
+  const { conversation } = await withConfig(() => rolloutCall(() => deps.manager.fork(file, startOptions(params))));
+  deps.threads.attach(conversation);
+  const { turns, preview } = await turnsOf(conversation.rolloutPath);
+  const result = response(conversation, threadFromConversation(conversation, preview, turns));
+  deps.notify("thread/started", { thread: result.thread });
+  return result;
+}
+
+export async function threadArchive(deps: ThreadHandlerDeps, params: { threadId: string }) {
+  const file = await pathFor(deps, params);
+  await rolloutCall(() => archiveRollout(deps.config.home, params.threadId, file));
+  deps.threads.forget(params.threadId);
+  await deps.manager.remove(params.threadId);
+  return {};
+}
+
+export async function threadList(deps: ThreadHandlerDeps, params: ThreadListParams) {
+  for (const conversation of deps.manager.list()) await conversation.writer.flush();
+  const page = await rolloutCall(() =>
+    listConversations(deps.config.home, {
+      pageSize: params.limit ?? 25,
+      cursor: params.cursor ?? null,
+      modelProviders: params.modelProviders ?? null,
+      archived: params.archived ?? false,
+      sources: ["cli", "vscode"],
+    }),
+  );
+  const data = page.items.map(threadFromSummary);
+  if (params.sortKey === "updated_at") data.sort((a, b) => b.updatedAt - a.updatedAt);
+  return { data, nextCursor: page.nextCursor };
+}
+
+export async function threadRead(deps: ThreadHandlerDeps, params: { threadId: string; includeTurns?: boolean }) {
+  const file = await pathFor(deps, params);
+  const summary = await rolloutCall(() => summarizeHead(file));
+  const live = deps.manager.get(params.threadId);
+  const base = summary ? threadFromSummary(summary) : live ? threadFromConversation(live, "") : undefined;
+  if (!base) throw rpcErrors.invalidRequest(`no rollout found for thread id ${params.threadId}`);
+  if (params.includeTurns) base.turns = (await turnsOf(file)).turns;
+  return { thread: base };
+}
+
+export function threadLoadedList(deps: ThreadHandlerDeps) {
+  return { data: deps.manager.list().map((c) => c.id), nextCursor: null };
+}

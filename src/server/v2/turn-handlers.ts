@@ -1,0 +1,45 @@
+// v2 turn methods: turn/start answers at once with the in-progress turn; turn/interrupt answers
+// once the turn has stopped (turn/completed with status interrupted follows).
+import type { UserInput as CoreInput } from "../../core/turn-runner.js";
+import type { TurnStartParams, UserInput } from "../../protocol/v2/turn.js";
+import { rpcErrors } from "../../rpc/errors.js";
+import type { ThreadHandlerDeps } from "./thread-handlers.js";
+
+function toCoreInput(input: UserInput[]): CoreInput {
+  return {
+    text: input.flatMap((i) => (i.type === "text" ? [i.text] : [])).join("\n"),
+    images: input.flatMap((i) => (i.type === "image" ? [i.url] : [])),
+    localImages: input.flatMap((i) => (i.type === "localImage" ? [i.path] : [])),
+  };
+}
+
+function sandboxMode(policy: unknown): "read-only" | "workspace-write" | "danger-full-access" | undefined {
+  const type = (policy as { type?: string } | undefined)?.type;
+  if (type === "dangerFullAccess" || type === "danger-full-access") return "danger-full-access";
+  if (type === "workspaceWrite" || type === "workspace-write") return "workspace-write";
+  if (type === "readOnly" || type === "read-only") return "read-only";
+  return undefined;
+}
+
+export function turnStart(deps: ThreadHandlerDeps, params: TurnStartParams) {
+  const conversation = deps.manager.get(params.threadId);
+  if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
+  deps.threads.attach(conversation);
+  const mode = sandboxMode(params.sandboxPolicy);
+  const turnId = conversation.submit(toCoreInput(params.input), {
+    ...(params.cwd ? { cwd: params.cwd } : {}),
+    ...(params.approvalPolicy ? { approvalPolicy: params.approvalPolicy } : {}),
+    ...(mode ? { sandboxMode: mode } : {}),
+    ...(params.model ? { model: params.model } : {}),
+    ...(params.effort ? { effort: params.effort } : {}),
+    ...(params.summary ? { summary: params.summary } : {}),
+  });
+  return { turn: { id: turnId, items: [], status: "inProgress" as const, error: null } };
+}
+
+export async function turnInterrupt(deps: ThreadHandlerDeps, params: { threadId: string; turnId: string }) {
+  const conversation = deps.manager.get(params.threadId);
+  if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
+  await conversation.interrupt();
+  return {};
+}

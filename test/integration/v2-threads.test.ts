@@ -1,0 +1,227 @@
+// The v2 face over the real bin: threads, turns and items on the same engine as v1.
+import { existsSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  completed,
+  created,
+  functionCallTurn,
+  httpError,
+  messageEvents,
+  reasoningTurn,
+  slow,
+  startFakeModelServer,
+  textTurn,
+  type FakeModelServer,
+} from "../support/fake-model-server.js";
+import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
+import { fakeProviderToml, startInitialized } from "../support/v1-session.js";
+
+let model: FakeModelServer;
+beforeEach(async () => {
+  model = await startFakeModelServer();
+});
+afterEach(async () => {
+  await model.close();
+});
+const start = useServers(afterEach, expectOnlyJsonLines);
+
+const V2 = /^(thread|turn|item|error)/;
+
+function v2Methods(s: ServerProcess): string[] {
+  return s.messages.filter((m) => typeof m.method === "string" && !("id" in m) && V2.test(m.method)).map((m) => m.method as string);
+}
+
+function v2(s: ServerProcess, method: string): JsonObject[] {
+  return s.notifications(method).map((m) => m.params as JsonObject);
+}
+
+async function startThread(s: ServerProcess, params: JsonObject = {}): Promise<JsonObject> {
+  const res = await s.request("thread/start", { cwd: process.cwd(), ...params });
+  expect(res.error).toBeUndefined();
+  return (res.result as { thread: JsonObject }).thread;
+}
+
+async function turnCompleted(s: ServerProcess, count = 1): Promise<JsonObject[]> {
+  await s.waitFor(() => (v2(s, "turn/completed").length >= count ? true : undefined), 15_000, `${count} turn/completed`);
+  return v2(s, "turn/completed").map((p) => p.turn as JsonObject);
+}
+
+function text(t: string) {
+  return [{ type: "text", text: t }];
+}
+
+describe("v2 threads and turns", () => {
+  it("streams a reasoning + text turn as turn and item notifications in order", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(reasoningTurn({ summary: ["thinking"], text: "Hello v2", messageId: "msg_9" }));
+    const thread = await startThread(s);
+    expect(thread).toMatchObject({ preview: "", modelProvider: "fake", turns: [], source: "vscode", path: expect.stringContaining("rollout-") });
+    expect(v2(s, "thread/started")[0]).toEqual({ thread });
+    const res = await s.request("turn/start", { threadId: thread.id, input: text("hi") });
+    expect(res.result).toEqual({ turn: { id: "0", items: [], status: "inProgress", error: null } });
+    const [turn] = await turnCompleted(s);
+    expect(turn).toEqual({ id: "0", items: [], status: "completed", error: null });
+    expect(v2Methods(s)).toEqual([
+      "thread/started",
+      "turn/started",
+      "item/started",
+      "item/completed",
+      "item/started",
+      "item/reasoning/summaryPartAdded",
+      "item/reasoning/summaryTextDelta",
+      "item/completed",
+      "item/started",
+      "item/agentMessage/delta",
+      "item/completed",
+      "thread/tokenUsage/updated",
+      "turn/completed",
+    ]);
+    const items = v2(s, "item/completed").map((p) => p.item as JsonObject);
+    expect(items[0]).toMatchObject({ type: "userMessage", content: [{ type: "text", text: "hi" }] });
+    expect(items[1]).toMatchObject({ type: "reasoning", id: "rs_1", summary: ["thinking"] });
+    expect(items[2]).toEqual({ type: "agentMessage", id: "msg_9", text: "Hello v2" });
+    expect(v2(s, "item/agentMessage/delta")[0]).toEqual({ threadId: thread.id, turnId: "0", itemId: "msg_9", delta: "Hello v2" });
+    for (const p of v2(s, "item/started")) expect(p).toMatchObject({ threadId: thread.id, turnId: "0" });
+    // A v2 thread sends no v1 events without a listener.
+    expect(s.messages.some((m) => String(m.method).startsWith("codex/event/"))).toBe(false);
+  });
+
+  it("asks item/commandExecution/requestApproval; accept runs, decline does not and the model is told", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    const call = (id: string, script: string) => functionCallTurn({ callId: id, name: "shell", arguments: JSON.stringify({ command: ["bash", "-c", script] }) });
+    model.enqueue(call("call_ok", "echo run > /dev/null; echo accepted"), call("call_no", "echo x > /dev/null"), textTurn("done"));
+    const thread = await startThread(s, { cwd: s.codexHome });
+    await s.request("turn/start", { threadId: thread.id, input: text("two commands") });
+    const asks = () => s.messages.filter((m) => m.method === "item/commandExecution/requestApproval" && "id" in m);
+    const first = await s.waitFor(() => asks()[0], 15_000, "first approval");
+    expect(first.params).toMatchObject({ threadId: thread.id, turnId: "0", itemId: "call_ok", command: "bash -c 'echo run > /dev/null; echo accepted'", cwd: s.codexHome });
+    s.send({ id: first.id as number, result: { decision: "accept" } });
+    const second = await s.waitFor(() => asks()[1], 15_000, "second approval");
+    s.send({ id: second.id as number, result: { decision: "decline" } });
+    await turnCompleted(s);
+    const commands = v2(s, "item/completed").map((p) => p.item as JsonObject).filter((i) => i.type === "commandExecution");
+    expect(commands[0]).toMatchObject({ id: "call_ok", status: "completed", exitCode: 0, aggregatedOutput: "accepted\n", durationMs: expect.any(Number) });
+    expect(commands[1]).toMatchObject({ id: "call_no", status: "declined", exitCode: -1 });
+    expect(v2(s, "item/commandExecution/outputDelta").map((p) => p.delta).join("")).toBe("accepted\n");
+    const outputs = (model.requests[2]!.body.input as JsonObject[]).filter((i) => i.type === "function_call_output");
+    expect(outputs.at(-1)!.output).toBe("exec command rejected by user");
+  });
+
+  it("cancel interrupts the turn", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(functionCallTurn({ callId: "c", name: "shell", arguments: JSON.stringify({ command: ["bash", "-c", "echo x > /dev/null"] }) }));
+    const thread = await startThread(s);
+    await s.request("turn/start", { threadId: thread.id, input: text("x") });
+    const ask = await s.waitFor(() => s.messages.find((m) => m.method === "item/commandExecution/requestApproval" && "id" in m), 15_000, "approval");
+    s.send({ id: ask.id as number, result: { decision: "cancel" } });
+    const [turn] = await turnCompleted(s);
+    expect(turn!.status).toBe("interrupted");
+    expect(model.requests).toHaveLength(1);
+  });
+
+  it("turn/interrupt stops a slow stream; the thread stays usable", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    const deltas = Array.from({ length: 20 }, (_, i) => `p${i} `);
+    model.enqueue(slow([created("r"), ...messageEvents(deltas.join(""), { id: "m", deltas }), completed({}, "r")], 300), textTurn("next"));
+    const thread = await startThread(s);
+    await s.request("turn/start", { threadId: thread.id, input: text("slow") });
+    await s.waitFor(() => v2(s, "item/agentMessage/delta")[0], 10_000, "a delta");
+    expect((await s.request("turn/interrupt", { threadId: thread.id, turnId: "0" })).result).toEqual({});
+    const [turn] = await turnCompleted(s);
+    expect(turn!.status).toBe("interrupted");
+    await s.request("turn/start", { threadId: thread.id, input: text("again") });
+    const turns = await turnCompleted(s, 2);
+    expect(turns[1]).toMatchObject({ id: "1", status: "completed" });
+  });
+
+  it("a failed turn completes with status failed and the error", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(httpError(400, "bad request body"));
+    const thread = await startThread(s);
+    await s.request("turn/start", { threadId: thread.id, input: text("x") });
+    const [turn] = await turnCompleted(s);
+    const error = { message: "bad request body", codexErrorInfo: "other", additionalDetails: null };
+    expect(turn).toEqual({ id: "0", items: [], status: "failed", error });
+    expect(v2(s, "error")).toEqual([{ threadId: thread.id, turnId: "0", error, willRetry: false }]);
+  });
+
+  it("lists, reads with turns, resumes in a new process with history, and archives", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(textTurn("first answer"));
+    const thread = await startThread(s);
+    await s.request("turn/start", { threadId: thread.id, input: text("first question") });
+    await turnCompleted(s);
+    expect((await s.request("thread/loaded/list", {})).result).toEqual({ data: [thread.id], nextCursor: null });
+    const list = (await s.request("thread/list", {})).result as { data: JsonObject[]; nextCursor: string | null };
+    expect(list.data.map((t) => [t.id, t.preview])).toEqual([[thread.id, "first question"]]);
+    const read = (await s.request("thread/read", { threadId: thread.id, includeTurns: true })).result as { thread: { turns: JsonObject[] } };
+    expect(read.thread.turns).toHaveLength(1);
+    expect(read.thread.turns[0]!.items).toEqual([
+      expect.objectContaining({ type: "userMessage" }),
+      expect.objectContaining({ type: "agentMessage", text: "first answer" }),
+    ]);
+    await s.closeStdin();
+
+    const again = await startInitialized(start, fakeProviderToml(model), { codexHome: s.codexHome });
+    model.enqueue(textTurn("second answer"));
+    const resumed = (await again.request("thread/resume", { threadId: thread.id })).result as { thread: JsonObject };
+    expect(resumed.thread).toMatchObject({ id: thread.id, preview: "first question" });
+    expect((resumed.thread.turns as JsonObject[])).toHaveLength(1);
+    await again.request("turn/start", { threadId: thread.id, input: text("second question") });
+    await turnCompleted(again);
+    const input = JSON.stringify(model.requests.at(-1)!.body.input);
+    expect(input).toContain("first question");
+    expect(input).toContain("first answer");
+    expect(input.indexOf("first answer")).toBeLessThan(input.indexOf("second question"));
+
+    expect((await again.request("thread/archive", { threadId: thread.id })).result).toEqual({});
+    expect(existsSync(String(thread.path))).toBe(false);
+    expect(((await again.request("thread/list", {})).result as { data: unknown[] }).data).toEqual([]);
+    const archived = (await again.request("thread/list", { archived: true })).result as { data: JsonObject[] };
+    expect(archived.data.map((t) => t.id)).toEqual([thread.id]);
+  });
+
+  it("forks a thread into a new one with the history", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(textTurn("original answer"), textTurn("fork answer"));
+    const thread = await startThread(s);
+    await s.request("turn/start", { threadId: thread.id, input: text("original") });
+    await turnCompleted(s);
+    const fork = (await s.request("thread/fork", { threadId: thread.id })).result as { thread: JsonObject };
+    expect(fork.thread.id).not.toBe(thread.id);
+    expect(fork.thread.turns as JsonObject[]).toHaveLength(1);
+    await s.request("turn/start", { threadId: fork.thread.id, input: text("on the fork") });
+    await turnCompleted(s, 2);
+    expect(JSON.stringify(model.requests[1]!.body.input)).toContain("original answer");
+  });
+
+  it("serves v1 and v2 on one connection: a v2 thread is listed by listConversations and a v1 conversation by thread/list", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(textTurn("v2 answer"), textTurn("v1 answer"));
+    const thread = await startThread(s);
+    await s.request("turn/start", { threadId: thread.id, input: text("from v2") });
+    await turnCompleted(s);
+    const conv = (await s.request("newConversation", {})).result as { conversationId: string };
+    await s.request("addConversationListener", { conversationId: conv.conversationId });
+    await s.request("sendUserMessage", { conversationId: conv.conversationId, items: [{ type: "text", data: { text: "from v1" } }] });
+    await s.waitFor(() => s.notifications("codex/event/task_complete")[0], 15_000, "v1 turn");
+    const v1list = (await s.request("listConversations", {})).result as { items: JsonObject[] };
+    expect(v1list.items.map((i) => i.preview).sort()).toEqual(["from v1", "from v2"]);
+    const v2list = (await s.request("thread/list", {})).result as { data: JsonObject[] };
+    expect(v2list.data.map((t) => t.preview).sort()).toEqual(["from v1", "from v2"]);
+  });
+
+  it("does not let a slow request block getUserAgent", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    const deltas = Array.from({ length: 10 }, () => "x");
+    model.enqueue(slow([created("r"), ...messageEvents("xxxxxxxxxx", { id: "m", deltas }), completed({}, "r")], 200));
+    const thread = await startThread(s);
+    await s.request("turn/start", { threadId: thread.id, input: text("stream slowly") });
+    await s.waitFor(() => v2(s, "item/agentMessage/delta")[0], 10_000, "streaming");
+    // A slow interrupt (it waits for the turn to stop) and getUserAgent sent together.
+    s.send({ id: "slow", method: "turn/interrupt", params: { threadId: thread.id, turnId: "0" } });
+    const ua = await s.request("getUserAgent");
+    expect(ua.result).toBeDefined();
+    await s.response("slow");
+  });
+});
