@@ -1,11 +1,12 @@
 // v2 approvals: item/commandExecution/requestApproval. accept / acceptForSession / decline / cancel
 // map onto the engine's approved / approved_for_session / denied / abort; anything else is denied.
-import { CancellationTokenSource, type MessageConnection } from "vscode-jsonrpc/node";
+import type { MessageConnection } from "vscode-jsonrpc/node";
 import type { ApprovalDecision } from "../../core/approval-policy.js";
 import type { Approver } from "../../core/conversation.js";
 import type { Logger } from "../../logging/logger.js";
-import { CommandExecutionApprovalDecision, type CommandExecutionRequestApprovalParams } from "../../protocol/v2/approvals.js";
+import type { CommandExecutionRequestApprovalParams } from "../../protocol/v2/approvals.js";
 import { shellJoin } from "../../tools/parse-command.js";
+import { askClient, decisionOf } from "../ask-client.js";
 import { commandActions } from "./event-mapping.js";
 
 const DECISIONS: Record<string, ApprovalDecision> = {
@@ -27,18 +28,7 @@ export function v2Approver(connection: MessageConnection, log: Logger): Approver
       commandActions: commandActions(request.parsedCmd),
       proposedExecpolicyAmendment: request.command,
     };
-    const cancel = new CancellationTokenSource();
-    const onAbort = () => cancel.cancel();
-    signal.addEventListener("abort", onAbort, { once: true });
-    try {
-      const answer = (await connection.sendRequest("item/commandExecution/requestApproval", params, cancel.token)) as { decision?: unknown } | null;
-      return DECISIONS[CommandExecutionApprovalDecision.parse(answer?.decision)] ?? "denied";
-    } catch (error) {
-      log.debug({ err: error, callId: request.callId }, "approval not granted");
-      return "denied";
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-      cancel.dispose();
-    }
+    const decision = decisionOf(await askClient(connection, "item/commandExecution/requestApproval", params, signal, log));
+    return typeof decision === "string" && Object.hasOwn(DECISIONS, decision) ? DECISIONS[decision]! : "denied";
   };
 }
