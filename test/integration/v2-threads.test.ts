@@ -211,6 +211,72 @@ describe("v2 threads and turns", () => {
     expect(v2list.data.map((t) => t.preview).sort()).toEqual(["from v1", "from v2"]);
   });
 
+  it("acceptForSession runs the same command again without asking; plans and retries are notified", async () => {
+    const toml = fakeProviderToml(model).replace("stream_max_retries = 0", "stream_max_retries = 1");
+    const s = await startInitialized(start, toml);
+    const call = (id: string) => functionCallTurn({ callId: id, name: "shell", arguments: JSON.stringify({ command: ["bash", "-c", "echo same > /dev/null"] }) });
+    const plan = functionCallTurn({
+      callId: "plan_1",
+      name: "update_plan",
+      arguments: JSON.stringify({ explanation: "why", plan: [{ step: "a", status: "in_progress" }] }),
+    });
+    model.enqueue(call("c1"), textTurn("one"), httpError(500, "flaky"), plan, call("c2"), textTurn("two"));
+    const thread = await startThread(s, { cwd: s.codexHome });
+    await s.request("turn/start", { threadId: thread.id, input: text("first") });
+    const ask = await s.waitFor(() => s.messages.find((m) => m.method === "item/commandExecution/requestApproval" && "id" in m), 15_000, "approval");
+    s.send({ id: ask.id as number, result: { decision: "acceptForSession" } });
+    await turnCompleted(s);
+    await s.request("turn/start", { threadId: thread.id, input: text("second") });
+    await turnCompleted(s, 2);
+    expect(s.messages.filter((m) => m.method === "item/commandExecution/requestApproval")).toHaveLength(1);
+    expect(v2(s, "turn/plan/updated")).toEqual([
+      { threadId: thread.id, turnId: "1", explanation: "why", plan: [{ step: "a", status: "inProgress" }] },
+    ]);
+    expect(v2(s, "error")).toEqual([
+      expect.objectContaining({ turnId: "1", willRetry: true, error: expect.objectContaining({ message: "Reconnecting... 1/1" }) }),
+    ]);
+  });
+
+  it("a v2 thread resumes through v1 resumeConversation, and a v1 conversation through thread/resume", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(textTurn("v2 said"), textTurn("v1 said"));
+    const thread = await startThread(s);
+    await s.request("turn/start", { threadId: thread.id, input: text("asked v2") });
+    await turnCompleted(s);
+    const conv = (await s.request("newConversation", {})).result as { conversationId: string };
+    await s.request("addConversationListener", { conversationId: conv.conversationId });
+    await s.request("sendUserMessage", { conversationId: conv.conversationId, items: [{ type: "text", data: { text: "asked v1" } }] });
+    await s.waitFor(() => s.notifications("codex/event/task_complete")[0], 15_000, "v1 turn");
+    await s.closeStdin();
+
+    const again = await startInitialized(start, fakeProviderToml(model), { codexHome: s.codexHome });
+    const v1resume = (await again.request("resumeConversation", { conversationId: thread.id })).result as { initialMessages: unknown[] };
+    expect(JSON.stringify(v1resume.initialMessages)).toContain("asked v2");
+    const v2resume = (await again.request("thread/resume", { threadId: conv.conversationId })).result as { thread: { turns: JsonObject[] } };
+    expect(JSON.stringify(v2resume.thread.turns)).toContain("v1 said");
+  });
+
+  it("pages thread/list and filters archived threads", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    const ids: string[] = [];
+    for (const q of ["q1", "q2", "q3"]) {
+      model.enqueue(textTurn(`a-${q}`));
+      const thread = await startThread(s);
+      ids.push(String(thread.id));
+      await s.request("turn/start", { threadId: thread.id, input: text(q) });
+      await turnCompleted(s, ids.length);
+    }
+    const page1 = (await s.request("thread/list", { limit: 2 })).result as { data: JsonObject[]; nextCursor: string };
+    expect(page1.data.map((t) => t.preview)).toEqual(["q3", "q2"]);
+    const page2 = (await s.request("thread/list", { limit: 2, cursor: page1.nextCursor })).result as { data: JsonObject[] };
+    expect(page2.data.map((t) => t.preview)).toEqual(["q1"]);
+    await s.request("thread/archive", { threadId: ids[1] });
+    const live = (await s.request("thread/list", {})).result as { data: JsonObject[] };
+    expect(live.data.map((t) => t.preview)).toEqual(["q3", "q1"]);
+    const archived = (await s.request("thread/list", { archived: true })).result as { data: JsonObject[] };
+    expect(archived.data.map((t) => t.preview)).toEqual(["q2"]);
+  });
+
   it("does not let a slow request block getUserAgent", async () => {
     const s = await startInitialized(start, fakeProviderToml(model));
     const deltas = Array.from({ length: 10 }, () => "x");
