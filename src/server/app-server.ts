@@ -3,7 +3,7 @@
 import type { Readable } from "node:stream";
 import type { ConfigSource } from "../config/load.js";
 import type { Logger } from "../logging/logger.js";
-import { clientRequests } from "../protocol/methods.js";
+import { clientRequests, type ClientMethod, type MethodContract } from "../protocol/methods.js";
 import { createRpcConnection, type RpcConnection } from "../rpc/connection.js";
 import { RequestTracker } from "../rpc/request-tracker.js";
 import { Router } from "../rpc/router.js";
@@ -15,10 +15,13 @@ import { ConfigWarningOutbox } from "./config-warnings.js";
 import { handleGetUserAgent, handleInitialize } from "./initialize.js";
 import { Notifier } from "./notifier.js";
 import { handleGetUserSavedConfig } from "./user-config.js";
-import { registerV1 } from "./v1/register.js";
-import { registerV2 } from "./v2/register.js";
-import { ConversationManager } from "../core/conversation-manager.js";
-import { killAllRunningCommands } from "../tools/exec.js";
+import type { ConversationFaces } from "./conversation-faces.js";
+import { rpcErrors } from "../rpc/errors.js";
+
+/** Every method but the handshake and config ones: served by the conversation faces. */
+const CONVERSATION_METHODS = (Object.keys(clientRequests) as ClientMethod[]).filter(
+  (m) => !["initialize", "getUserAgent", "getUserSavedConfig"].includes(m),
+);
 
 export interface AppServerOptions {
   input: Readable;
@@ -63,11 +66,21 @@ export function startAppServer(options: AppServerOptions): AppServer {
   router.register("getUserAgent", c.getUserAgent, handleGetUserAgent);
   router.register("getUserSavedConfig", c.getUserSavedConfig, () => handleGetUserSavedConfig(options.config));
 
-  const manager = new ConversationManager({ config: options.config, env: process.env });
+  // Conversation methods are registered now (the gate and params checks need them) and their
+  // implementation is loaded on first use.
   const notify = (method: string, params: unknown) => void rpc.connection.sendNotification(method, params).catch(() => {});
-  const faceDeps = { router, connection: rpc.connection, manager, config: options.config, log, notify };
-  registerV1(faceDeps);
-  registerV2(faceDeps);
+  let faces: Promise<ConversationFaces> | undefined;
+  const loadFaces = () =>
+    (faces ??= import("./conversation-faces.js").then((m) =>
+      m.createConversationFaces({ connection: rpc.connection, config: options.config, log, notify }),
+    ));
+  for (const method of CONVERSATION_METHODS) {
+    router.register(method, c[method] as MethodContract<unknown, unknown>, async (params) => {
+      const handler = (await loadFaces()).handlers[method] as ((p: unknown) => unknown) | undefined;
+      if (!handler) throw rpcErrors.methodNotFound(method);
+      return handler(params);
+    });
+  }
 
   rpc.reader.onClose(() => void lifecycle.shutdown("stdin closed"));
   rpc.writer.onError(([error]) => {
@@ -76,8 +89,7 @@ export function startAppServer(options: AppServerOptions): AppServer {
   });
   // Turns end first (their interrupts answer pending requests), then the rest drains.
   lifecycle.onShutdown("stop turns and commands", async () => {
-    killAllRunningCommands();
-    await manager.closeAll();
+    if (faces) await (await faces).shutdown();
   });
   lifecycle.onShutdown("answer requests already read", () => tracker.whenIdle());
   lifecycle.onShutdown("stop taking requests", () => rpc.connection.dispose());

@@ -3,15 +3,16 @@ import type { MessageConnection } from "vscode-jsonrpc/node";
 import type { ConfigSource } from "../../config/load.js";
 import type { ConversationManager } from "../../core/conversation-manager.js";
 import type { Logger } from "../../logging/logger.js";
-import { clientRequests as c } from "../../protocol/methods.js";
-import type { Router } from "../../rpc/router.js";
+import type { ClientMethod } from "../../protocol/methods.js";
 import { v1Approver } from "./approvals.js";
 import * as v1 from "./conversation-handlers.js";
 import * as v1h from "./history-handlers.js";
 import { ConversationSubscriptions } from "./subscriptions.js";
 
+/** Handlers by method name; the router has already validated params against the method's schema. */
+export type HandlerTable = Partial<Record<ClientMethod, (params: never) => unknown>>;
+
 export interface FaceDeps {
-  router: Router;
   connection: MessageConnection;
   manager: ConversationManager;
   config: ConfigSource;
@@ -19,20 +20,22 @@ export interface FaceDeps {
   notify(method: string, params: unknown): void;
 }
 
-export function registerV1(deps: FaceDeps): void {
-  const { router, connection, manager, log, notify } = deps;
+export function v1Handlers(deps: FaceDeps): HandlerTable {
+  const { connection, manager, log, notify } = deps;
   const subscriptions = new ConversationSubscriptions(notify);
   const v1deps: v1.V1Deps = { manager, subscriptions, approver: v1Approver(connection, subscriptions, log), notify };
-  router.register("newConversation", c.newConversation, (p) => v1.newConversation(v1deps, p));
-  router.register("addConversationListener", c.addConversationListener, (p) => v1.addConversationListener(v1deps, p));
-  router.register("removeConversationListener", c.removeConversationListener, (p) => v1.removeConversationListener(v1deps, p));
-  router.register("sendUserMessage", c.sendUserMessage, (p) => v1.sendUserMessage(v1deps, p));
-  router.register("sendUserTurn", c.sendUserTurn, (p) => v1.sendUserTurn(v1deps, p));
-  router.register("interruptConversation", c.interruptConversation, (p) => v1.interruptConversation(v1deps, p));
   const history: v1h.HistoryDeps = { ...v1deps, config: deps.config };
-  router.register("listConversations", c.listConversations, (p) => v1h.listConversations(history, p));
-  router.register("getConversationSummary", c.getConversationSummary, (p) => v1h.getConversationSummary(history, p));
-  router.register("resumeConversation", c.resumeConversation, (p) => v1h.resumeConversation(history, p));
-  router.register("forkConversation", c.forkConversation, (p) => v1h.forkConversation(history, p));
-  router.register("archiveConversation", c.archiveConversation, (p) => v1h.archiveConversation(history, p));
+  return {
+    newConversation: (p: Parameters<typeof v1.newConversation>[1]) => v1.newConversation(v1deps, p),
+    addConversationListener: (p: Parameters<typeof v1.addConversationListener>[1]) => v1.addConversationListener(v1deps, p),
+    removeConversationListener: (p: Parameters<typeof v1.removeConversationListener>[1]) => v1.removeConversationListener(v1deps, p),
+    sendUserMessage: (p: Parameters<typeof v1.sendUserMessage>[1]) => v1.sendUserMessage(v1deps, p),
+    sendUserTurn: (p: Parameters<typeof v1.sendUserTurn>[1]) => v1.sendUserTurn(v1deps, p),
+    interruptConversation: (p: Parameters<typeof v1.interruptConversation>[1]) => v1.interruptConversation(v1deps, p),
+    listConversations: (p: Parameters<typeof v1h.listConversations>[1]) => v1h.listConversations(history, p),
+    getConversationSummary: (p: Parameters<typeof v1h.getConversationSummary>[1]) => v1h.getConversationSummary(history, p),
+    resumeConversation: (p: Parameters<typeof v1h.resumeConversation>[1]) => v1h.resumeConversation(history, p),
+    forkConversation: (p: Parameters<typeof v1h.forkConversation>[1]) => v1h.forkConversation(history, p),
+    archiveConversation: (p: Parameters<typeof v1h.archiveConversation>[1]) => v1h.archiveConversation(history, p),
+  };
 }
