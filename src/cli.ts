@@ -2,13 +2,31 @@
 // A leading `app-server` word is accepted so the reference's `codex app-server ...` lines work.
 import { parseOverride, type ConfigOverride } from "./config/overrides.js";
 
-export type CliCommand = { kind: "serve"; overrides: ConfigOverride[] } | { kind: "help" } | { kind: "version" };
+export type GenerateTarget = "json-schema" | "ts";
+
+export type CliCommand =
+  | { kind: "serve"; overrides: ConfigOverride[] }
+  | { kind: "help" }
+  | { kind: "version" }
+  /** Write the published wire contract into `out` and exit; the server does not start. */
+  | { kind: "generate"; target: GenerateTarget; out: string };
+
+const GENERATE_COMMANDS: Readonly<Record<string, GenerateTarget>> = {
+  "generate-json-schema": "json-schema",
+  "generate-ts": "ts",
+};
 
 export class CliError extends Error {}
 
 export const USAGE = `Usage: codex-app-server [-c key=value]...
+       codex-app-server generate-json-schema --out <DIR>
+       codex-app-server generate-ts --out <DIR>
 
 Runs the Codex app-server: newline-delimited JSON-RPC on stdin/stdout.
+
+Commands:
+  generate-json-schema -o, --out <DIR>  Write the wire contract as JSON Schema (draft-07) into DIR.
+  generate-ts -o, --out <DIR>           Write the wire contract as TypeScript declarations into DIR.
 
 Options:
   -c, --config <key=value>  Override a config.toml value (dotted path; the value is parsed as
@@ -25,6 +43,8 @@ Environment:
 
 export function parseCli(argv: readonly string[]): CliCommand {
   const args = argv[0] === "app-server" ? argv.slice(1) : argv;
+  const target = args[0] === undefined ? undefined : GENERATE_COMMANDS[args[0]];
+  if (target !== undefined) return parseGenerate(args[0]!, target, args.slice(1));
   const overrides: ConfigOverride[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -48,4 +68,24 @@ export function parseCli(argv: readonly string[]): CliCommand {
     }
   }
   return { kind: "serve", overrides };
+}
+
+/** `generate-json-schema|generate-ts --out DIR`; `-c` is accepted, as the reference does, and unused. */
+function parseGenerate(name: string, target: GenerateTarget, args: readonly string[]): CliCommand {
+  let out: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "-h" || arg === "--help") return { kind: "help" };
+    if (arg === "-o" || arg === "--out" || arg === "-c" || arg === "--config") {
+      const value = args[++i];
+      if (value === undefined || value === "") throw new CliError(`${arg} needs a value`);
+      if (arg === "-o" || arg === "--out") out = value;
+    } else if (arg.startsWith("--out=") && arg.length > "--out=".length) {
+      out = arg.slice("--out=".length);
+    } else if (!arg.startsWith("--config=") && !(arg.startsWith("-c") && arg.length > 2)) {
+      throw new CliError(`unexpected argument '${arg}' for ${name}`);
+    }
+  }
+  if (out === undefined) throw new CliError(`${name} needs --out <DIR>`);
+  return { kind: "generate", target, out };
 }

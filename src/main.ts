@@ -23,6 +23,10 @@ async function main(): Promise<void> {
     protocolOutput.write(command.kind === "help" ? USAGE : `codex-app-server ${APP_VERSION}\n`, () => {});
     return;
   }
+  if (command.kind === "generate") {
+    await generate(command.target, command.out);
+    return;
+  }
 
   const config = loadConfigSource(process.env, command.overrides);
   const log = logger();
@@ -47,6 +51,21 @@ async function main(): Promise<void> {
 
   process.on("uncaughtException", (error) => log.error({ err: error }, "uncaught exception"));
   process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled rejection"));
+}
+
+/** Writes the published contract; the generators load only for this command. */
+async function generate(target: "json-schema" | "ts", out: string): Promise<void> {
+  try {
+    const count =
+      target === "ts"
+        ? (await import("./protocol/publish/typescript.js")).writeTypeScript(out)
+        : (await import("./protocol/publish/json-schema.js")).writeJsonSchema(out);
+    const what = target === "ts" ? "TypeScript" : "JSON Schema";
+    protocolOutput.write(`Wrote ${count} ${what} files to ${out}\n`, () => {});
+  } catch (error) {
+    process.stderr.write(`codex-app-server: generate-${target}: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  }
 }
 
 void main();

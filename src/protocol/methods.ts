@@ -7,6 +7,7 @@ import * as v1a from "./v1/approvals.js";
 import * as v1 from "./v1/common.js";
 import * as v1c from "./v1/conversation.js";
 import * as v1h from "./v1/history.js";
+import * as v2a from "./v2/approvals.js";
 import * as v2i from "./v2/item.js";
 import * as v2th from "./v2/thread.js";
 import * as v2t from "./v2/turn.js";
@@ -92,6 +93,10 @@ function serverRequest<P, R>(params: Schema<P>, result: Schema<R>): ServerReques
 /** Requests the server sends to the client. */
 export const serverRequests = {
   execCommandApproval: serverRequest(v1a.ExecCommandApprovalParams, v1a.ExecCommandApprovalResponse),
+  "item/commandExecution/requestApproval": serverRequest(
+    v2a.CommandExecutionRequestApprovalParams,
+    v2a.CommandExecutionRequestApprovalResponse,
+  ),
 } as const;
 
 export type ServerRequests = typeof serverRequests;

@@ -1,0 +1,41 @@
+// Every module under src/protocol/ that defines wire shapes. The published contract calls a shape
+// by the name its module exports it under (ThreadItem, AskForApproval, ...); a shape no module
+// exports is written inline where it is used. Modules under v2/ publish into the `v2` namespace
+// (schema/v2/, `v2.` definitions, the v2/ folder of generate-ts), the rest into the root one.
+// test/unit/published-schema.test.ts fails when a protocol file is missing from this list.
+import * as config from "../config.js";
+import * as initialize from "../initialize.js";
+import * as v1Approvals from "../v1/approvals.js";
+import * as v1Common from "../v1/common.js";
+import * as v1Conversation from "../v1/conversation.js";
+import * as v1History from "../v1/history.js";
+import * as v2Approvals from "../v2/approvals.js";
+import * as v2Item from "../v2/item.js";
+import * as v2Thread from "../v2/thread.js";
+import * as v2Turn from "../v2/turn.js";
+
+export interface ProtocolModule {
+  /** Path under src/protocol/. */
+  readonly file: string;
+  readonly exports: Readonly<Record<string, unknown>>;
+}
+
+/** Root-namespace modules first: a shape exported by both a root and a v2 module keeps its root name. */
+export const protocolModules: readonly ProtocolModule[] = [
+  { file: "config.ts", exports: config },
+  { file: "initialize.ts", exports: initialize },
+  { file: "v1/approvals.ts", exports: v1Approvals },
+  { file: "v1/common.ts", exports: v1Common },
+  { file: "v1/conversation.ts", exports: v1Conversation },
+  { file: "v1/history.ts", exports: v1History },
+  { file: "v2/approvals.ts", exports: v2Approvals },
+  { file: "v2/item.ts", exports: v2Item },
+  { file: "v2/thread.ts", exports: v2Thread },
+  { file: "v2/turn.ts", exports: v2Turn },
+];
+
+/** "v2" for files under v2/, "" (the root namespace) otherwise. */
+export function namespaceOfFile(file: string): string {
+  const slash = file.indexOf("/");
+  return slash > 0 && file.slice(0, slash) === "v2" ? "v2" : "";
+}
