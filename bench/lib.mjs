@@ -1,8 +1,9 @@
 // Shared bench helpers: launching a server in a throw-away CODEX_HOME, timing it, reading its
 // peak RSS, summarising samples, printing tables, and a local OTLP sink. No dependencies.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -629,3 +630,47 @@ export function expectResult(res, what) {
   if (res.msg.error) throw new Error(`${what} failed: ${JSON.stringify(res.msg.error)}`);
   return res.msg.result;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Helpers shared by the conversation-style benches (v2.mjs; conversation.mjs keeps its own copies).
+
+/** Our target, run under `node --cpu-prof` into $BENCH_CPU_PROF when that is set. */
+export function profiledOursTarget() {
+  const target = oursTarget();
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return target;
+  mkdirSync(dir, { recursive: true });
+  return { ...target, label: "ours (--cpu-prof)", args: ["--cpu-prof", `--cpu-prof-dir=${path.resolve(dir)}`, ...target.args] };
+}
+
+/** Closes an RPC session (stdin EOF) and throws with its stderr tail unless it exited with 0. */
+export async function closeCleanly(target, session) {
+  const done = await session.close();
+  if (done.code !== 0 || done.signal) {
+    throw new Error(`${target.label} ended with ${done.signal ?? `code ${done.code}`}\n  last stderr lines:\n  ${lastLines(done.stderrTail)}`);
+  }
+  return done;
+}
+
+/**
+ * A local listener that closes every connection, for pinning the reference's proxy to: it
+ * refreshes its model list from chatgpt.com on every new thread, and nothing may leave 127.0.0.1.
+ * `env` holds the proxy variables; `attempts()` counts refused connections.
+ */
+export async function startRefusingProxy() {
+  let attempts = 0;
+  const server = net.createServer((socket) => {
+    attempts++;
+    socket.destroy();
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  const noProxy = "127.0.0.1,localhost";
+  return {
+    env: { HTTPS_PROXY: url, HTTP_PROXY: url, ALL_PROXY: url, https_proxy: url, http_proxy: url, all_proxy: url, NO_PROXY: noProxy, no_proxy: noProxy },
+    attempts: () => attempts,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

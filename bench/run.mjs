@@ -1,6 +1,6 @@
 // `npm run bench`: runs each bench module in turn. A module exports `name` and
 // `async function run(ctx)` and prints its own section; add new ones to BENCHES.
-//   BENCH_RUNS=N      measured runs per target (default 15; conversation: 5, slow figures capped)
+//   BENCH_RUNS=N      measured runs per target (default 15; conversation and v2: 5, slow figures capped)
 //   BENCH_ONLY=a,b    only benches whose name contains one of these
 //   BENCH_JSON=1      also print one JSON line of raw medians per bench
 //   CODEX_REFERENCE_BIN=/path/to/codex   the reference binary (run as `<bin> app-server`)
@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { REFERENCE_INSTALL_HINT, REPO_ROOT, referenceTarget } from "./lib.mjs";
 
-const BENCHES = ["startup", "conversation"];
+const BENCHES = ["startup", "conversation", "v2"];
 
 function selectedBenches() {
   const only = (process.env.BENCH_ONLY ?? "").split(",").map((s) => s.trim()).filter(Boolean);
