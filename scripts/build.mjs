@@ -22,6 +22,8 @@ const common = {
   platform: "node",
   target: "node20.19",
   minify: true,
+  // ASCII output (the rest escaped): src/code-cache.ts reads bundles as latin1.
+  charset: "ascii",
   sourcemap: "linked",
   legalComments: "linked",
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },

@@ -13,8 +13,10 @@ export interface CachedModule<T> {
   saveCache(): void;
 }
 
+/** `file` must be ASCII, as our esbuild bundles are. */
 export function requireWithCodeCache<T>(file: string, cacheDir = defaultCacheDir()): CachedModule<T> {
-  const source = readFileSync(file, "utf8");
+  // esbuild writes ASCII only (it escapes the rest), and latin1 skips UTF-8 decoding.
+  const source = readFileSync(file, "latin1");
   const { size, mtimeMs } = statSync(file);
   const cacheFile = path.join(cacheDir, `${path.basename(file)}-${size}-${Math.trunc(mtimeMs)}.v8cache`);
   let cachedData: Buffer | undefined;

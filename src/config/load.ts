@@ -1,6 +1,6 @@
 // Loads config.toml once at start-up and derives the typed config from it. A broken file never
 // stops the server: it yields defaults, a configWarning, and an error for methods that need config.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
 import type { ConfigWarningNotification } from "../protocol/config.js";
 import { SchemaIssue } from "../protocol/schema.js";
@@ -50,7 +50,8 @@ export function loadConfigSource(env: NodeJS.ProcessEnv, cliOverrides: readonly 
   const source: ConfigSource = { home, path, fileTable: {}, cliOverrides, warnings: [], config: defaults(home, path, env) };
   let text: string | undefined;
   try {
-    text = readFileSync(path, "utf8");
+    // Most homes have no config.toml: check first, a thrown ENOENT costs start-up time.
+    if (existsSync(path)) text = readFileSync(path, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") {
       source.error = new ConfigError(path, undefined, `failed to read: ${(e as Error).message}`);
