@@ -45,6 +45,8 @@ export interface StartOptions {
 export interface ManagerDeps {
   config: ConfigSource;
   env: NodeJS.ProcessEnv;
+  /** Backpressure from the client connection (see NdjsonMessageWriter.paced). */
+  pace?(): Promise<void> | undefined;
   /** Tests and benches may swap the model client. */
   clientFactory?: (config: AppConfig, hooks: ReturnType<typeof conversationTelemetry>) => ModelClient;
 }
@@ -179,6 +181,7 @@ export class ConversationManager {
       history,
       shellEnv: () => buildShellEnv(shellPolicy, this.deps.env),
       toolTelemetry: { decision: hooks.toolDecision, result: hooks.toolResult },
+      ...(this.deps.pace ? { pace: this.deps.pace } : {}),
       onTurnEnd: (_turnId, ms) => hooks.turnEnded(ms),
       onUserPrompt: (text) => hooks.userPrompt(text),
     });

@@ -21,6 +21,7 @@ export interface ConversationInit {
   shellEnv: () => NodeJS.ProcessEnv;
   toolTelemetry: ToolTelemetry;
   onTurnEnd?(turnId: string, durationMs: number): void;
+  pace?(): Promise<void> | undefined;
   onUserPrompt?(text: string): void;
 }
 
@@ -114,6 +115,7 @@ export class Conversation {
         usage: this.usage,
         shellEnv: this.init.shellEnv,
         toolTelemetry: this.init.toolTelemetry,
+        ...(this.init.pace ? { pace: this.init.pace } : {}),
       },
       controller.signal,
     ).catch(() => {

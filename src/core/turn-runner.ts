@@ -57,7 +57,13 @@ export interface TurnDeps {
   usage: { total: TokenUsage | null };
   shellEnv(): NodeJS.ProcessEnv;
   toolTelemetry: ToolTelemetry;
+  /** A promise while the client is behind reading our output: streaming waits for it. */
+  pace?(): Promise<void> | undefined;
 }
+
+// A streamed response yields the event loop this often, so other requests and other turns' streams
+// get their turn while one model floods us with deltas.
+const EVENTS_PER_SLICE = 64;
 
 /** Thrown inside the turn when the user chose "abort" for an approval. */
 class TurnAbort extends Error {}
@@ -132,7 +138,11 @@ async function sampleOnce(turnId: string, settings: TurnSettings, deps: TurnDeps
   // Ids of items the model streams without one get a stable local id.
   const localIds = new Map<number, string>();
   let index = 0;
+  let seen = 0;
   for await (const event of deps.client.stream(request, signal)) {
+    if (++seen % EVENTS_PER_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const backlog = deps.pace?.();
+    if (backlog) await backlog;
     switch (event.type) {
       case "output_item_added": {
         const id = itemId(event.item, localIds, index++);

@@ -2,7 +2,7 @@
 // requests (through the router) and one for notifications. Input that never becomes a message
 // (bad JSON, not JSON-RPC, an oversized line) is answered here with the matching error.
 import type { Readable } from "node:stream";
-import { createMessageConnection, type Logger as RpcLogger, type MessageConnection } from "vscode-jsonrpc/node";
+import { createMessageConnection, RAL, type Logger as RpcLogger, type MessageConnection } from "vscode-jsonrpc/node";
 import type { Logger } from "../logging/logger.js";
 import { NdjsonMessageReader, type InputProblem } from "../transport/ndjson-reader.js";
 import { NdjsonMessageWriter, type ProtocolOutput } from "../transport/ndjson-writer.js";
@@ -26,7 +26,34 @@ export interface RpcConnectionOptions {
   maxLineBytes?: number;
 }
 
+let dispatchPatched = false;
+
+/**
+ * vscode-jsonrpc starts one incoming message per setImmediate, so while turns stream (each event-loop
+ * pass busy with model output) every queued request waits a whole pass. Its runtime layer is
+ * swappable: starting the next message from a microtask serves requests as soon as they are read.
+ */
+function dispatchFromMicrotasks(): void {
+  if (dispatchPatched) return;
+  dispatchPatched = true;
+  const ral = RAL();
+  RAL.install({
+    ...ral,
+    timer: {
+      ...ral.timer,
+      setImmediate(callback: (...args: unknown[]) => void, ...args: unknown[]) {
+        let live = true;
+        queueMicrotask(() => {
+          if (live) callback(...args);
+        });
+        return { dispose: () => void (live = false) };
+      },
+    },
+  });
+}
+
 export function createRpcConnection(options: RpcConnectionOptions): RpcConnection {
+  dispatchFromMicrotasks();
   const { log } = options;
   let writer: NdjsonMessageWriter | undefined;
   const answerProblem = (problem: InputProblem) => {

@@ -18,6 +18,9 @@ import { handleGetUserSavedConfig } from "./user-config.js";
 import type { ConversationFaces } from "./conversation-faces.js";
 import { rpcErrors } from "../rpc/errors.js";
 
+/** Output (in characters) a client may leave unread before streaming turns wait for it. */
+const OUTPUT_BACKLOG_LIMIT = 256 * 1024;
+
 /** Every method but the handshake and config ones: served by the conversation faces. */
 const CONVERSATION_METHODS = (Object.keys(clientRequests) as ClientMethod[]).filter(
   (m) => !["initialize", "getUserAgent", "getUserSavedConfig"].includes(m),
@@ -72,7 +75,13 @@ export function startAppServer(options: AppServerOptions): AppServer {
   let faces: Promise<ConversationFaces> | undefined;
   const loadFaces = () =>
     (faces ??= import("./conversation-faces.js").then((m) =>
-      m.createConversationFaces({ connection: rpc.connection, config: options.config, log, notify }),
+      m.createConversationFaces({
+        connection: rpc.connection,
+        config: options.config,
+        log,
+        notify,
+        pace: () => rpc.writer.paced(OUTPUT_BACKLOG_LIMIT),
+      }),
     ));
   for (const method of CONVERSATION_METHODS) {
     router.register(method, c[method] as MethodContract<unknown, unknown>, async (params) => {

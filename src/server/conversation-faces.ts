@@ -12,8 +12,8 @@ export interface ConversationFaces {
   shutdown(): Promise<void>;
 }
 
-export function createConversationFaces(deps: Omit<FaceDeps, "manager">): ConversationFaces {
-  const manager = new ConversationManager({ config: deps.config, env: process.env });
+export function createConversationFaces(deps: Omit<FaceDeps, "manager"> & { pace(): Promise<void> | undefined }): ConversationFaces {
+  const manager = new ConversationManager({ config: deps.config, env: process.env, pace: deps.pace });
   const faceDeps: FaceDeps = { ...deps, manager };
   return {
     handlers: { ...v1Handlers(faceDeps), ...v2Handlers(faceDeps) },

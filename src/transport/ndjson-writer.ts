@@ -14,6 +14,7 @@ export interface ProtocolOutput {
 
 interface Batch {
   lines: string[];
+  bytes: number;
   done: Promise<void>;
   settle: (error?: Error | null) => void;
 }
@@ -38,7 +39,34 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Messag
       setImmediate(() => void this.flushBatch());
     }
     this.batch.lines.push(line);
+    this.batch.bytes += line.length;
     return this.batch.done;
+  }
+
+  /** Characters written but not yet taken by the client (queued here or buffered by the stream). */
+  backlog(): number {
+    return (this.batch?.bytes ?? 0) + this.output.stream.writableLength;
+  }
+
+  /**
+   * Undefined while the backlog is under `limit`; else a promise that resolves once the client has
+   * read it down (or the output failed). Producers await it so a client that reads slowly slows
+   * them instead of growing memory and delaying every reply behind megabytes of notifications.
+   */
+  paced(limit: number): Promise<void> | undefined {
+    if (this.failed || this.backlog() < limit) return undefined;
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.failed || this.backlog() < limit / 2) {
+          this.output.stream.off("drain", check);
+          clearInterval(timer);
+          resolve();
+        }
+      };
+      // 'drain' covers the stream's buffer; the timer covers lines still waiting in a batch.
+      this.output.stream.on("drain", check);
+      const timer = setInterval(check, 5);
+    });
   }
 
   /** Resolves when everything written so far has reached the pipe (or failed). */
@@ -56,7 +84,7 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Messag
     });
     // A batch nobody awaits must not become an unhandled rejection.
     done.catch(() => undefined);
-    return { lines: [], done, settle };
+    return { lines: [], bytes: 0, done, settle };
   }
 
   private async flushBatch(): Promise<void> {
