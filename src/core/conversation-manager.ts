@@ -12,6 +12,7 @@ import { readRollout } from "../rollout/reader.js";
 import { collectGitInfo } from "../rollout/git-info.js";
 import type { SessionMeta } from "../rollout/types.js";
 import { RolloutWriter } from "../rollout/writer.js";
+import { ephemeralSink, type RolloutSink } from "./rollout-sink.js";
 import { conversationTelemetry } from "../telemetry/catalog.js";
 import { buildShellEnv, parseShellEnvironmentPolicy } from "../tools/shell-env.js";
 import { SHELL_TOOL, UPDATE_PLAN_TOOL } from "../tools/tool-specs.js";
@@ -40,6 +41,8 @@ export interface StartOptions {
   baseInstructions?: string;
   developerInstructions?: string;
   includePlanTool?: boolean;
+  /** Keep the history in memory only: no rollout file, not listed, not resumable. */
+  ephemeral?: boolean;
 }
 
 export interface ManagerDeps {
@@ -85,7 +88,7 @@ export class ConversationManager {
       // The reference leaves `git` out when cwd is not a repository.
       ...(git ? { git } : {}),
     };
-    const writer = await RolloutWriter.create(config.codexHome, meta);
+    const writer = options.ephemeral ? ephemeralSink() : await RolloutWriter.create(config.codexHome, meta);
     const context: ResponseItem[] = [
       { type: "message", role: "developer", content: [{ type: "input_text", text: permissionsMessage(settings.approvalPolicy, settings.sandboxMode) }] },
       { type: "message", role: "user", content: [{ type: "input_text", text: environmentContext(settings.cwd, "bash") }] },
@@ -154,7 +157,7 @@ export class ConversationManager {
     meta: SessionMeta,
     config: AppConfig,
     settings: TurnSettings,
-    writer: RolloutWriter,
+    writer: RolloutSink,
     history: ResponseItem[],
     auth: AuthFacts,
   ): Conversation {

@@ -2,7 +2,7 @@
 // its event stream. Protocol faces subscribe and supply the approval channel.
 import type { ModelClient, ResponseItem, TokenUsage } from "../model/types.js";
 import type { SessionMeta } from "../rollout/types.js";
-import type { RolloutWriter } from "../rollout/writer.js";
+import type { RolloutSink } from "./rollout-sink.js";
 import type { ApprovalDecision } from "./approval-policy.js";
 import type { CoreEvent, CoreEventListener } from "./events.js";
 import { rolloutRecorder } from "./turn-recorder.js";
@@ -16,7 +16,7 @@ export interface ConversationInit {
   meta: SessionMeta;
   settings: TurnSettings;
   client: ModelClient;
-  writer: RolloutWriter;
+  writer: RolloutSink;
   history: ResponseItem[];
   shellEnv: () => NodeJS.ProcessEnv;
   toolTelemetry: ToolTelemetry;
@@ -59,7 +59,7 @@ export class Conversation {
     return this.init.writer.path;
   }
 
-  get writer(): RolloutWriter {
+  get writer(): RolloutSink {
     return this.init.writer;
   }
 
@@ -71,8 +71,10 @@ export class Conversation {
   /** Queues a turn (after any running one) and returns its id at once. */
   submit(input: UserInput, overrides: Partial<TurnSettings> = {}): string {
     if (this.closed) throw new Error("conversation is closed");
-    this.settings = { ...this.settings, ...overrides };
-    const settings = this.settings;
+    // Overrides stay for later turns, except the output schema, which is for this turn only.
+    const { outputSchema, ...lasting } = overrides;
+    this.settings = { ...this.settings, ...lasting };
+    const settings = outputSchema === undefined ? this.settings : { ...this.settings, outputSchema };
     const turnId = String(this.nextTurnNumber++);
     this.init.onUserPrompt?.(input.text);
     this.tail = this.tail.then(() => this.run(turnId, settings, input));

@@ -2,7 +2,7 @@
 // event_msg for user_message / agent_message / token_count / turn_aborted, turn_context before each
 // model request. Deltas and lifecycle events are not persisted.
 import type { ResponseItem } from "../model/types.js";
-import type { RolloutWriter } from "../rollout/writer.js";
+import type { RolloutSink } from "./rollout-sink.js";
 import type { TokenUsageInfo } from "./events.js";
 import type { TurnSettings, UserInput } from "./turn-runner.js";
 
@@ -29,7 +29,7 @@ export function turnAbortedItem(turnId: string): ResponseItem {
   };
 }
 
-export function rolloutRecorder(writer: RolloutWriter): TurnRecorder {
+export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
   return {
     responseItem: (item) => writer.write("response_item", item),
     userMessage: (input) =>

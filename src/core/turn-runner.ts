@@ -23,6 +23,8 @@ export interface TurnSettings {
   summary: ReasoningSummary;
   instructions: string;
   tools: ToolSpec[];
+  /** For one turn: the JSON Schema its answer must follow. */
+  outputSchema?: unknown;
 }
 
 export interface UserInput {
@@ -132,6 +134,7 @@ async function sampleOnce(turnId: string, settings: TurnSettings, deps: TurnDeps
     tools: settings.tools,
     reasoning: settings.effort || settings.summary !== "none" ? { effort: settings.effort, summary: settings.summary } : null,
     conversationId: deps.conversationId,
+    ...(settings.outputSchema !== undefined ? { outputSchema: settings.outputSchema } : {}),
   };
   let items: ResponseItem[] = [];
   let lastAgentMessage: string | null = null;

@@ -43,6 +43,8 @@ export interface ModelRequest {
   /** Sent as the session_id / conversation_id headers and as prompt_cache_key. */
   conversationId: string;
   include?: string[];
+  /** JSON Schema the final answer must follow (turn/start and sendUserTurn outputSchema). */
+  outputSchema?: unknown;
 }
 
 export type ModelEvent =

@@ -277,6 +277,61 @@ describe("v2 threads and turns", () => {
     expect(archived.data.map((t) => t.preview)).toEqual(["q2"]);
   });
 
+  it("sends a turn's outputSchema to the model for that turn only", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(textTurn('{"ok":true}'), textTurn("free text"));
+    const thread = await startThread(s);
+    const schema = { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"], additionalProperties: false };
+    await s.request("turn/start", { threadId: thread.id, input: text("json please"), outputSchema: schema });
+    await turnCompleted(s);
+    await s.request("turn/start", { threadId: thread.id, input: text("anything") });
+    await turnCompleted(s, 2);
+    expect(model.requests[0]!.body.text).toEqual({ format: { type: "json_schema", name: "codex_output_schema", strict: true, schema } });
+    expect(model.requests[1]!.body.text).toBeUndefined();
+  });
+
+  it("an ephemeral thread writes no rollout and is not listed", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(textTurn("kept in memory"), textTurn("still here"));
+    const thread = await startThread(s, { ephemeral: true });
+    expect(thread.path).toBe("");
+    await s.request("turn/start", { threadId: thread.id, input: text("one") });
+    await turnCompleted(s);
+    await s.request("turn/start", { threadId: thread.id, input: text("two") });
+    await turnCompleted(s, 2);
+    expect(JSON.stringify(model.requests[1]!.body.input)).toContain("kept in memory");
+    expect(((await s.request("thread/list", {})).result as { data: unknown[] }).data).toEqual([]);
+    expect(existsSync(`${s.codexHome}/sessions`)).toBe(false);
+    expect(((await s.request("thread/read", { threadId: thread.id })).result as { thread: JsonObject }).thread.id).toBe(thread.id);
+  });
+
+  it("sorts thread/list by updated_at and pages with its own cursor", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    const ids: string[] = [];
+    for (const q of ["older", "newer"]) {
+      model.enqueue(textTurn(`a-${q}`));
+      const thread = await startThread(s);
+      ids.push(String(thread.id));
+      await s.request("turn/start", { threadId: thread.id, input: text(q) });
+      await turnCompleted(s, ids.length);
+    }
+    // Touch the older thread a second later: it becomes the most recently updated.
+    await new Promise((r) => setTimeout(r, 1100));
+    model.enqueue(textTurn("again"));
+    await s.request("turn/start", { threadId: ids[0], input: text("more") });
+    await turnCompleted(s, 3);
+    const byCreation = (await s.request("thread/list", {})).result as { data: JsonObject[] };
+    expect(byCreation.data.map((t) => t.id)).toEqual([ids[1], ids[0]]);
+    const first = (await s.request("thread/list", { sortKey: "updated_at", limit: 1 })).result as { data: JsonObject[]; nextCursor: string };
+    expect(first.data.map((t) => t.id)).toEqual([ids[0]]);
+    const second = (await s.request("thread/list", { sortKey: "updated_at", limit: 1, cursor: first.nextCursor })).result as {
+      data: JsonObject[];
+      nextCursor: string | null;
+    };
+    expect(second.data.map((t) => t.id)).toEqual([ids[1]]);
+    expect(second.nextCursor).toBeNull();
+  });
+
   it("does not let a slow request block getUserAgent", async () => {
     const s = await startInitialized(start, fakeProviderToml(model));
     const deltas = Array.from({ length: 10 }, () => "x");

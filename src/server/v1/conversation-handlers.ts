@@ -90,6 +90,7 @@ export function sendUserTurn(deps: V1Deps, params: SendUserTurnParams): Record<s
     model: params.model,
     summary: params.summary,
     ...(params.effort ? { effort: params.effort } : {}),
+    ...(params.outputSchema !== undefined ? { outputSchema: params.outputSchema } : {}),
   });
   return {};
 }

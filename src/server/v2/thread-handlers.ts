@@ -53,7 +53,9 @@ function startOptions(p: ThreadStartParams | ThreadResumeParams): StartOptions {
 }
 
 export async function threadStart(deps: ThreadHandlerDeps, params: ThreadStartParams) {
-  const conversation = await withConfig(() => deps.manager.start(startOptions(params)));
+  const conversation = await withConfig(() =>
+    deps.manager.start({ ...startOptions(params), ...(params.ephemeral ? { ephemeral: true } : {}) }),
+  );
   deps.threads.attach(conversation);
   const result = response(conversation, threadFromConversation(conversation, ""));
   deps.notify("thread/started", { thread: result.thread });
@@ -108,24 +110,43 @@ export async function threadArchive(deps: ThreadHandlerDeps, params: { threadId:
 
 export async function threadList(deps: ThreadHandlerDeps, params: ThreadListParams) {
   for (const conversation of deps.manager.list()) await conversation.writer.flush();
-  const page = await rolloutCall(() =>
-    listConversations(deps.config.home, {
-      pageSize: params.limit ?? 25,
-      cursor: params.cursor ?? null,
-      modelProviders: params.modelProviders ?? null,
-      archived: params.archived ?? false,
-      sources: ["cli", "vscode"],
-    }),
-  );
-  const data = page.items.map(threadFromSummary);
-  if (params.sortKey === "updated_at") data.sort((a, b) => b.updatedAt - a.updatedAt);
-  return { data, nextCursor: page.nextCursor };
+  const limit = Math.max(params.limit ?? 25, 1);
+  const filter = {
+    modelProviders: params.modelProviders ?? null,
+    archived: params.archived ?? false,
+    sources: ["cli", "vscode"],
+  };
+  if (params.sortKey === "updated_at") return listByUpdate(deps, filter, limit, params.cursor);
+  const page = await rolloutCall(() => listConversations(deps.config.home, { ...filter, pageSize: limit, cursor: params.cursor ?? null }));
+  return { data: page.items.map(threadFromSummary), nextCursor: page.nextCursor };
+}
+
+const UPDATED_CURSOR = /^updated:(\d+):(.+)$/;
+
+/** Newest activity first. Files are named by creation time, so this order needs every summary. */
+async function listByUpdate(deps: ThreadHandlerDeps, filter: Parameters<typeof listConversations>[1], limit: number, cursor?: string) {
+  const all = await rolloutCall(() => listConversations(deps.config.home, { ...filter, pageSize: Number.MAX_SAFE_INTEGER, cursor: null }));
+  const sorted = all.items.map(threadFromSummary).sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1));
+  let start = 0;
+  if (cursor) {
+    const match = UPDATED_CURSOR.exec(cursor);
+    if (!match) throw rpcErrors.invalidRequest(`invalid cursor: ${cursor}`);
+    const [, at, id] = match;
+    start = sorted.findIndex((t) => t.updatedAt < Number(at) || (t.updatedAt === Number(at) && t.id < id!));
+    if (start < 0) start = sorted.length;
+  }
+  const data = sorted.slice(start, start + limit);
+  const last = data.at(-1);
+  const more = start + limit < sorted.length;
+  return { data, nextCursor: more && last ? `updated:${last.updatedAt}:${last.id}` : null };
 }
 
 export async function threadRead(deps: ThreadHandlerDeps, params: { threadId: string; includeTurns?: boolean }) {
+  const live = deps.manager.get(params.threadId);
+  // An ephemeral thread has no rollout to read.
+  if (live && live.rolloutPath === "") return { thread: threadFromConversation(live, "") };
   const file = await pathFor(deps, params);
   const summary = await rolloutCall(() => summarizeHead(file));
-  const live = deps.manager.get(params.threadId);
   const base = summary ? threadFromSummary(summary) : live ? threadFromConversation(live, "") : undefined;
   if (!base) throw rpcErrors.invalidRequest(`no rollout found for thread id ${params.threadId}`);
   if (params.includeTurns) base.turns = (await turnsOf(file)).turns;

@@ -33,6 +33,7 @@ export function turnStart(deps: ThreadHandlerDeps, params: TurnStartParams) {
     ...(params.model ? { model: params.model } : {}),
     ...(params.effort ? { effort: params.effort } : {}),
     ...(params.summary ? { summary: params.summary } : {}),
+    ...(params.outputSchema !== undefined ? { outputSchema: params.outputSchema } : {}),
   });
   return { turn: { id: turnId, items: [], status: "inProgress" as const, error: null } };
 }
