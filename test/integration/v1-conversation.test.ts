@@ -3,14 +3,12 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { functionCallTurn, httpError, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { expectOnlyJsonLines, useServers, type JsonObject } from "../support/server-process.js";
-import { eventTypes, events, fakeProviderToml, openConversation, startInitialized, turnsEnded } from "../support/v1-session.js";
+import { eventTypes, events, fakeProviderToml, openConversation, startInitialized, turnsEnded, useFakeModel } from "../support/v1-session.js";
 
+const fakeModel = useFakeModel(beforeEach, afterEach, startFakeModelServer);
 let model: FakeModelServer;
-beforeEach(async () => {
-  model = await startFakeModelServer();
-});
-afterEach(async () => {
-  await model.close();
+beforeEach(() => {
+  model = fakeModel();
 });
 const start = useServers(afterEach, expectOnlyJsonLines);
 

@@ -14,14 +14,12 @@ import {
 } from "../support/fake-model-server.js";
 import { startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver.js";
 import { expectOnlyJsonLines, useServers } from "../support/server-process.js";
-import { approvalRequest, eventTypes, events, fakeProviderToml, openConversation, say, startInitialized, turnsEnded } from "../support/v1-session.js";
+import { approvalRequest, eventTypes, events, fakeProviderToml, openConversation, say, startInitialized, turnsEnded, useFakeModel } from "../support/v1-session.js";
 
+const fakeModel = useFakeModel(beforeEach, afterEach, startFakeModelServer);
 let model: FakeModelServer;
-beforeEach(async () => {
-  model = await startFakeModelServer();
-});
-afterEach(async () => {
-  await model.close();
+beforeEach(() => {
+  model = fakeModel();
 });
 const start = useServers(afterEach, expectOnlyJsonLines);
 

@@ -14,14 +14,12 @@ import {
   type FakeModelServer,
 } from "../support/fake-model-server.js";
 import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
-import { fakeProviderToml, startInitialized } from "../support/v1-session.js";
+import { fakeProviderToml, startInitialized, useFakeModel } from "../support/v1-session.js";
 
+const fakeModel = useFakeModel(beforeEach, afterEach, startFakeModelServer);
 let model: FakeModelServer;
-beforeEach(async () => {
-  model = await startFakeModelServer();
-});
-afterEach(async () => {
-  await model.close();
+beforeEach(() => {
+  model = fakeModel();
 });
 const start = useServers(afterEach, expectOnlyJsonLines);
 

@@ -70,3 +70,20 @@ export async function approvalRequest(s: ServerProcess, nth = 0): Promise<JsonOb
     "an execCommandApproval request",
   );
 }
+
+/** A fake model server per test: `model()` returns the current one. */
+export function useFakeModel(
+  beforeEachHook: (fn: () => Promise<void>) => void,
+  afterEachHook: (fn: () => Promise<void>) => void,
+  startServer: () => Promise<FakeModelServer>,
+): () => FakeModelServer {
+  let current: FakeModelServer | undefined;
+  beforeEachHook(async () => {
+    current = await startServer();
+  });
+  afterEachHook(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return () => current!;
+}

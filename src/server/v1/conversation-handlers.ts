@@ -3,7 +3,7 @@
 import type { Approver, Conversation } from "../../core/conversation.js";
 import type { ConversationManager } from "../../core/conversation-manager.js";
 import type { UserInput } from "../../core/turn-runner.js";
-import { ConfigError } from "../../config/load.js";
+import { withConfig } from "../domain-errors.js";
 import type { InputItem, NewConversationParams, NewConversationResult } from "../../protocol/v1/common.js";
 import type { SendUserMessageParams, SendUserTurnParams } from "../../protocol/v1/conversation.js";
 import { rpcErrors } from "../../rpc/errors.js";
@@ -29,15 +29,6 @@ export function requireConversation(deps: V1Deps, id: string): Conversation {
   return conversation;
 }
 
-/** Config problems are the client's to fix: name the file and line, as the reference does. */
-export async function withConfig<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ConfigError) throw rpcErrors.invalidRequest(`error deriving config: ${error.message}`);
-    throw error;
-  }
-}
 
 export async function newConversation(deps: V1Deps, params: NewConversationParams): Promise<NewConversationResult> {
   const conversation = await withConfig(() => deps.manager.start(params));

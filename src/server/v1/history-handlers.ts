@@ -16,20 +16,12 @@ import { findRolloutPath, listConversations as listRollouts } from "../../rollou
 import { summarizeHead } from "../../rollout/reader.js";
 import { RolloutError, type ConversationSummary } from "../../rollout/types.js";
 import { rpcErrors } from "../../rpc/errors.js";
-import { withConfig, type V1Deps } from "./conversation-handlers.js";
+import { rolloutCall, withConfig } from "../domain-errors.js";
+import type { V1Deps } from "./conversation-handlers.js";
 
 export interface HistoryDeps extends V1Deps {
   config: ConfigSource;
   notify(method: string, params: unknown): void;
-}
-
-async function rolloutCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof RolloutError) throw rpcErrors.invalidRequest(error.message);
-    throw error;
-  }
 }
 
 export async function listConversations(deps: HistoryDeps, params: ListConversationsParams) {

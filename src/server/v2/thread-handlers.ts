@@ -7,23 +7,13 @@ import type { ThreadForkParams, ThreadListParams, ThreadResumeParams, ThreadStar
 import { archiveRollout } from "../../rollout/archive.js";
 import { findRolloutPath, listConversations } from "../../rollout/listing.js";
 import { readRollout, summarizeHead } from "../../rollout/reader.js";
-import { RolloutError } from "../../rollout/types.js";
 import { rpcErrors } from "../../rpc/errors.js";
-import { withConfig } from "../v1/conversation-handlers.js";
+import { rolloutCall, withConfig } from "../domain-errors.js";
 import { buildTurns, threadFromConversation, threadFromSummary, type ThreadView, type TurnView } from "./thread-view.js";
 import type { V2Deps, V2Threads } from "./threads.js";
 
 export interface ThreadHandlerDeps extends V2Deps {
   threads: V2Threads;
-}
-
-async function rolloutCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof RolloutError) throw rpcErrors.invalidRequest(error.message);
-    throw error;
-  }
 }
 
 function sandboxView(mode: string) {
