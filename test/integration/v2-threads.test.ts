@@ -1,5 +1,5 @@
 // The v2 face over the real bin: threads, turns and items on the same engine as v1.
-import { existsSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   completed,
@@ -177,6 +177,28 @@ describe("v2 threads and turns", () => {
     expect(((await again.request("thread/list", {})).result as { data: unknown[] }).data).toEqual([]);
     const archived = (await again.request("thread/list", { archived: true })).result as { data: JsonObject[] };
     expect(archived.data.map((t) => t.id)).toEqual([thread.id]);
+  });
+
+  it("refuses to archive a thread whose rollout lies outside sessions/, touching nothing", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(textTurn("answer"));
+    const thread = await startThread(s);
+    await s.request("turn/start", { threadId: thread.id, input: text("question") });
+    await turnCompleted(s);
+    await s.closeStdin();
+    const outside = `${s.codexHome}/elsewhere/${String(thread.path).split("/").pop()}`;
+    mkdirSync(`${s.codexHome}/elsewhere`);
+    copyFileSync(String(thread.path), outside);
+
+    const again = await startInitialized(start, fakeProviderToml(model), { codexHome: s.codexHome });
+    const resumed = await again.request("thread/resume", { path: outside });
+    expect(resumed.error).toBeUndefined();
+    const refused = await again.request("thread/archive", { threadId: thread.id });
+    expect(refused.error?.code).toBe(-32600);
+    expect(refused.error?.message).toContain("must be in sessions directory");
+    expect(existsSync(outside)).toBe(true);
+    expect(existsSync(String(thread.path))).toBe(true);
+    expect(existsSync(`${s.codexHome}/archived_sessions`)).toBe(false);
   });
 
   it("forks a thread into a new one with the history", async () => {
