@@ -142,10 +142,13 @@ async function sampleOnce(turnId: string, settings: TurnSettings, deps: TurnDeps
   const localIds = new Map<number, string>();
   let index = 0;
   let seen = 0;
+  // An interrupt must not wait for a client that has stopped reading.
+  const aborted = new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
   for await (const event of deps.client.stream(request, signal)) {
     if (++seen % EVENTS_PER_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const backlog = deps.pace?.();
-    if (backlog) await backlog;
+    if (backlog) await Promise.race([backlog, aborted]);
+    if (signal.aborted) break;
     switch (event.type) {
       case "output_item_added": {
         const id = itemId(event.item, localIds, index++);

@@ -25,10 +25,12 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Messag
   private release: (() => void) | undefined;
   private lastWrite: Promise<void> = Promise.resolve();
   private failed = false;
+  private pacers: { below: number; resolve: () => void }[] = [];
 
   constructor(private readonly output: ProtocolOutput) {
     super();
     output.stream.on("error", (error) => this.fail(error));
+    output.stream.on("drain", () => this.wakePacers());
   }
 
   write(message: Message): Promise<void> {
@@ -55,17 +57,17 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Messag
    */
   paced(limit: number): Promise<void> | undefined {
     if (this.failed || this.backlog() < limit) return undefined;
-    return new Promise((resolve) => {
-      const check = () => {
-        if (this.failed || this.backlog() < limit / 2) {
-          this.output.stream.off("drain", check);
-          clearInterval(timer);
-          resolve();
-        }
-      };
-      // 'drain' covers the stream's buffer; the timer covers lines still waiting in a batch.
-      this.output.stream.on("drain", check);
-      const timer = setInterval(check, 5);
+    return new Promise((resolve) => this.pacers.push({ below: limit / 2, resolve }));
+  }
+
+  // Called whenever the backlog may have shrunk: after a batch is handed to the stream, on 'drain'.
+  private wakePacers(): void {
+    if (this.pacers.length === 0) return;
+    const backlog = this.backlog();
+    this.pacers = this.pacers.filter((p) => {
+      if (!this.failed && backlog >= p.below) return true;
+      p.resolve();
+      return false;
     });
   }
 
@@ -101,6 +103,7 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Messag
     const ok = this.output.write(batch.lines.join(""), (error) => {
       if (error) this.fail(error);
       batch.settle(error);
+      this.wakePacers();
     });
     if (!ok && !this.blocked) {
       this.blocked = new Promise<void>((resolve) => {
@@ -117,8 +120,9 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Messag
   private fail(error: Error): void {
     if (this.failed) return;
     this.failed = true;
-    // Unblock a batch waiting for a drain that will never come.
+    // Unblock a batch waiting for a drain that will never come, and every paced producer.
     this.release?.();
+    this.wakePacers();
     this.fireError(error);
     this.fireClose();
   }

@@ -4,6 +4,7 @@ import {
   cut,
   functionCallTurn,
   httpError,
+  manyDeltas,
   messageEvents,
   created,
   completed,
@@ -60,6 +61,26 @@ describe("interrupt", () => {
     expect(Date.now() - t0).toBeLessThan(5_000);
     expect(events(s, "turn_aborted")).toHaveLength(1);
   });
+});
+
+describe("a client that stops reading", () => {
+  it("paces the turn instead of buffering it, and an interrupt still ends it", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(manyDeltas(200_000, "0123456789"));
+    const { conversationId } = await openConversation(s);
+    await say(s, conversationId, "flood me");
+    await s.waitFor(() => events(s, "agent_message_delta")[0], 10_000, "the first delta");
+    s.child.stdout.pause();
+    await new Promise((r) => setTimeout(r, 500));
+    s.send({ id: "stop", method: "interruptConversation", params: { conversationId } });
+    await new Promise((r) => setTimeout(r, 300));
+    s.child.stdout.resume();
+    const reply = await s.response("stop", 20_000);
+    expect(reply.result).toEqual({ abortReason: "interrupted" });
+    expect(events(s, "turn_aborted")).toHaveLength(1);
+    // Paced: far fewer than the 200,000 deltas were produced before the interrupt.
+    expect(events(s, "agent_message_delta").length).toBeLessThan(150_000);
+  }, 30_000);
 });
 
 describe("retries", () => {
