@@ -5,20 +5,21 @@
 //   BENCH_RUNS=N                       runs per figure (default 5 here; slow figures capped, see CAPS)
 //   BENCH_REFERENCE_CONVERSATIONS=1    also run the reference for figure 1 and the 10k turn (minutes)
 //   BENCH_CPU_PROF=DIR                 run our server under node --cpu-prof, profiles written to DIR
-import { createServer } from "node:net";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import {
+  closeCleanly,
   expectResult,
   FAKE_PROVIDER_ENV,
   fakeProviderToml,
   loggedErrors,
-  oursTarget,
   printTable,
+  profiledOursTarget,
   progress,
   REFERENCE_INSTALL_HINT,
   REPO_ROOT,
+  repeat,
   startFakeResponses,
+  startRefusingProxy,
   startRpcSession,
   summarize,
 } from "./lib.mjs";
@@ -58,7 +59,7 @@ const ISSUE_REFERENCE = {
 export async function run(ctx) {
   const runs = ctx.runsSet ? ctx.runs : DEFAULT_RUNS;
   const withReference = process.env.BENCH_REFERENCE_CONVERSATIONS === "1";
-  const ours = profiledOurs();
+  const ours = profiledOursTarget();
   const fake = await startFakeResponses();
   const blackhole = withReference && ctx.reference ? await startRefusingProxy() : null;
 
@@ -109,22 +110,7 @@ export async function run(ctx) {
   }
 }
 
-function profiledOurs() {
-  const target = oursTarget();
-  const dir = process.env.BENCH_CPU_PROF;
-  if (!dir) return target;
-  mkdirSync(dir, { recursive: true });
-  return { ...target, label: "ours (--cpu-prof)", args: ["--cpu-prof", `--cpu-prof-dir=${path.resolve(dir)}`, ...target.args] };
-}
 
-async function repeat(n, fn) {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    out.push(await fn());
-    progress(".");
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The three measurements. Each runs in its own fresh server process and CODEX_HOME.
@@ -152,7 +138,7 @@ async function timeNewConversations(target, fake, calls) {
       expectResult(res, "newConversation");
       ms.push(res.ms);
     }
-    const done = await closeClean(target, s);
+    const done = await closeCleanly(target, s);
     return { ms, ...summarize(ms), first: ms[0], stderr: done.stderrTail };
   } finally {
     await s.close();
@@ -179,7 +165,7 @@ async function timeTurn(target, fake, count) {
     expectResult(await s.request("sendUserMessage", userMessage(conv.conversationId, "stream")), "sendUserMessage");
     const ms = (await complete) - sent;
     const peakKiB = s.peakRssKiB();
-    const done = await closeClean(target, s);
+    const done = await closeCleanly(target, s);
     return { ms, deltas, chars, expected: count, peakMiB: peakKiB / 1024, lines: s.lines(), stderr: done.stderrTail };
   } finally {
     await s.close();
@@ -215,7 +201,7 @@ async function timeConcurrent(target, fake, count) {
     }
     const last = await Promise.race([allDone, exited]);
     const peakKiB = s.peakRssKiB();
-    const done = await closeClean(target, s);
+    const done = await closeCleanly(target, s);
     return { ms: last - t0, createMs: created - t0, peakMiB: peakKiB / 1024, stderr: done.stderrTail };
   } finally {
     await s.close();
@@ -226,34 +212,7 @@ function userMessage(conversationId, text) {
   return { conversationId, items: [{ type: "text", data: { text } }] };
 }
 
-async function closeClean(target, s) {
-  const done = await s.close();
-  if (done.code !== 0 || done.signal) {
-    const tail = done.stderrTail.trim().split("\n").slice(-12).join("\n  ");
-    throw new Error(`${target.label} ended with ${done.signal ?? `code ${done.code}`}\n  last stderr lines:\n  ${tail || "(none)"}`);
-  }
-  return done;
-}
 
-/**
- * The reference refreshes its model list from chatgpt.com on every newConversation. Its proxy is
- * pinned to this local listener, which closes every connection, so nothing leaves 127.0.0.1; the
- * refused attempts are counted. (Its retries are what make a reference newConversation take ~3 s.)
- */
-async function startRefusingProxy() {
-  let attempts = 0;
-  const server = createServer((socket) => {
-    attempts++;
-    socket.destroy();
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${server.address().port}`;
-  return {
-    env: { HTTPS_PROXY: url, HTTP_PROXY: url, ALL_PROXY: url, https_proxy: url, http_proxy: url, all_proxy: url, NO_PROXY: "127.0.0.1,localhost", no_proxy: "127.0.0.1,localhost" },
-    attempts: () => attempts,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Report.

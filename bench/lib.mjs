@@ -674,3 +674,13 @@ export async function startRefusingProxy() {
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `fn` n times in sequence, printing a progress dot each time. */
+export async function repeat(n, fn) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    out.push(await fn());
+    progress(".");
+  }
+  return out;
+}

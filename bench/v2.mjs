@@ -18,6 +18,7 @@ import {
   progress,
   REFERENCE_INSTALL_HINT,
   REPO_ROOT,
+  repeat,
   sleep,
   startFakeResponses,
   startRefusingProxy,
@@ -111,14 +112,6 @@ export async function run(ctx) {
   }
 }
 
-async function repeat(n, fn) {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    out.push(await fn());
-    progress(".");
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The four measurements. Each runs in its own fresh server process and CODEX_HOME.
