@@ -300,7 +300,8 @@ function killGroup(pgid: number): boolean {
   }
 }
 
-function groupAlive(pgid: number): boolean {
+/** Whether a process group still has members we could signal. */
+export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ModelProviderInfo } from "../../src/config/types.js";
 import { resolveAuth } from "../../src/model/auth.js";
 import { ModelError } from "../../src/model/types.js";
+import { testProvider } from "../support/provider.js";
 
 let home: string;
 beforeEach(() => {
@@ -12,22 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-function provider(over: Partial<ModelProviderInfo> = {}): ModelProviderInfo {
-  return {
-    id: "p",
-    name: "p",
-    baseUrl: "http://127.0.0.1:1/v1",
-    wireApi: "responses",
-    queryParams: {},
-    httpHeaders: {},
-    envHttpHeaders: {},
-    requestMaxRetries: 0,
-    streamMaxRetries: 0,
-    streamIdleTimeoutMs: 1000,
-    requiresOpenaiAuth: false,
-    ...over,
-  };
-}
+const provider = testProvider;
 
 const writeAuth = (value: unknown) => writeFileSync(path.join(home, "auth.json"), typeof value === "string" ? value : JSON.stringify(value));
 

@@ -8,6 +8,7 @@ import { createResponsesClient, STREAM_CLOSED_MESSAGE, type ApiRequestReport, ty
 import { ModelError, type ModelEvent, type ModelRequest } from "../../src/model/types.js";
 import { resetOriginatorForTests, setDefaultOriginator } from "../../src/originator.js";
 import { resetUserAgentForTests, setUserAgentSuffix, userAgent } from "../../src/user-agent.js";
+import { testProvider } from "../support/provider.js";
 import {
   completed,
   created,
@@ -42,20 +43,7 @@ afterEach(async () => {
 });
 
 function provider(over: Partial<ModelProviderInfo> = {}): ModelProviderInfo {
-  return {
-    id: "fake",
-    name: "fake",
-    baseUrl: server.url,
-    wireApi: "responses",
-    queryParams: {},
-    httpHeaders: {},
-    envHttpHeaders: {},
-    requestMaxRetries: 0,
-    streamMaxRetries: 0,
-    streamIdleTimeoutMs: 10_000,
-    requiresOpenaiAuth: false,
-    ...over,
-  };
+  return testProvider({ id: "fake", name: "fake", baseUrl: server.url, streamIdleTimeoutMs: 10_000, ...over });
 }
 
 function client(p: ModelProviderInfo = provider(), deps: Partial<ModelClientDeps> = {}) {

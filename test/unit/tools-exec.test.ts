@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CappedText } from "../../src/tools/capped-text.js";
-import { killAllRunningCommands, runCommand, runningCommandCount, TIMEOUT_EXIT_CODE, type ExecRequest } from "../../src/tools/exec.js";
+import { groupAlive, killAllRunningCommands, runCommand, runningCommandCount, TIMEOUT_EXIT_CODE, type ExecRequest } from "../../src/tools/exec.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "tools-exec-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -12,14 +12,6 @@ const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8" };
 const req = (command: string[], extra: Partial<ExecRequest> = {}): ExecRequest => ({ command, cwd: tmp, env, ...extra });
 const sh = (script: string, extra: Partial<ExecRequest> = {}) => req(["bash", "-c", script], extra);
 
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // Members of a process group that are still running: killed ones stay visible to kill(-pgid, 0)
 // as zombies until init reaps them, which can take a while in a container.
