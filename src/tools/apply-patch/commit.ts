@@ -60,15 +60,18 @@ export async function commitPatch(plan: PatchPlan, options: CommitOptions): Prom
   const staged = new Map<FileOutcome, string>();
   const createdDirs: string[] = [];
   const done: FileOutcome[] = [];
+  let current = "";
   try {
     for (const file of touched) {
       if (file.after === null) continue;
+      current = file.realPath;
       const dir = path.dirname(file.realPath);
       const created = await fs.mkdirp(dir);
       if (created !== undefined) createdDirs.push(...dirsBetween(created, dir));
       staged.set(file, await stage(fs, file.realPath, file.after, file.mode));
     }
     for (const file of touched) {
+      current = file.realPath;
       const temp = staged.get(file);
       if (temp === undefined) {
         await fs.unlink(file.realPath);
@@ -79,11 +82,10 @@ export async function commitPatch(plan: PatchPlan, options: CommitOptions): Prom
       done.push(file);
     }
   } catch (error) {
-    const failedAt = touched[done.length]?.realPath ?? "";
     const unrestored = await rollBack(fs, staged, done, createdDirs);
     const cause = error instanceof ApplyPatchError ? error.message : describeOsError(error);
     const outcome = unrestored.length === 0 ? "No file was changed." : `These files could not be restored: ${unrestored.join(", ")}`;
-    throw new ApplyPatchError("io", `Failed to write ${failedAt}: ${cause}. ${outcome}`);
+    throw new ApplyPatchError("io", `Failed to write ${current}: ${cause}. ${outcome}`);
   }
 }
 
