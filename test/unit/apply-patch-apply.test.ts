@@ -187,8 +187,8 @@ describe("applyPatchText: bad input changes nothing", () => {
     const outer = workspace({ "outside.txt": "o\n" });
     const cwd = path.join(outer, "ws");
     mkdirSync(cwd);
-    const again = await applyPatchText(wrap("*** Add File: inside.txt", "+i", "*** Update File: ../outside.txt", "@@", "-o", "+x"), { cwd, writableRoots: [cwd] });
-    expect(again.ok === false && again.error.code).toBe("outside-writable-roots");
+    const outcome = await applyPatchText(wrap("*** Add File: inside.txt", "+i", "*** Update File: ../outside.txt", "@@", "-o", "+x"), { cwd, writableRoots: [cwd] });
+    expect(outcome.ok === false && outcome.error.code).toBe("outside-writable-roots");
     expect(snapshot(outer)).toEqual({ "outside.txt": "o\n" });
   });
 
