@@ -5,16 +5,16 @@
 // plan holds in memory, and directories the commit created are removed.
 
 import { randomBytes } from "node:crypto";
+import type { BigIntStats } from "node:fs";
 import * as fsp from "node:fs/promises";
 import path from "node:path";
 import { ApplyPatchError, describeOsError } from "./errors.js";
-import type { FileOutcome, PatchPlan } from "./plan.js";
+import { fileIdentity, type FileIdentity, type FileOutcome, type PatchPlan } from "./plan.js";
 import { isNotFound, isWritableUnder, realTargetPath, resolveRoots } from "./target-paths.js";
 
 /** The filesystem calls a commit makes; tests substitute one that fails on cue. */
 export interface CommitFs {
-  readFile(file: string): Promise<Buffer>;
-  lstat(file: string): Promise<{ isFile(): boolean; isSymbolicLink(): boolean }>;
+  lstat(file: string): Promise<BigIntStats>;
   /** Like fs.mkdir(dir, { recursive: true }): resolves to the first directory created, if any. */
   mkdirp(dir: string): Promise<string | undefined>;
   /** Creates `file` exclusively (it must not exist) with `content`. */
@@ -26,8 +26,7 @@ export interface CommitFs {
 }
 
 export const nodeCommitFs: CommitFs = {
-  readFile: (file) => fsp.readFile(file),
-  lstat: (file) => fsp.lstat(file),
+  lstat: (file) => fsp.lstat(file, { bigint: true }),
   mkdirp: (dir) => fsp.mkdir(dir, { recursive: true }),
   writeNew: (file, content, mode) => fsp.writeFile(file, content, { flag: "wx", mode }),
   chmod: (file, mode) => fsp.chmod(file, mode),
@@ -60,18 +59,18 @@ export async function commitPatch(plan: PatchPlan, options: CommitOptions): Prom
   const staged = new Map<FileOutcome, string>();
   const createdDirs: string[] = [];
   const done: FileOutcome[] = [];
-  let current = "";
   try {
-    for (const file of touched) {
-      if (file.after === null) continue;
-      current = file.realPath;
-      const dir = path.dirname(file.realPath);
-      const created = await fs.mkdirp(dir);
+    // Each phase runs its files concurrently: the targets are distinct paths, and a threadpool
+    // round trip per file in sequence would dominate a large patch.
+    const writes = touched.filter((f) => f.after !== null);
+    const firstFileInDir = new Map<string, string>();
+    for (const f of writes) if (!firstFileInDir.has(path.dirname(f.realPath))) firstFileInDir.set(path.dirname(f.realPath), f.realPath);
+    for (const [dir, file] of firstFileInDir) {
+      const created = await fs.mkdirp(dir).catch((error: unknown) => Promise.reject(new StepError(file, error)));
       if (created !== undefined) createdDirs.push(...dirsBetween(created, dir));
-      staged.set(file, await stage(fs, file.realPath, file.after, file.mode));
     }
-    for (const file of touched) {
-      current = file.realPath;
+    await settleAll(writes, async (file) => staged.set(file, await stage(fs, file.realPath, file.after ?? "", file.mode)));
+    await settleAll(touched, async (file) => {
       const temp = staged.get(file);
       if (temp === undefined) {
         await fs.unlink(file.realPath);
@@ -80,13 +79,30 @@ export async function commitPatch(plan: PatchPlan, options: CommitOptions): Prom
         staged.delete(file);
       }
       done.push(file);
-    }
+    });
   } catch (error) {
+    const failure = error instanceof StepError ? error : new StepError("", error);
     const unrestored = await rollBack(fs, staged, done, createdDirs);
-    const cause = error instanceof ApplyPatchError ? error.message : describeOsError(error);
     const outcome = unrestored.length === 0 ? "No file was changed." : `These files could not be restored: ${unrestored.join(", ")}`;
-    throw new ApplyPatchError("io", `Failed to write ${current}: ${cause}. ${outcome}`);
+    throw new ApplyPatchError("io", `Failed to write ${failure.target}: ${describeOsError(failure.cause)}. ${outcome}`);
   }
+}
+
+/** A failed filesystem step and the path it was for. */
+class StepError extends Error {
+  constructor(
+    readonly target: string,
+    override readonly cause: unknown,
+  ) {
+    super(target);
+  }
+}
+
+/** Runs `step` on every file concurrently, waits for all, then throws the first failure (in file order). */
+async function settleAll(files: readonly FileOutcome[], step: (file: FileOutcome) => Promise<unknown>): Promise<void> {
+  const results = await Promise.allSettled(files.map((file) => step(file).catch((error: unknown) => Promise.reject(new StepError(file.realPath, error)))));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
 }
 
 async function checkRoots(files: readonly FileOutcome[], writableRoots: CommitOptions["writableRoots"]): Promise<void> {
@@ -100,25 +116,35 @@ async function checkRoots(files: readonly FileOutcome[], writableRoots: CommitOp
 }
 
 // Between planning and committing (an approval can take minutes) a file may have been edited,
-// or a directory on its path swapped for a symlink; applying the plan then would clobber the
-// edit or write somewhere unchecked.
+// replaced, or a directory on its path swapped for a symlink; applying the plan then would
+// clobber the edit or write somewhere unchecked. An existing file must still have the lstat
+// identity (device, inode, size, mtime, ctime) it had when read; a path that was absent must
+// still be absent, and its directories must still resolve to the same real place.
 async function checkUnchanged(files: readonly FileOutcome[], fs: CommitFs): Promise<void> {
-  for (const file of files) {
-    const changed = () => new ApplyPatchError("changed-since-planned", `${file.realPath} changed after the patch was checked; nothing was applied`);
-    if ((await realTargetPath(file.realPath, false)) !== file.realPath) throw changed();
-    let current: Buffer | null;
-    try {
-      const stats = await fs.lstat(file.realPath);
-      if (!stats.isFile()) throw changed();
-      current = await fs.readFile(file.realPath);
-    } catch (error) {
-      if (error instanceof ApplyPatchError) throw error;
-      if (!isNotFound(error)) throw new ApplyPatchError("io", `Failed to read ${file.realPath}: ${describeOsError(error)}`);
-      current = null;
-    }
-    const same = file.before === null ? current === null : current !== null && current.equals(Buffer.from(file.before));
-    if (!same) throw changed();
+  await Promise.all(files.map((file) => checkFileUnchanged(file, fs)));
+}
+
+async function checkFileUnchanged(file: FileOutcome, fs: CommitFs): Promise<void> {
+  const changed = () => new ApplyPatchError("changed-since-planned", `${file.realPath} changed after the patch was checked; nothing was applied`);
+  let identity: FileIdentity | null;
+  try {
+    const stats = await fs.lstat(file.realPath);
+    if (!stats.isFile()) throw changed();
+    identity = fileIdentity(stats);
+  } catch (error) {
+    if (error instanceof ApplyPatchError) throw error;
+    if (!isNotFound(error)) throw new ApplyPatchError("io", `Failed to read ${file.realPath}: ${describeOsError(error)}`);
+    identity = null;
   }
+  if (file.identity === null) {
+    if (identity !== null || (await realTargetPath(file.realPath, false)) !== file.realPath) throw changed();
+  } else if (identity === null || !sameIdentity(identity, file.identity)) {
+    throw changed();
+  }
+}
+
+function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
 async function stage(fs: CommitFs, target: string, content: string, mode: number | null): Promise<string> {

@@ -2,6 +2,7 @@
 // with every check that can refuse the patch done up front. Nothing is written here; a plan
 // that builds is one commitPatch can apply whole.
 
+import type { BigIntStats } from "node:fs";
 import { lstat, readFile } from "node:fs/promises";
 import path from "node:path";
 import { ApplyPatchError, describeOsError } from "./errors.js";
@@ -44,8 +45,19 @@ export interface FileOutcome {
   before: string | null;
   /** Permission bits of the existing file, kept for its replacement. */
   mode: number | null;
+  /** How the existing file looked when read, so a commit can tell it is still the same file. */
+  identity: FileIdentity | null;
   /** After the patch; null when deleted. */
   after: string | null;
+}
+
+/** lstat fields that change when a file is replaced or written. */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
 }
 
 export interface PatchPlan {
@@ -75,24 +87,44 @@ export async function planParsedPatch(parsed: ParsedPatch, options: PlanOptions)
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const files = new FileOverlay(maxBytes);
   const changes: PlannedChange[] = [];
+  // Resolve and read every file the patch names at once (the checks below still run, and fail,
+  // in patch order); sequential round trips to the threadpool would dominate a large patch.
+  const realPaths = new Map<string, Promise<string>>();
+  const realTargetPathOnce = (abs: string, followLeaf: boolean): Promise<string> => {
+    const key = `${followLeaf ? "f" : "n"}${abs}`;
+    let found = realPaths.get(key);
+    if (found === undefined) {
+      found = realTargetPath(abs, followLeaf);
+      found.catch(() => undefined);
+      realPaths.set(key, found);
+    }
+    return found;
+  };
+  for (const hunk of parsed.hunks) {
+    const abs = path.resolve(cwd, hunk.path);
+    void realTargetPathOnce(abs, hunk.type !== "delete").then((real) => files.prefetch(real), () => undefined);
+    if (hunk.type === "update" && hunk.movePath !== null) {
+      void realTargetPathOnce(path.resolve(cwd, hunk.movePath), true).then((real) => files.prefetch(real), () => undefined);
+    }
+  }
 
   for (const hunk of parsed.hunks) {
     const abs = path.resolve(cwd, hunk.path);
     if (hunk.type === "add") {
-      const real = await realTargetPath(abs, true);
+      const real = await realTargetPathOnce(abs, true);
       const current = await files.read(real, abs, { mustExist: false, forWrite: true });
       checkSize(hunk.contents, abs, maxBytes);
       files.write(real, hunk.contents);
       changes.push({ ...change("add", abs, hunk.path, current, hunk.contents), oldMode: files.modeOf(real) });
     } else if (hunk.type === "delete") {
-      const real = await realTargetPath(abs, false);
+      const real = await realTargetPathOnce(abs, false);
       const current = await files.read(real, abs, { mustExist: true, forWrite: false, deleting: true });
       files.write(real, null);
       changes.push({ ...change("delete", abs, hunk.path, current, null), oldMode: files.modeOf(real) });
     } else {
-      const real = await realTargetPath(abs, true);
+      const real = await realTargetPathOnce(abs, true);
       // Moving a link would delete the file it points to and leave the link dangling.
-      if (hunk.movePath !== null && (await realTargetPath(abs, false)) !== real) {
+      if (hunk.movePath !== null && (await realTargetPathOnce(abs, false)) !== real) {
         throw new ApplyPatchError("symlink", `Refusing to move ${abs}: it is a symbolic link`);
       }
       const current = await files.read(real, abs, { mustExist: true, forWrite: true });
@@ -109,7 +141,7 @@ export async function planParsedPatch(parsed: ParsedPatch, options: PlanOptions)
         files.write(real, next);
       } else {
         const destAbs = path.resolve(cwd, hunk.movePath);
-        const destReal = await realTargetPath(destAbs, true);
+        const destReal = await realTargetPathOnce(destAbs, true);
         if (destReal !== real) {
           const existing = await files.read(destReal, destAbs, { mustExist: false, forWrite: true });
           if (existing !== null) {
@@ -142,17 +174,52 @@ interface ReadRequirements {
   deleting?: boolean;
 }
 
+// What is on disk at a real path, read once; requirement checks come later, per hunk.
+type RawFile =
+  | { state: "absent" }
+  | { state: "file"; bytes: Buffer; mode: number; identity: FileIdentity }
+  | { state: "symlink" | "not-a-file" }
+  | { state: "too-large"; size: number }
+  | { state: "io-error"; error: unknown };
+
+async function readRaw(real: string, maxBytes: number): Promise<RawFile> {
+  try {
+    const stats = await lstat(real, { bigint: true });
+    if (stats.isSymbolicLink()) return { state: "symlink" };
+    if (!stats.isFile()) return { state: "not-a-file" };
+    if (stats.size > BigInt(maxBytes)) return { state: "too-large", size: Number(stats.size) };
+    const bytes = await readFile(real);
+    // A file written between the lstat and the read would leave a stale identity: refuse to
+    // plan on it rather than let the commit mistake new content for the planned one.
+    if (BigInt(bytes.length) !== stats.size) return { state: "io-error", error: Object.assign(new Error("changed while read"), { code: "EAGAIN" }) };
+    return { state: "file", bytes, mode: Number(stats.mode) & 0o7777, identity: fileIdentity(stats) };
+  } catch (error) {
+    return isNotFound(error) ? { state: "absent" } : { state: "io-error", error };
+  }
+}
+
 // The files as the patch sees them hunk after hunk: disk content on first touch, then whatever
 // earlier hunks left, so two hunks on one file compose as they would applied one by one.
 class FileOverlay {
   private readonly entries = new Map<string, FileOutcome>();
+  private readonly raw = new Map<string, Promise<RawFile>>();
 
   constructor(private readonly maxBytes: number) {}
+
+  /** Starts reading `real` from disk if nothing has yet. */
+  prefetch(real: string): Promise<RawFile> {
+    let found = this.raw.get(real);
+    if (found === undefined) {
+      found = readRaw(real, this.maxBytes);
+      this.raw.set(real, found);
+    }
+    return found;
+  }
 
   async read(real: string, abs: string, req: ReadRequirements): Promise<string | null> {
     let entry = this.entries.get(real);
     if (entry === undefined) {
-      entry = await this.load(real, abs, req);
+      entry = this.interpret(real, abs, req, await this.prefetch(real));
       this.entries.set(real, entry);
     }
     if (entry.after === null && req.mustExist) throw missing(abs, req);
@@ -173,32 +240,30 @@ class FileOverlay {
     return [...this.entries.values()];
   }
 
-  private async load(real: string, abs: string, req: ReadRequirements): Promise<FileOutcome> {
-    let stats;
-    try {
-      stats = await lstat(real);
-    } catch (error) {
-      if (!isNotFound(error)) throw new ApplyPatchError("io", `Failed to read ${abs}: ${describeOsError(error)}`);
-      if (req.mustExist) throw missing(abs, req);
-      return { realPath: real, before: null, mode: null, after: null };
+  private interpret(real: string, abs: string, req: ReadRequirements, raw: RawFile): FileOutcome {
+    switch (raw.state) {
+      case "absent":
+        if (req.mustExist) throw missing(abs, req);
+        return { realPath: real, before: null, mode: null, identity: null, after: null };
+      case "symlink":
+        // Only reached for a link we must not follow (Delete) or a dangling one.
+        throw new ApplyPatchError("symlink", `Refusing to ${req.deleting ? "delete" : "write through"} ${abs}: it is a symbolic link`);
+      case "not-a-file":
+        throw new ApplyPatchError("not-a-file", `Refusing to patch ${abs}: not a regular file`);
+      case "too-large":
+        throw new ApplyPatchError("too-large", `Refusing to patch ${abs}: ${raw.size} bytes is over the ${this.maxBytes}-byte limit`);
+      case "io-error":
+        throw new ApplyPatchError("io", `Failed to read ${abs}: ${describeOsError(raw.error)}`);
+      case "file": {
+        const content = decodeText(raw.bytes, abs);
+        return { realPath: real, before: content, mode: raw.mode, identity: raw.identity, after: content };
+      }
     }
-    if (stats.isSymbolicLink()) {
-      // Only reached for a link we must not follow (Delete) or a dangling one.
-      throw new ApplyPatchError("symlink", `Refusing to ${req.deleting ? "delete" : "write through"} ${abs}: it is a symbolic link`);
-    }
-    if (!stats.isFile()) throw new ApplyPatchError("not-a-file", `Refusing to patch ${abs}: not a regular file`);
-    if (stats.size > this.maxBytes) {
-      throw new ApplyPatchError("too-large", `Refusing to patch ${abs}: ${stats.size} bytes is over the ${this.maxBytes}-byte limit`);
-    }
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(real);
-    } catch (error) {
-      throw new ApplyPatchError("io", `Failed to read ${abs}: ${describeOsError(error)}`);
-    }
-    const content = decodeText(bytes, abs);
-    return { realPath: real, before: content, mode: stats.mode & 0o7777, after: content };
   }
+}
+
+export function fileIdentity(stats: BigIntStats): FileIdentity {
+  return { dev: Number(stats.dev), ino: Number(stats.ino), size: Number(stats.size), mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs };
 }
 
 function missing(abs: string, req: ReadRequirements): ApplyPatchError {
