@@ -31,7 +31,10 @@ export function verificationFailedText(message: string): string {
 /** What the model is told when the user declined the patch. */
 export const PATCH_REJECTED_BY_USER = "patch rejected by user";
 
-/** Shell calls that carry a patch: the reference warns the model to use the tool instead. */
+/**
+ * Shell calls that carry a patch: the reference applies them and adds a user message
+ * "Warning: <this>" to the model's input, telling it to use the tool instead.
+ */
 export function useApplyPatchToolWarning(toolName: string): string {
   return `apply_patch was requested via ${toolName}. Use the apply_patch tool instead of exec_command.`;
 }
