@@ -107,7 +107,9 @@ async function settleAll(files: readonly FileOutcome[], step: (file: FileOutcome
 
 async function checkRoots(files: readonly FileOutcome[], writableRoots: CommitOptions["writableRoots"]): Promise<void> {
   if (writableRoots === "anywhere") return;
-  const roots = await resolveRoots(writableRoots);
+  const roots = await resolveRoots(writableRoots).catch((error: unknown) =>
+    Promise.reject(new ApplyPatchError("io", `Failed to resolve the writable roots: ${describeOsError(error)}`)),
+  );
   for (const file of files) {
     if (!isWritableUnder(file.realPath, roots)) {
       throw new ApplyPatchError("outside-writable-roots", `Refusing to write ${file.realPath}: it is outside the writable roots`);
@@ -137,7 +139,7 @@ async function checkFileUnchanged(file: FileOutcome, fs: CommitFs): Promise<void
     identity = null;
   }
   if (file.identity === null) {
-    if (identity !== null || (await realTargetPath(file.realPath, false)) !== file.realPath) throw changed();
+    if (identity !== null || (await realTargetPath(file.realPath, false).catch(() => null)) !== file.realPath) throw changed();
   } else if (identity === null || !sameIdentity(identity, file.identity)) {
     throw changed();
   }

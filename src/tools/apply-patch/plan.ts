@@ -94,7 +94,10 @@ export async function planParsedPatch(parsed: ParsedPatch, options: PlanOptions)
     const key = `${followLeaf ? "f" : "n"}${abs}`;
     let found = realPaths.get(key);
     if (found === undefined) {
-      found = realTargetPath(abs, followLeaf);
+      // e.g. EACCES on a directory on the way: the model is told, the turn goes on.
+      found = realTargetPath(abs, followLeaf).catch((error: unknown) =>
+        Promise.reject(new ApplyPatchError("io", `Failed to resolve ${abs}: ${describeOsError(error)}`)),
+      );
       found.catch(() => undefined);
       realPaths.set(key, found);
     }
