@@ -151,10 +151,11 @@ describe("applyPatchText: bad input changes nothing", () => {
     expect(outcome.error.code).toBe("missing-file");
   });
 
-  it("a Delete of a directory", async () => {
+  it("a Delete of a directory, an Add or Update onto one", async () => {
     const cwd = workspace({ "dir/foo.txt": "x\n" });
-    const outcome = await refused(wrap("*** Delete File: dir"), cwd);
-    expect(outcome.error.code).toBe("not-a-file");
+    expect((await refused(wrap("*** Delete File: dir"), cwd)).error.code).toBe("not-a-file");
+    expect((await refused(wrap("*** Add File: dir", "+x"), cwd)).error.code).toBe("not-a-file");
+    expect((await refused(wrap("*** Update File: dir", "@@", "-x", "+y"), cwd)).error.code).toBe("not-a-file");
   });
 
   it("a Move onto an existing file", async () => {
@@ -205,6 +206,16 @@ describe("applyPatchText: bad input changes nothing", () => {
     expect(snapshot(outside)).toEqual({ "secret.txt": "s\n" });
   });
 
+  it("compares real paths with real roots (a writable root reached through a symlink)", async () => {
+    const real = workspace({ "f.txt": "a\n" });
+    const holder = workspace({});
+    const viaLink = path.join(holder, "ws");
+    symlinkSync(real, viaLink);
+    const outcome = await applyPatchText(wrap("*** Update File: f.txt", "@@", "-a", "+b"), { cwd: viaLink, writableRoots: [viaLink] });
+    expect(outcome.ok).toBe(true);
+    expect(readFileSync(path.join(real, "f.txt"), "utf8")).toBe("b\n");
+  });
+
   it("a write into the top-level .git of a writable root", async () => {
     const cwd = workspace({ ".git/config": "[core]\n" });
     const outcome = await refused(wrap("*** Update File: .git/config", "@@", "-[core]", "+[hooks]"), cwd);
@@ -253,6 +264,23 @@ describe("commitPatch: all or nothing", () => {
     expect((error as ApplyPatchError).message).toMatch(/EIO\. No file was changed\.$/);
     expect(snapshot(cwd)).toEqual(before);
     expect(existsSync(path.join(cwd, "dir"))).toBe(false);
+  });
+
+  it("names the files it could not restore when the rollback fails too", async () => {
+    const cwd = workspace(files);
+    const plan = await planPatch(patch, { cwd });
+    // every rename from the second on fails, including the rollback's own
+    let renames = 0;
+    const fs: CommitFs = {
+      ...nodeCommitFs,
+      rename: async (a, b) => {
+        if (++renames >= 2) throw Object.assign(new Error("injected"), { code: "EIO" });
+        return nodeCommitFs.rename(a, b);
+      },
+    };
+    const error = await commitPatch(plan, { writableRoots: [cwd], fs }).catch((e: unknown) => e);
+    expect((error as ApplyPatchError).message).toBe(`Failed to write ${path.join(cwd, "dir/two.txt")}: EIO. These files could not be restored: ${path.join(cwd, "three.txt")}, ${path.join(cwd, "one.txt")}`);
+    expect(readdirSync(cwd).filter((n) => n.endsWith(".apply-patch.tmp"))).toEqual([]);
   });
 
   it("rolls back when a real filesystem error stops the second file (its parent is a file)", async () => {

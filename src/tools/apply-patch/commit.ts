@@ -82,6 +82,8 @@ export async function commitPatch(plan: PatchPlan, options: CommitOptions): Prom
     });
   } catch (error) {
     const failure = error instanceof StepError ? error : new StepError("", error);
+    // Concurrent steps finish in any order; undo in patch order (reversed) so reports are stable.
+    done.sort((a, b) => touched.indexOf(a) - touched.indexOf(b));
     const unrestored = await rollBack(fs, staged, done, createdDirs);
     const outcome = unrestored.length === 0 ? "No file was changed." : `These files could not be restored: ${unrestored.join(", ")}`;
     throw new ApplyPatchError("io", `Failed to write ${failure.target}: ${describeOsError(failure.cause)}. ${outcome}`);
