@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { applyPatchText } from "../../src/tools/apply-patch/apply.js";
 import { commitPatch, nodeCommitFs, type CommitFs } from "../../src/tools/apply-patch/commit.js";
 import { ApplyPatchError } from "../../src/tools/apply-patch/errors.js";
-import { patchTargets, targetsOutsideRoots } from "../../src/tools/apply-patch/patch-targets.js";
+import { patchTargets, planWritesOutsideRoots, targetsOutsideRoots } from "../../src/tools/apply-patch/patch-targets.js";
 import { planPatch } from "../../src/tools/apply-patch/plan.js";
 import { useTempDirs } from "../support/temp-dirs.js";
 
@@ -327,5 +327,14 @@ describe("patchTargets", () => {
     ]);
     const outsideRoots = await targetsOutsideRoots(targets, [cwd]);
     expect(outsideRoots.map((t) => t.action)).toEqual(["move-to", "delete"]);
+  });
+
+  it("tells from a plan which real files it would change outside the roots", async () => {
+    const outside = workspace({ "o.txt": "o\n" });
+    const cwd = workspace({ "in.txt": "i\n" });
+    symlinkSync(path.join(outside, "o.txt"), path.join(cwd, "o-link.txt"));
+    const plan = await planPatch(wrap("*** Update File: in.txt", "@@", "-i", "+I", "*** Update File: o-link.txt", "@@", "-o", "+O"), { cwd });
+    expect(await planWritesOutsideRoots(plan, [cwd])).toEqual([path.join(outside, "o.txt")]);
+    expect(await planWritesOutsideRoots(plan, [cwd, outside])).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ export { ApplyPatchError, type ApplyPatchErrorCode } from "./errors.js";
 export { v1FileChanges, v2FileChanges, type V1FileChange, type V2FileUpdateChange, type V2PatchChangeKind } from "./file-changes.js";
 export { parsePatch, PatchParseError, type ParsedPatch, type PatchHunk, type UpdateFileChunk } from "./parser.js";
 export { DEFAULT_MAX_FILE_BYTES, planParsedPatch, planPatch, type FileOutcome, type PatchPlan, type PlannedChange, type PlanOptions } from "./plan.js";
-export { patchTargets, targetsOutsideRoots, type PatchTarget } from "./patch-targets.js";
+export { patchTargets, planWritesOutsideRoots, targetsOutsideRoots, type PatchTarget } from "./patch-targets.js";
 export { seekSequence } from "./seek-sequence.js";
 export { extractHeredocInvocation, patchCwd, recogniseShellPatch, type ShellPatchInvocation } from "./shell-invocation.js";
 export { isWritableUnder, realTargetPath, resolveRoots } from "./target-paths.js";

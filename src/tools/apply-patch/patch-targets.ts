@@ -3,6 +3,7 @@
 
 import path from "node:path";
 import { parsePatch } from "./parser.js";
+import type { PatchPlan } from "./plan.js";
 import { isWritableUnder, realTargetPath, resolveRoots } from "./target-paths.js";
 
 export interface PatchTarget {
@@ -38,4 +39,14 @@ export async function patchTargets(patchText: string, cwd: string): Promise<Patc
 export async function targetsOutsideRoots(targets: readonly PatchTarget[], writableRoots: readonly string[]): Promise<PatchTarget[]> {
   const roots = await resolveRoots(writableRoots);
   return targets.filter((t) => !isWritableUnder(t.realPath, roots));
+}
+
+/**
+ * The real paths a planned patch would change outside `writableRoots`: non-empty means the
+ * patch needs the user's approval (even under on-request), and commitPatch refuses it until
+ * called with writableRoots "anywhere".
+ */
+export async function planWritesOutsideRoots(plan: PatchPlan, writableRoots: readonly string[]): Promise<string[]> {
+  const roots = await resolveRoots(writableRoots);
+  return plan.files.filter((f) => f.before !== f.after && !isWritableUnder(f.realPath, roots)).map((f) => f.realPath);
 }
