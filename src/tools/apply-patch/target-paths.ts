@@ -1,0 +1,72 @@
+// Where a patch really writes. A path is resolved against the cwd (normalising "..") and then
+// through symlinks: the nearest existing ancestor is realpath'd and the missing rest appended, so
+// `link/x` with `link -> /etc` is reported as /etc/x. Root checks compare these real paths, so
+// neither ".." nor a symlink can carry a write out of the writable roots unseen.
+
+import { lstat, realpath } from "node:fs/promises";
+import path from "node:path";
+
+/**
+ * The real absolute path `target` (already absolute) refers to. With `followLeaf` a symlink at
+ * the leaf itself is followed (writes go through it); without, the link itself is the target
+ * (deleting a link removes the link). A dangling leaf symlink with `followLeaf` resolves to
+ * the real location of the link itself, which callers then find to be a symlink and refuse.
+ */
+export async function realTargetPath(target: string, followLeaf: boolean): Promise<string> {
+  const leaf = await lstatOrNull(target);
+  if (leaf !== null && (followLeaf || !leaf.isSymbolicLink())) {
+    try {
+      return await realpath(target);
+    } catch {
+      // dangling symlink: fall through to resolving its parent
+    }
+  }
+  // The leaf is missing (or is a link we must not follow): resolve the nearest existing ancestor.
+  const missing: string[] = [path.basename(target)];
+  let dir = path.dirname(target);
+  for (;;) {
+    try {
+      return path.join(await realpath(dir), ...missing);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      const parent = path.dirname(dir);
+      if (parent === dir) return path.join(dir, ...missing);
+      missing.unshift(path.basename(dir));
+      dir = parent;
+    }
+  }
+}
+
+/**
+ * Whether `realPath` may be written under `writableRoots` (real paths, see resolveRoots): it lies
+ * inside one of them and not inside that root's top-level `.git`, which stays read-only as in
+ * the reference's workspace-write sandbox.
+ */
+export function isWritableUnder(realPath: string, writableRoots: readonly string[]): boolean {
+  return writableRoots.some((root) => isInside(root, realPath) && !isInside(path.join(root, ".git"), realPath));
+}
+
+/** The real paths of the given roots (roots that do not exist yet resolve like targets). */
+export async function resolveRoots(roots: readonly string[]): Promise<string[]> {
+  return Promise.all(roots.map((root) => realTargetPath(path.resolve(root), true)));
+}
+
+/** `candidate` is `dir` or below it (both absolute and normalised). */
+export function isInside(dir: string, candidate: string): boolean {
+  const rel = path.relative(dir, candidate);
+  return rel === "" || (!path.isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${path.sep}`));
+}
+
+async function lstatOrNull(p: string) {
+  try {
+    return await lstat(p);
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+export function isNotFound(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
