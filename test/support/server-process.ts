@@ -34,7 +34,8 @@ export class ServerProcess {
   stderr = "";
   private nextId = 1;
   private listeners: (() => void)[] = [];
-  private buffered = "";
+  /** Pieces of the stdout line not yet ended. */
+  private readonly partial: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private ownsHome: boolean;
 
@@ -60,19 +61,26 @@ export class ServerProcess {
   }
 
   private onStdout(chunk: string): void {
-    this.buffered += chunk;
-    let nl: number;
-    while ((nl = this.buffered.indexOf("\n")) >= 0) {
-      const line = this.buffered.slice(0, nl);
-      this.buffered = this.buffered.slice(nl + 1);
+    // Only the new chunk is searched for a line end: a multi-megabyte line must not cost O(n²).
+    let nl = chunk.indexOf("\n");
+    if (nl < 0) {
+      this.partial.push(chunk);
+      return;
+    }
+    let start = 0;
+    for (; nl >= 0; start = nl + 1, nl = chunk.indexOf("\n", start)) {
+      this.partial.push(chunk.slice(start, nl));
+      const line = this.partial.join("");
+      this.partial.length = 0;
       this.lines.push(line);
       try {
         this.messages.push(JSON.parse(line) as JsonObject);
       } catch {
         // Kept in `lines`; tests assert every line is JSON.
       }
-      for (const wake of this.listeners.splice(0)) wake();
     }
+    if (start < chunk.length) this.partial.push(chunk.slice(start));
+    for (const wake of this.listeners.splice(0)) wake();
   }
 
   /** Writes raw text to stdin (for framing tests). */
@@ -116,7 +124,9 @@ export class ServerProcess {
       if (found !== undefined) return found;
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        throw new Error(`timed out waiting for ${what}; stdout:\n${this.lines.join("\n")}\nstderr:\n${this.stderr}`);
+        // Long lines shortened: a failure must stay readable when a test streams megabytes.
+        const stdout = this.lines.map((l) => (l.length > 2_000 ? `${l.slice(0, 2_000)}… (${l.length} chars)` : l)).join("\n");
+        throw new Error(`timed out waiting for ${what}; stdout:\n${stdout}\nstderr:\n${this.stderr}`);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(remaining, 200));
