@@ -19,6 +19,8 @@ export interface Face {
   /** Resumes a rollout file in `s` and makes its events flow to this client. */
   resume(s: ServerProcess, rolloutPath: string): Promise<{ id: string }>;
   say(s: ServerProcess, id: string, text: string): Promise<void>;
+  /** Waits until conversation `id` has streamed a text delta, or begun a command. */
+  seen(s: ServerProcess, id: string, what: "delta" | "command", timeoutMs?: number): Promise<void>;
   /** Waits for the `nth` (1-based) turn of conversation `id` to end in `s`. */
   turnEnded(s: ServerProcess, id: string, nth: number, timeoutMs?: number): Promise<TurnOutcome>;
 }
@@ -44,6 +46,10 @@ export const v1Face: Face = {
   async say(s, id, text) {
     const res = await s.request("sendUserMessage", { conversationId: id, items: [{ type: "text", data: { text } }] });
     expect(res.error).toBeUndefined();
+  },
+  async seen(s, id, what, timeoutMs = 10_000) {
+    const method = what === "delta" ? "codex/event/agent_message_delta" : "codex/event/exec_command_begin";
+    await s.waitFor(() => s.notifications(method).find((m) => params(m).conversationId === id), timeoutMs, `${method} of ${id}`);
   },
   async turnEnded(s, id, nth, timeoutMs = 15_000) {
     const mine = () => s.messages.filter((m) => typeof m.method === "string" && m.method.startsWith("codex/event/") && params(m).conversationId === id);
@@ -85,6 +91,13 @@ export const v2Face: Face = {
   async say(s, id, text) {
     const res = await s.request("turn/start", { threadId: id, input: [{ type: "text", text }] });
     expect(res.error).toBeUndefined();
+  },
+  async seen(s, id, what, timeoutMs = 10_000) {
+    const found = () =>
+      what === "delta"
+        ? s.notifications("item/agentMessage/delta").find((m) => params(m).threadId === id)
+        : s.notifications("item/started").find((m) => params(m).threadId === id && (params(m).item as JsonObject).type === "commandExecution");
+    await s.waitFor(found, timeoutMs, `${what} of thread ${id}`);
   },
   async turnEnded(s, id, nth, timeoutMs = 15_000) {
     const ofThread = (method: string) => s.notifications(method).map(params).filter((p) => p.threadId === id);
