@@ -31,6 +31,7 @@ export class ServerProcess {
   /** Every stdout line, raw, in order. */
   readonly lines: string[] = [];
   readonly messages: JsonObject[] = [];
+  private readonly byMethod = new Map<string, JsonObject[]>();
   stderr = "";
   private nextId = 1;
   private listeners: (() => void)[] = [];
@@ -74,7 +75,13 @@ export class ServerProcess {
       this.partial.length = 0;
       this.lines.push(line);
       try {
-        this.messages.push(JSON.parse(line) as JsonObject);
+        const message = JSON.parse(line) as JsonObject;
+        this.messages.push(message);
+        if (typeof message.method === "string" && !("id" in message)) {
+          const list = this.byMethod.get(message.method);
+          if (list) list.push(message);
+          else this.byMethod.set(message.method, [message]);
+        }
       } catch {
         // Kept in `lines`; tests assert every line is JSON.
       }
@@ -107,8 +114,9 @@ export class ServerProcess {
     );
   }
 
+  /** Indexed: waits that poll for one kind of notification must not rescan a 100,000-line stream. */
   notifications(method: string): JsonObject[] {
-    return this.messages.filter((m) => m.method === method && !("id" in m));
+    return [...(this.byMethod.get(method) ?? [])];
   }
 
   async initialize(name = "test_ide", version = "1.2.3"): Promise<RpcResponse> {

@@ -52,11 +52,13 @@ export const v1Face: Face = {
     await s.waitFor(() => s.notifications(method).find((m) => params(m).conversationId === id), timeoutMs, `${method} of ${id}`);
   },
   async turnEnded(s, id, nth, timeoutMs = 15_000) {
-    const mine = () => s.messages.filter((m) => typeof m.method === "string" && m.method.startsWith("codex/event/") && params(m).conversationId === id);
-    const isEnd = (m: JsonObject) => m.method === "codex/event/task_complete" || m.method === "codex/event/turn_aborted";
-    const end = await s.waitFor(() => mine().filter(isEnd)[nth - 1], timeoutMs, `turn ${nth} of ${id} to end`);
+    const ends = () =>
+      [...s.notifications("codex/event/task_complete"), ...s.notifications("codex/event/turn_aborted")]
+        .filter((m) => params(m).conversationId === id)
+        .sort((a, b) => s.messages.indexOf(a) - s.messages.indexOf(b));
+    const end = await s.waitFor(() => ends()[nth - 1], timeoutMs, `turn ${nth} of ${id} to end`);
     const turnId = params(end).id;
-    const ofTurn = mine().filter((m) => params(m).id === turnId);
+    const ofTurn = s.messages.filter((m) => typeof m.method === "string" && params(m).conversationId === id && params(m).id === turnId);
     const msgOf = (type: string) => ofTurn.filter((m) => m.method === `codex/event/${type}`).map((m) => params(m).msg as JsonObject);
     const error = msgOf("error")[0];
     const status = end.method === "codex/event/turn_aborted" ? "interrupted" : error ? "failed" : "completed";
