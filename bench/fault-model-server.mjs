@@ -8,6 +8,8 @@
 //   { kind: "silent" }                        headers and one event, then nothing (idle timeout)
 //   { kind: "stall" }                         no status line at all, the connection kept open
 //   { kind: "raw", body }                     literal SSE text (garbage)
+//   { kind: "slow", count, delayMs }          count one-word deltas, one every delayMs
+//   { kind: "call", callId, command }         a shell function call (argv)
 import http from "node:http";
 
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache" };
@@ -67,6 +69,11 @@ async function play(reply, res) {
       return;
     case "deltas":
       return playDeltas(reply, res);
+    case "slow":
+      return playSlow(reply, res);
+    case "call":
+      res.writeHead(200, SSE_HEADERS).end(callEvents(reply.callId, reply.command).map(sseEvent).join(""));
+      return;
     default:
       throw new Error(`unknown reply kind ${reply.kind}`);
   }
@@ -84,6 +91,29 @@ async function playDeltas({ count, delta }, res) {
   }
   // The final item would repeat the whole text; a short one keeps a 600 MB soak from doubling.
   res.end(sseEvent({ ...done, item: message(added.item.id, `${count} deltas`) }) + sseEvent(completed));
+}
+
+async function playSlow({ count, delayMs }, res) {
+  const words = Array.from({ length: count }, (_, i) => `w${i} `);
+  const events = textEvents(words.join(""), words);
+  res.writeHead(200, SSE_HEADERS);
+  for (const [i, event] of events.entries()) {
+    if (i > 0) await new Promise((r) => setTimeout(r, delayMs));
+    if (res.destroyed) return;
+    res.write(sseEvent(event));
+  }
+  res.end();
+}
+
+function callEvents(callId, command) {
+  const id = `resp_soak_${++responses}`;
+  const item = { type: "function_call", id: `fc_${callId}`, status: "completed", call_id: callId, name: "shell", arguments: JSON.stringify({ command }) };
+  return [
+    { type: "response.created", response: { id } },
+    { type: "response.output_item.added", output_index: 0, item: { ...item, status: "in_progress", arguments: "" } },
+    { type: "response.output_item.done", output_index: 0, item },
+    { type: "response.completed", response: { id } },
+  ];
 }
 
 export async function startFaultModelServer() {
