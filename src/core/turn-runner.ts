@@ -10,6 +10,7 @@ import { formatExecForClient, formatFunctionCallOutput } from "../tools/exec-out
 import { parseCommand } from "../tools/parse-command.js";
 import { parsePlanArguments, parseShellArguments } from "../tools/tool-specs.js";
 import { commandKey, planExec, type ApprovalDecision } from "./approval-policy.js";
+import { withCallOutputs } from "./call-outputs.js";
 import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
 import { localImageContent } from "./local-images.js";
 import { turnAbortedItem, type TurnRecorder } from "./turn-recorder.js";
@@ -130,7 +131,7 @@ async function sampleOnce(turnId: string, settings: TurnSettings, deps: TurnDeps
   const request = {
     model: settings.model,
     instructions: settings.instructions,
-    input: [...deps.history],
+    input: withCallOutputs(deps.history),
     tools: settings.tools,
     reasoning: settings.effort || settings.summary !== "none" ? { effort: settings.effort, summary: settings.summary } : null,
     conversationId: deps.conversationId,

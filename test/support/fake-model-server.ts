@@ -25,7 +25,9 @@ export type ScriptedResponse =
   /** A text turn of `count` identical deltas, written in large batches (benchmarks). */
   | { kind: "deltas"; count: number; delta: string; itemId: string; responseId: string }
   /** Literal SSE text, for malformed or unusual streams. */
-  | { kind: "raw"; body: string };
+  | { kind: "raw"; body: string }
+  /** Accept the request and never answer: no status line, no headers, the connection stays open. */
+  | { kind: "stall" };
 
 export interface RecordedRequest {
   method: string;
@@ -34,6 +36,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** Parsed JSON; the raw text when it was not JSON. */
   body: any;
+  /** Date.now() when the request body had arrived. */
+  at: number;
 }
 
 export interface FakeModelServer {
@@ -68,7 +72,7 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
       } catch {
         // kept as text
       }
-      requests.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body });
+      requests.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, at: Date.now() });
       const next = queue.shift();
       if (!next) {
         const message = `fake model server: no scripted response left for request #${requests.length} (${req.method} ${req.url})`;
@@ -105,6 +109,8 @@ async function play(response: ScriptedResponse, res: ServerResponse): Promise<vo
       return;
     case "deltas":
       return playDeltas(response, res);
+    case "stall":
+      return; // close() drops the connection
     case "sse":
       return playSse(response, res);
   }
@@ -175,6 +181,16 @@ export function httpError(status: number, body: string, headers?: Record<string,
 /** The first `after` events, then the stream ends cleanly (or resets / hangs). */
 export function cut(events: WireEvent[], after: number, mode: "end" | "destroy" | "hang" = "end"): ScriptedResponse {
   return { kind: "sse", events, cutAfter: after, cut: mode };
+}
+
+/** Headers and the first `after` events, then silence on an open connection (a hung model). */
+export function silentAfter(events: WireEvent[], after: number): ScriptedResponse {
+  return cut(events, after, "hang");
+}
+
+/** A connection that is accepted and never answered: not even a status line. */
+export function noHeaders(): ScriptedResponse {
+  return { kind: "stall" };
 }
 
 export function slow(events: WireEvent[], delayMs: number): ScriptedResponse {

@@ -31,10 +31,12 @@ export class ServerProcess {
   /** Every stdout line, raw, in order. */
   readonly lines: string[] = [];
   readonly messages: JsonObject[] = [];
+  private readonly byMethod = new Map<string, JsonObject[]>();
   stderr = "";
   private nextId = 1;
   private listeners: (() => void)[] = [];
-  private buffered = "";
+  /** Pieces of the stdout line not yet ended. */
+  private readonly partial: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private ownsHome: boolean;
 
@@ -60,19 +62,32 @@ export class ServerProcess {
   }
 
   private onStdout(chunk: string): void {
-    this.buffered += chunk;
-    let nl: number;
-    while ((nl = this.buffered.indexOf("\n")) >= 0) {
-      const line = this.buffered.slice(0, nl);
-      this.buffered = this.buffered.slice(nl + 1);
+    // Only the new chunk is searched for a line end: a multi-megabyte line must not cost O(n²).
+    let nl = chunk.indexOf("\n");
+    if (nl < 0) {
+      this.partial.push(chunk);
+      return;
+    }
+    let start = 0;
+    for (; nl >= 0; start = nl + 1, nl = chunk.indexOf("\n", start)) {
+      this.partial.push(chunk.slice(start, nl));
+      const line = this.partial.join("");
+      this.partial.length = 0;
       this.lines.push(line);
       try {
-        this.messages.push(JSON.parse(line) as JsonObject);
+        const message = JSON.parse(line) as JsonObject;
+        this.messages.push(message);
+        if (typeof message.method === "string" && !("id" in message)) {
+          const list = this.byMethod.get(message.method);
+          if (list) list.push(message);
+          else this.byMethod.set(message.method, [message]);
+        }
       } catch {
         // Kept in `lines`; tests assert every line is JSON.
       }
-      for (const wake of this.listeners.splice(0)) wake();
     }
+    if (start < chunk.length) this.partial.push(chunk.slice(start));
+    for (const wake of this.listeners.splice(0)) wake();
   }
 
   /** Writes raw text to stdin (for framing tests). */
@@ -99,8 +114,9 @@ export class ServerProcess {
     );
   }
 
+  /** Indexed: waits that poll for one kind of notification must not rescan a 100,000-line stream. */
   notifications(method: string): JsonObject[] {
-    return this.messages.filter((m) => m.method === method && !("id" in m));
+    return [...(this.byMethod.get(method) ?? [])];
   }
 
   async initialize(name = "test_ide", version = "1.2.3"): Promise<RpcResponse> {
@@ -116,7 +132,9 @@ export class ServerProcess {
       if (found !== undefined) return found;
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        throw new Error(`timed out waiting for ${what}; stdout:\n${this.lines.join("\n")}\nstderr:\n${this.stderr}`);
+        // Long lines shortened: a failure must stay readable when a test streams megabytes.
+        const stdout = this.lines.map((l) => (l.length > 2_000 ? `${l.slice(0, 2_000)}… (${l.length} chars)` : l)).join("\n");
+        throw new Error(`timed out waiting for ${what}; stdout:\n${stdout}\nstderr:\n${this.stderr}`);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(remaining, 200));
