@@ -3,6 +3,7 @@
 import { deriveConfig, type ConfigSource } from "../config/load.js";
 import { splitDottedKey, type ConfigOverride } from "../config/overrides.js";
 import type { AppConfig } from "../config/types.js";
+import type { Logger } from "../logging/logger.js";
 import { resolveAuth } from "../model/auth.js";
 import { createResponsesClient } from "../model/responses-client.js";
 import type { ModelClient, ResponseItem } from "../model/types.js";
@@ -50,6 +51,7 @@ export interface ManagerDeps {
   env: NodeJS.ProcessEnv;
   /** Backpressure from the client connection (see NdjsonMessageWriter.paced). */
   pace?(): Promise<void> | undefined;
+  log?: Logger;
   /** Tests and benches may swap the model client. */
   clientFactory?: (config: AppConfig, hooks: ReturnType<typeof conversationTelemetry>) => ModelClient;
 }
@@ -187,6 +189,7 @@ export class ConversationManager {
       ...(this.deps.pace ? { pace: this.deps.pace } : {}),
       onTurnEnd: (_turnId, ms) => hooks.turnEnded(ms),
       onUserPrompt: (text) => hooks.userPrompt(text),
+      onListenerError: (error) => this.deps.log?.debug({ err: error, conversationId: id }, "event not delivered"),
     });
     hooks.conversationStarts({
       providerName: config.modelProvider.name,

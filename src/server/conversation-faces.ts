@@ -13,7 +13,7 @@ export interface ConversationFaces {
 }
 
 export function createConversationFaces(deps: Omit<FaceDeps, "manager"> & { pace(): Promise<void> | undefined }): ConversationFaces {
-  const manager = new ConversationManager({ config: deps.config, env: process.env, pace: deps.pace });
+  const manager = new ConversationManager({ config: deps.config, env: process.env, pace: deps.pace, log: deps.log });
   const faceDeps: FaceDeps = { ...deps, manager };
   return {
     handlers: { ...v1Handlers(faceDeps), ...v2Handlers(faceDeps) },
