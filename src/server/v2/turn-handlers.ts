@@ -41,6 +41,10 @@ export function turnStart(deps: ThreadHandlerDeps, params: TurnStartParams) {
 export async function turnInterrupt(deps: ThreadHandlerDeps, params: { threadId: string; turnId: string }) {
   const conversation = deps.manager.get(params.threadId);
   if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
+  // A stale id must not stop whatever turn runs now (the reference's wording).
+  const active = conversation.activeTurnId;
+  if (active === undefined) throw rpcErrors.invalidRequest("no active turn to interrupt");
+  if (active !== params.turnId) throw rpcErrors.invalidRequest(`expected active turn id ${params.turnId} but found ${active}`);
   await conversation.interrupt();
   return {};
 }

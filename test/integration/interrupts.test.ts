@@ -1,9 +1,9 @@
-// An interrupt while the client has not answered an approval: the approval resolves as abort at
-// once, the interrupt is answered, the turn ends aborted, and a late answer changes nothing.
+// Interrupts a client sends: during an unanswered approval (it resolves as abort at once, the
+// interrupt is answered, the turn ends aborted, a late answer changes nothing) and with a stale id.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { functionCallTurn, startFakeModelServer, type FakeModelServer } from "../support/fake-model-server.js";
+import { cut, functionCallTurn, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { expectOnlyJsonLines, useServers, type JsonObject } from "../support/server-process.js";
 import { useTempDirs } from "../support/temp-dirs.js";
 import { approvalRequest, events, fakeProviderToml, openConversation, say, startInitialized, useFakeModel } from "../support/v1-session.js";
@@ -58,5 +58,23 @@ describe("interrupt during a pending approval", () => {
     expect((await s.request("getUserAgent")).result).toBeDefined();
     expect(existsSync(marker)).toBe(false);
     expect(model.requests).toHaveLength(1);
+  });
+});
+
+describe("turn/interrupt", () => {
+  it("refuses a turnId that is not the running turn, and an idle thread, leaving the turn alone", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(cut(textTurn("never finishes"), 1, "hang"));
+    const started = await s.request("thread/start", { cwd: process.cwd() });
+    const threadId = (started.result as { thread: { id: string } }).thread.id;
+    await s.request("turn/start", { threadId, input: [{ type: "text", text: "hang" }] });
+    await s.waitFor(() => s.notifications("turn/started")[0], 10_000, "turn/started");
+    const stale = await s.request("turn/interrupt", { threadId, turnId: "7" });
+    expect(stale.error).toEqual({ code: -32600, message: "expected active turn id 7 but found 0" });
+    expect(s.notifications("turn/completed")).toEqual([]);
+    expect((await s.request("turn/interrupt", { threadId, turnId: "0" })).result).toEqual({});
+    expect(s.notifications("turn/completed").map((m) => (m.params as { turn: JsonObject }).turn.status)).toEqual(["interrupted"]);
+    const idle = await s.request("turn/interrupt", { threadId, turnId: "0" });
+    expect(idle.error).toEqual({ code: -32600, message: "no active turn to interrupt" });
   });
 });
