@@ -153,7 +153,6 @@ export class ConversationManager {
     const initialMessages = contents.lines.filter((l) => l.type === "event_msg").map((l) => l.payload);
     if (existing) return { conversation: existing, initialMessages };
     const parked = this.parked.get(contents.meta.id);
-    this.parked.delete(contents.meta.id);
     const config = this.configFor({ ...options, cwd: options.cwd ?? contents.meta.cwd });
     const settings = this.settingsFor(config, { ...options, cwd: options.cwd ?? contents.meta.cwd });
     // The session keeps the instructions it started with unless the request gives new ones.
@@ -165,6 +164,7 @@ export class ConversationManager {
     const writer = await RolloutWriter.reopen(file);
     const conversation = this.open(contents.meta, config, settings, writer, history, await this.authFacts(config));
     // Loaded again after an unload, without new overrides: as it was.
+    this.parked.delete(contents.meta.id);
     if (parked && Object.keys(options).length === 0) conversation.settings = parked.settings;
     conversation.settle();
     return { conversation, initialMessages };
@@ -231,7 +231,8 @@ export class ConversationManager {
   }
 
   private unload(conversation: Conversation): Promise<void> {
-    return this.exclusive(`path:${path.resolve(conversation.rolloutPath)}`, async () => {
+    // The same locks, in the same order, as resume: no resume sees it half closed.
+    return this.exclusive(`path:${path.resolve(conversation.rolloutPath)}`, () => this.exclusive(`id:${conversation.id}`, async () => {
       // Someone subscribed, submitted or removed it meanwhile.
       if (this.live.get(conversation.id) !== conversation || !conversation.idle || conversation.subscribed) return;
       this.live.delete(conversation.id);
@@ -240,7 +241,7 @@ export class ConversationManager {
       await this.shut(conversation).catch((error: unknown) => {
         this.deps.log?.warn({ err: error, conversationId: conversation.id }, "conversation not closed cleanly");
       });
-    });
+    }));
   }
 
   private async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {

@@ -83,10 +83,6 @@ export class Conversation {
     return this.active?.turnId;
   }
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   subscribe(listener: CoreEventListener): () => void {
     this.listeners.add(listener);
     return () => {

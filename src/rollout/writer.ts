@@ -119,19 +119,29 @@ export class RolloutWriter {
 
   /** Resolves once every line queued before the call is written and synced to disk. */
   async flush(): Promise<void> {
+    await this.#writtenOut();
+    if (this.#unsynced) {
+      this.#unsynced = false;
+      // Released meanwhile: fsync works on the file, through any descriptor.
+      let fh: FileHandle | undefined;
+      try {
+        fh = this.#fh ?? (await openForAppend(this.path));
+        await fh.datasync();
+      } catch (err) {
+        this.#unsynced = true;
+        throw ioError(`failed to sync rollout ${this.path}`, err);
+      } finally {
+        if (fh !== undefined && fh !== this.#fh) await fh.close().catch(() => undefined);
+      }
+    }
+  }
+
+  /** Every line queued before the call has been handed to the OS. */
+  async #writtenOut(): Promise<void> {
     const target = this.#queued;
     while (this.#written < target) {
       this.#kick();
       await this.#draining;
-    }
-    if (this.#unsynced && this.#fh) {
-      this.#unsynced = false;
-      try {
-        await this.#fh.datasync();
-      } catch (err) {
-        this.#unsynced = true;
-        throw ioError(`failed to sync rollout ${this.path}`, err);
-      }
     }
   }
 
@@ -154,11 +164,14 @@ export class RolloutWriter {
     return this.#fh !== undefined;
   }
 
-  /** Flushes and gives the file descriptor back; a later write() opens the file again. */
+  /**
+   * Writes out what is queued and gives the file descriptor back; a later write() opens the file
+   * again. No fsync here: as before the release, flush() and close() make the lines durable.
+   */
   async release(): Promise<void> {
-    await this.flush();
+    await this.#writtenOut();
     // Lines arrived meanwhile: keep the file open for them.
-    if (this.#closing || this.#draining || this.#pending.length > 0 || this.#unwritten || this.#unsynced) return;
+    if (this.#closing || this.#draining || this.#pending.length > 0 || this.#unwritten) return;
     const fh = this.#fh;
     this.#fh = undefined;
     await fh?.close();

@@ -75,12 +75,15 @@ describe.runIf(process.platform === "linux")("idle conversations", () => {
     await turnsEnded(s, 1);
     await say(s, conversationId, "second");
     await turnsEnded(s, 2);
-    const messages = readFileSync(rolloutPath, "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => (JSON.parse(l) as { payload: JsonObject }).payload)
-      .filter((p) => p.type === "agent_message")
-      .map((p) => p.message);
+    const agentMessages = () =>
+      readFileSync(rolloutPath, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { payload: JsonObject }).payload)
+        .filter((p) => p.type === "agent_message")
+        .map((p) => p.message);
+    // Lines are written just after the events that report them.
+    const messages = await s.waitFor(() => (agentMessages().length >= 2 ? agentMessages() : undefined), 10_000, "both answers in the rollout");
     expect(messages).toEqual(["one", "two"]);
   });
 });
