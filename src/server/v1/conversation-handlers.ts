@@ -94,7 +94,9 @@ export async function sendUserTurn(deps: V1Deps, params: SendUserTurnParams): Pr
 }
 
 export async function interruptConversation(deps: V1Deps, params: { conversationId: string }): Promise<{ abortReason: "interrupted" }> {
-  // Idle or not, the client gets an answer (0.90 leaves an idle interrupt unanswered).
-  await (await requireConversation(deps, params.conversationId)).interrupt();
+  // Idle or not, the client gets an answer (0.90 leaves an idle interrupt unanswered). An unloaded
+  // conversation is idle: no need to load it for that.
+  const unloaded = !deps.manager.get(params.conversationId) && deps.manager.rolloutPathOf(params.conversationId) !== undefined;
+  if (!unloaded) await (await requireConversation(deps, params.conversationId)).interrupt();
   return { abortReason: "interrupted" };
 }
