@@ -1,8 +1,12 @@
 // Creates, resumes and tracks the live conversations of this process. Settings come from config
-// (file, profile, -c) with the request's own overrides on top.
+// (file, profile, -c) with the request's own overrides on top. An idle conversation gives its
+// rollout file descriptor back; one nobody listens to is unloaded after a grace period and loaded
+// again from its rollout (with the settings it had) when next used. One rollout is loaded once.
+import path from "node:path";
 import { deriveConfig, type ConfigSource } from "../config/load.js";
 import { splitDottedKey, type ConfigOverride } from "../config/overrides.js";
 import type { AppConfig } from "../config/types.js";
+import type { Logger } from "../logging/logger.js";
 import { resolveAuth } from "../model/auth.js";
 import { createResponsesClient } from "../model/responses-client.js";
 import type { ModelClient, ResponseItem } from "../model/types.js";
@@ -50,17 +54,48 @@ export interface ManagerDeps {
   env: NodeJS.ProcessEnv;
   /** Backpressure from the client connection (see NdjsonMessageWriter.paced). */
   pace?(): Promise<void> | undefined;
+  log?: Logger;
+  /** How long an idle conversation nobody listens to stays loaded; undefined keeps it loaded. */
+  unloadIdleAfterMs?: number;
   /** Tests and benches may swap the model client. */
   clientFactory?: (config: AppConfig, hooks: ReturnType<typeof conversationTelemetry>) => ModelClient;
 }
 
+/** What an unloaded conversation needs to be loaded again as it was. */
+interface Parked {
+  path: string;
+  settings: TurnSettings;
+}
+
+/** Unloaded conversations remembered; beyond this the oldest reload with config's settings. */
+const MAX_PARKED = 1024;
+
 export class ConversationManager {
   private readonly live = new Map<string, Conversation>();
+  private readonly parked = new Map<string, Parked>();
+  /** Resumes and unloads of one rollout (by path, then by id) run one at a time. */
+  private readonly locks = new Map<string, Promise<void>>();
+  private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly deps: ManagerDeps) {}
 
+  /** A loaded conversation. */
   get(id: string): Conversation | undefined {
     return this.live.get(id);
+  }
+
+  /** A loaded conversation, or one this process unloaded, loaded again from its rollout. */
+  async load(id: string): Promise<Conversation | undefined> {
+    const live = this.live.get(id);
+    if (live) return live;
+    const parked = this.parked.get(id);
+    if (!parked) return undefined;
+    return (await this.resume(parked.path, {})).conversation;
+  }
+
+  /** The rollout of a loaded or unloaded conversation of this process. */
+  rolloutPathOf(id: string): string | undefined {
+    return this.live.get(id)?.rolloutPath ?? this.parked.get(id)?.path;
   }
 
   list(): Conversation[] {
@@ -95,15 +130,29 @@ export class ConversationManager {
       ...history,
     ];
     for (const item of context) writer.write("response_item", item);
-    return this.open(meta, config, settings, writer, context, await this.authFacts(config));
+    const conversation = this.open(meta, config, settings, writer, context, await this.authFacts(config));
+    conversation.settle();
+    return conversation;
   }
 
   /** Resumes a rollout file: its history goes to the model on the next turn. */
-  async resume(path: string, options: StartOptions): Promise<{ conversation: Conversation; initialMessages: unknown[] }> {
-    const contents = await readRollout(path);
+  resume(file: string, options: StartOptions): Promise<{ conversation: Conversation; initialMessages: unknown[] }> {
+    // Two resumes of one rollout must not both load it: two writers would interleave on one file.
+    return this.exclusive(`path:${path.resolve(file)}`, async () => {
+      const contents = await readRollout(file);
+      return this.exclusive(`id:${contents.meta.id}`, () => this.resumeLoaded(file, contents, options));
+    });
+  }
+
+  private async resumeLoaded(
+    file: string,
+    contents: Awaited<ReturnType<typeof readRollout>>,
+    options: StartOptions,
+  ): Promise<{ conversation: Conversation; initialMessages: unknown[] }> {
     const existing = this.live.get(contents.meta.id);
     const initialMessages = contents.lines.filter((l) => l.type === "event_msg").map((l) => l.payload);
     if (existing) return { conversation: existing, initialMessages };
+    const parked = this.parked.get(contents.meta.id);
     const config = this.configFor({ ...options, cwd: options.cwd ?? contents.meta.cwd });
     const settings = this.settingsFor(config, { ...options, cwd: options.cwd ?? contents.meta.cwd });
     // The session keeps the instructions it started with unless the request gives new ones.
@@ -112,13 +161,19 @@ export class ConversationManager {
       settings.instructions = stored;
     }
     const history = contents.lines.filter((l) => l.type === "response_item").map((l) => l.payload as ResponseItem);
-    const writer = await RolloutWriter.reopen(path);
-    return { conversation: this.open(contents.meta, config, settings, writer, history, await this.authFacts(config)), initialMessages };
+    const writer = await RolloutWriter.reopen(file);
+    const conversation = this.open(contents.meta, config, settings, writer, history, await this.authFacts(config));
+    // Loaded again after an unload, without new overrides: as it was.
+    this.parked.delete(contents.meta.id);
+    if (parked && Object.keys(options).length === 0) conversation.settings = parked.settings;
+    conversation.settle();
+    return { conversation, initialMessages };
   }
 
   /** A new conversation holding a copy of a rollout's history, in a rollout of its own. */
   async fork(sourcePath: string, options: StartOptions): Promise<{ conversation: Conversation; initialMessages: unknown[] }> {
-    const contents = await readRollout(sourcePath);
+    // Read while no resume or unload of the source is half done.
+    const contents = await this.exclusive(`path:${path.resolve(sourcePath)}`, () => readRollout(sourcePath));
     const home = this.deps.config.home;
     const writer = await RolloutWriter.create(home, {
       ...contents.meta,
@@ -137,11 +192,71 @@ export class ConversationManager {
   async remove(id: string): Promise<void> {
     const conversation = this.live.get(id);
     this.live.delete(id);
+    this.parked.delete(id);
     if (conversation) await this.shut(conversation);
   }
 
   async closeAll(): Promise<void> {
+    for (const timer of this.unloadTimers.values()) clearTimeout(timer);
+    this.unloadTimers.clear();
     await Promise.allSettled([...this.live.values()].map((c) => this.shut(c)));
+  }
+
+  /** At process exit: lines still queued in any rollout are written synchronously. */
+  writeQueuedSync(): void {
+    for (const conversation of this.live.values()) {
+      try {
+        conversation.writer.writeQueuedSync();
+      } catch (error) {
+        this.deps.log?.error({ err: error, conversationId: conversation.id }, "rollout lines lost at exit");
+      }
+    }
+  }
+
+  /** Nothing runs or is queued: give the file descriptor back, and unload it if nobody listens. */
+  private onIdle(conversation: Conversation): void {
+    conversation.writer.release().catch((error: unknown) => {
+      this.deps.log?.warn({ err: error, conversationId: conversation.id }, "rollout not released");
+    });
+    const ms = this.deps.unloadIdleAfterMs;
+    // An ephemeral thread has no rollout to come back from.
+    if (ms === undefined || conversation.subscribed || conversation.rolloutPath === "") return;
+    clearTimeout(this.unloadTimers.get(conversation.id));
+    const timer = setTimeout(() => {
+      this.unloadTimers.delete(conversation.id);
+      void this.unload(conversation);
+    }, ms);
+    timer.unref();
+    this.unloadTimers.set(conversation.id, timer);
+  }
+
+  private unload(conversation: Conversation): Promise<void> {
+    // The same locks, in the same order, as resume: no resume sees it half closed.
+    return this.exclusive(`path:${path.resolve(conversation.rolloutPath)}`, () => this.exclusive(`id:${conversation.id}`, async () => {
+      // Someone subscribed, submitted or removed it meanwhile.
+      if (this.live.get(conversation.id) !== conversation || !conversation.idle || conversation.subscribed) return;
+      this.live.delete(conversation.id);
+      this.parked.set(conversation.id, { path: conversation.rolloutPath, settings: conversation.settings });
+      if (this.parked.size > MAX_PARKED) this.parked.delete(this.parked.keys().next().value!);
+      await this.shut(conversation).catch((error: unknown) => {
+        this.deps.log?.warn({ err: error, conversationId: conversation.id }, "conversation not closed cleanly");
+      });
+    }));
+  }
+
+  private async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const prior = this.locks.get(key) ?? Promise.resolve();
+    const run = prior.then(work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.locks.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(key) === tail) this.locks.delete(key);
+    }
   }
 
   private async shut(conversation: Conversation): Promise<void> {
@@ -187,6 +302,8 @@ export class ConversationManager {
       ...(this.deps.pace ? { pace: this.deps.pace } : {}),
       onTurnEnd: (_turnId, ms) => hooks.turnEnded(ms),
       onUserPrompt: (text) => hooks.userPrompt(text),
+      onListenerError: (error) => this.deps.log?.debug({ err: error, conversationId: id }, "event not delivered"),
+      onIdle: (c) => this.onIdle(c),
     });
     hooks.conversationStarts({
       providerName: config.modelProvider.name,

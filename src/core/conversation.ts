@@ -23,6 +23,10 @@ export interface ConversationInit {
   onTurnEnd?(turnId: string, durationMs: number): void;
   pace?(): Promise<void> | undefined;
   onUserPrompt?(text: string): void;
+  /** Nothing running or queued (also after the last listener leaves while idle). */
+  onIdle?(conversation: Conversation): void;
+  /** A listener threw: reported, never allowed to end the turn. */
+  onListenerError?(error: unknown): void;
 }
 
 interface ActiveTurn {
@@ -43,6 +47,8 @@ export class Conversation {
   private nextTurnNumber = 0;
   private tail: Promise<void> = Promise.resolve();
   private active: ActiveTurn | undefined;
+  /** Turns submitted and not yet started. */
+  private queued = 0;
   private closed = false;
 
   constructor(private readonly init: ConversationInit) {
@@ -63,9 +69,30 @@ export class Conversation {
     return this.init.writer;
   }
 
+  /** Some client listens to this conversation's events. */
+  get subscribed(): boolean {
+    return this.listeners.size > 0;
+  }
+
+  get idle(): boolean {
+    return this.active === undefined && this.queued === 0;
+  }
+
+  /** The id of the running turn, if any. */
+  get activeTurnId(): string | undefined {
+    return this.active?.turnId;
+  }
+
   subscribe(listener: CoreEventListener): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      if (this.listeners.delete(listener) && this.listeners.size === 0) this.settle();
+    };
+  }
+
+  /** Tells the owner when nothing is running or queued. */
+  settle(): void {
+    if (this.idle && !this.closed) this.init.onIdle?.(this);
   }
 
   /** Queues a turn (after any running one) and returns its id at once. */
@@ -77,7 +104,14 @@ export class Conversation {
     const settings = outputSchema === undefined ? this.settings : { ...this.settings, outputSchema };
     const turnId = String(this.nextTurnNumber++);
     this.init.onUserPrompt?.(input.text);
-    this.tail = this.tail.then(() => this.run(turnId, settings, input));
+    this.queued++;
+    this.tail = this.tail.then(async () => {
+      this.queued--;
+      // Closing (shutdown, archive) drops turns that have not started.
+      if (this.closed) return;
+      await this.run(turnId, settings, input);
+      this.settle();
+    });
     return turnId;
   }
 
@@ -130,6 +164,13 @@ export class Conversation {
   }
 
   private emit(event: CoreEvent): void {
-    for (const listener of this.listeners) listener(event);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // A client that went away (closed connection) must not end the turn for the rollout.
+        this.init.onListenerError?.(error);
+      }
+    }
   }
 }

@@ -1,7 +1,8 @@
 // Appends lines to one rollout file. Append-only and crash-safe: the file is opened O_APPEND,
 // earlier bytes are never rewritten, and each batch is whole lines in one write, so a crash loses
 // at most the batch being written and leaves at worst a torn last line (the reader drops it).
-import { constants } from "node:fs";
+// An idle conversation releases the file descriptor; the next line opens the file again.
+import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { mkdir, open, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { encodeLine } from "./jsonl.js";
@@ -31,9 +32,21 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+async function openForAppend(file: string): Promise<FileHandle> {
+  try {
+    // No O_CREAT: a file moved away (archived) is not conjured back empty.
+    return await open(file, constants.O_WRONLY | constants.O_APPEND);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === "ENOENT" || code === "ENOTDIR") throw new RolloutError("not_found", `no rollout found at ${file}`);
+    throw ioError(`failed to open rollout ${file}`, err);
+  }
+}
+
 export class RolloutWriter {
   readonly path: string;
-  readonly #fh: FileHandle;
+  /** Undefined while released: the next batch opens the file again (append, never create). */
+  #fh: FileHandle | undefined;
   #pending: string[] = [];
   /** "\n" when reopening after a torn last line: goes before our first line. */
   #separator = "";
@@ -106,19 +119,29 @@ export class RolloutWriter {
 
   /** Resolves once every line queued before the call is written and synced to disk. */
   async flush(): Promise<void> {
+    await this.#writtenOut();
+    if (this.#unsynced) {
+      this.#unsynced = false;
+      // Released meanwhile: fsync works on the file, through any descriptor.
+      let fh: FileHandle | undefined;
+      try {
+        fh = this.#fh ?? (await openForAppend(this.path));
+        await fh.datasync();
+      } catch (err) {
+        this.#unsynced = true;
+        throw ioError(`failed to sync rollout ${this.path}`, err);
+      } finally {
+        if (fh !== undefined && fh !== this.#fh) await fh.close().catch(() => undefined);
+      }
+    }
+  }
+
+  /** Every line queued before the call has been handed to the OS. */
+  async #writtenOut(): Promise<void> {
     const target = this.#queued;
     while (this.#written < target) {
       this.#kick();
       await this.#draining;
-    }
-    if (this.#unsynced) {
-      this.#unsynced = false;
-      try {
-        await this.#fh.datasync();
-      } catch (err) {
-        this.#unsynced = true;
-        throw ioError(`failed to sync rollout ${this.path}`, err);
-      }
     }
   }
 
@@ -128,10 +151,49 @@ export class RolloutWriter {
       try {
         await this.flush();
       } finally {
-        await this.#fh.close();
+        const fh = this.#fh;
+        this.#fh = undefined;
+        await fh?.close();
       }
     })();
     return this.#closing;
+  }
+
+  /** True while the writer holds an open file descriptor. */
+  get isOpen(): boolean {
+    return this.#fh !== undefined;
+  }
+
+  /**
+   * Writes out what is queued and gives the file descriptor back; a later write() opens the file
+   * again. No fsync here: as before the release, flush() and close() make the lines durable.
+   */
+  async release(): Promise<void> {
+    await this.#writtenOut();
+    // Lines arrived meanwhile: keep the file open for them.
+    if (this.#closing || this.#draining || this.#pending.length > 0 || this.#unwritten) return;
+    const fh = this.#fh;
+    this.#fh = undefined;
+    await fh?.close();
+  }
+
+  /**
+   * For the moment the process exits: writes the lines no write has started on yet, synchronously.
+   * A batch already handed to the OS finishes on its own (or is lost with the process).
+   */
+  writeQueuedSync(): void {
+    const lines = this.#pending;
+    if (lines.length === 0) return;
+    this.#pending = [];
+    const buf = Buffer.from(this.#separator + lines.join(""), "utf8");
+    this.#separator = "";
+    const fd = this.#fh?.fd ?? openSync(this.path, constants.O_WRONLY | constants.O_APPEND);
+    try {
+      for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
+      this.#written += lines.length;
+    } finally {
+      if (this.#fh?.fd !== fd) closeSync(fd);
+    }
   }
 
   #kick(): void {
@@ -155,6 +217,7 @@ export class RolloutWriter {
       }
       const batch = this.#unwritten;
       try {
+        this.#fh ??= await openForAppend(this.path);
         await writeAll(this.#fh, batch.buf);
       } catch (err) {
         const written = (err as { written?: number }).written ?? 0;

@@ -10,16 +10,35 @@ export async function askClient(
   signal: AbortSignal,
   log: Logger,
 ): Promise<unknown> {
+  if (signal.aborted) return undefined;
   const cancel = new CancellationTokenSource();
-  const onAbort = () => cancel.cancel();
-  signal.addEventListener("abort", onAbort, { once: true });
+  let answered: Promise<unknown>;
   try {
-    return await connection.sendRequest(method, params, cancel.token);
+    answered = connection.sendRequest(method, params, cancel.token);
+  } catch (error) {
+    // A closed connection throws at once.
+    log.debug({ err: error, method }, "client request failed");
+    cancel.dispose();
+    return undefined;
+  }
+  // vscode-jsonrpc only sends $/cancelRequest on cancel: its promise waits for an answer that may
+  // never come. The abort settles our side at once; a late answer lands on a promise nobody reads.
+  let onAbort = () => {};
+  const aborted = new Promise<undefined>((resolve) => {
+    onAbort = () => {
+      cancel.cancel();
+      resolve(undefined);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([answered, aborted]);
   } catch (error) {
     log.debug({ err: error, method }, "client request failed");
     return undefined;
   } finally {
     signal.removeEventListener("abort", onAbort);
+    answered.catch(() => undefined);
     cancel.dispose();
   }
 }

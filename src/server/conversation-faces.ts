@@ -12,8 +12,24 @@ export interface ConversationFaces {
   shutdown(): Promise<void>;
 }
 
+/** How long an idle conversation no client listens to stays loaded (CODEX_APP_SERVER_UNLOAD_IDLE_MS). */
+const UNLOAD_IDLE_AFTER_MS = 60_000;
+
+function unloadIdleAfterMs(env: NodeJS.ProcessEnv): number {
+  const given = Number(env.CODEX_APP_SERVER_UNLOAD_IDLE_MS);
+  return env.CODEX_APP_SERVER_UNLOAD_IDLE_MS !== undefined && Number.isFinite(given) && given >= 0 ? given : UNLOAD_IDLE_AFTER_MS;
+}
+
 export function createConversationFaces(deps: Omit<FaceDeps, "manager"> & { pace(): Promise<void> | undefined }): ConversationFaces {
-  const manager = new ConversationManager({ config: deps.config, env: process.env, pace: deps.pace });
+  const manager = new ConversationManager({
+    config: deps.config,
+    env: process.env,
+    pace: deps.pace,
+    log: deps.log,
+    unloadIdleAfterMs: unloadIdleAfterMs(process.env),
+  });
+  // The shutdown deadline may cut an async flush short: what is still queued goes out now.
+  process.once("exit", () => manager.writeQueuedSync());
   const faceDeps: FaceDeps = { ...deps, manager };
   return {
     handlers: { ...v1Handlers(faceDeps), ...v2Handlers(faceDeps) },

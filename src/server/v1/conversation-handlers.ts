@@ -3,7 +3,7 @@
 import type { Approver, Conversation } from "../../core/conversation.js";
 import type { ConversationManager } from "../../core/conversation-manager.js";
 import type { UserInput } from "../../core/turn-runner.js";
-import { withConfig } from "../domain-errors.js";
+import { rolloutCall, withConfig } from "../domain-errors.js";
 import type { InputItem, NewConversationParams, NewConversationResult } from "../../protocol/v1/common.js";
 import type { SendUserMessageParams, SendUserTurnParams } from "../../protocol/v1/conversation.js";
 import { rpcErrors } from "../../rpc/errors.js";
@@ -23,8 +23,15 @@ export function toUserInput(items: InputItem[]): UserInput {
   return { text, images, localImages };
 }
 
-export function requireConversation(deps: V1Deps, id: string): Conversation {
-  const conversation = deps.manager.get(id);
+/** A conversation of this process, loaded again if it was unloaded while idle. */
+async function loaded(deps: V1Deps, id: string): Promise<Conversation | undefined> {
+  const conversation = await withConfig(() => rolloutCall(() => deps.manager.load(id)));
+  if (conversation && !conversation.approver) conversation.approver = deps.approver;
+  return conversation;
+}
+
+export async function requireConversation(deps: V1Deps, id: string): Promise<Conversation> {
+  const conversation = await loaded(deps, id);
   if (!conversation) throw rpcErrors.invalidRequest(`conversation not found: ${id}`);
   return conversation;
 }
@@ -54,8 +61,8 @@ export async function newConversation(deps: V1Deps, params: NewConversationParam
   return result;
 }
 
-export function addConversationListener(deps: V1Deps, params: { conversationId: string }): { subscriptionId: string } {
-  const conversation = deps.manager.get(params.conversationId);
+export async function addConversationListener(deps: V1Deps, params: { conversationId: string }): Promise<{ subscriptionId: string }> {
+  const conversation = await loaded(deps, params.conversationId);
   if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.conversationId}`);
   return { subscriptionId: deps.subscriptions.add(conversation) };
 }
@@ -67,14 +74,14 @@ export function removeConversationListener(deps: V1Deps, params: { subscriptionI
   return {};
 }
 
-export function sendUserMessage(deps: V1Deps, params: SendUserMessageParams): Record<string, never> {
-  requireConversation(deps, params.conversationId).submit(toUserInput(params.items));
+export async function sendUserMessage(deps: V1Deps, params: SendUserMessageParams): Promise<Record<string, never>> {
+  (await requireConversation(deps, params.conversationId)).submit(toUserInput(params.items));
   return {};
 }
 
-export function sendUserTurn(deps: V1Deps, params: SendUserTurnParams): Record<string, never> {
+export async function sendUserTurn(deps: V1Deps, params: SendUserTurnParams): Promise<Record<string, never>> {
   const sandboxMode = params.sandboxPolicy.type === "external-sandbox" ? "danger-full-access" : params.sandboxPolicy.type;
-  requireConversation(deps, params.conversationId).submit(toUserInput(params.items), {
+  (await requireConversation(deps, params.conversationId)).submit(toUserInput(params.items), {
     cwd: params.cwd,
     approvalPolicy: params.approvalPolicy,
     sandboxMode,
@@ -87,7 +94,9 @@ export function sendUserTurn(deps: V1Deps, params: SendUserTurnParams): Record<s
 }
 
 export async function interruptConversation(deps: V1Deps, params: { conversationId: string }): Promise<{ abortReason: "interrupted" }> {
-  // Idle or not, the client gets an answer (0.90 leaves an idle interrupt unanswered).
-  await requireConversation(deps, params.conversationId).interrupt();
+  // Idle or not, the client gets an answer (0.90 leaves an idle interrupt unanswered). An unloaded
+  // conversation is idle: no need to load it for that.
+  const unloaded = !deps.manager.get(params.conversationId) && deps.manager.rolloutPathOf(params.conversationId) !== undefined;
+  if (!unloaded) await (await requireConversation(deps, params.conversationId)).interrupt();
   return { abortReason: "interrupted" };
 }

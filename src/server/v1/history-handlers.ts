@@ -42,10 +42,11 @@ export async function listConversations(deps: HistoryDeps, params: ListConversat
 }
 
 async function pathFor(deps: HistoryDeps, ids: { path?: string; conversationId?: string }): Promise<string> {
-  if (ids.path) return ids.path;
+  // As v2 does (and getConversationSummary's rolloutPath), a relative path is taken from CODEX_HOME.
+  if (ids.path) return path.resolve(deps.config.home, ids.path);
   if (ids.conversationId) {
-    const live = deps.manager.get(ids.conversationId);
-    if (live) return live.rolloutPath;
+    const known = deps.manager.rolloutPathOf(ids.conversationId);
+    if (known) return known;
     const found = await findRolloutPath(deps.config.home, ids.conversationId);
     if (found) return found;
     throw rpcErrors.invalidRequest(`no rollout found for conversation id ${ids.conversationId}`);

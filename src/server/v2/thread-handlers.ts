@@ -60,6 +60,8 @@ async function pathFor(deps: ThreadHandlerDeps, ids: { threadId?: string; path?:
     await live.writer.flush();
     return live.rolloutPath;
   }
+  const unloaded = deps.manager.rolloutPathOf(ids.threadId);
+  if (unloaded) return unloaded;
   const found = await findRolloutPath(deps.config.home, ids.threadId);
   if (!found) throw rpcErrors.invalidRequest(`no rollout found for thread id ${ids.threadId}`);
   return found;

@@ -3,6 +3,7 @@
 import type { UserInput as CoreInput } from "../../core/turn-runner.js";
 import type { TurnStartParams, UserInput } from "../../protocol/v2/turn.js";
 import { rpcErrors } from "../../rpc/errors.js";
+import { rolloutCall, withConfig } from "../domain-errors.js";
 import type { ThreadHandlerDeps } from "./thread-handlers.js";
 
 function toCoreInput(input: UserInput[]): CoreInput {
@@ -21,8 +22,8 @@ function sandboxMode(policy: unknown): "read-only" | "workspace-write" | "danger
   return undefined;
 }
 
-export function turnStart(deps: ThreadHandlerDeps, params: TurnStartParams) {
-  const conversation = deps.manager.get(params.threadId);
+export async function turnStart(deps: ThreadHandlerDeps, params: TurnStartParams) {
+  const conversation = await withConfig(() => rolloutCall(() => deps.manager.load(params.threadId)));
   if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
   deps.threads.attach(conversation);
   const mode = sandboxMode(params.sandboxPolicy);
@@ -39,8 +40,12 @@ export function turnStart(deps: ThreadHandlerDeps, params: TurnStartParams) {
 }
 
 export async function turnInterrupt(deps: ThreadHandlerDeps, params: { threadId: string; turnId: string }) {
-  const conversation = deps.manager.get(params.threadId);
+  const conversation = await withConfig(() => rolloutCall(() => deps.manager.load(params.threadId)));
   if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
+  // A stale id must not stop whatever turn runs now (the reference's wording).
+  const active = conversation.activeTurnId;
+  if (active === undefined) throw rpcErrors.invalidRequest("no active turn to interrupt");
+  if (active !== params.turnId) throw rpcErrors.invalidRequest(`expected active turn id ${params.turnId} but found ${active}`);
   await conversation.interrupt();
   return {};
 }
