@@ -3,6 +3,7 @@
 // model, until it answers without calls. Interrupts and model errors end the turn cleanly.
 import { randomUUID } from "node:crypto";
 import path from "node:path";
+import { describeModelFailure } from "../model/failure-report.js";
 import { ModelError, type ModelClient, type ResponseItem, type TokenUsage, type ToolSpec } from "../model/types.js";
 import type { AskForApproval, ReasoningEffort, ReasoningSummary, SandboxMode } from "../protocol/config.js";
 import { runCommand } from "../tools/exec.js";
@@ -113,8 +114,11 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
       emit({ type: "turnAborted", turnId, reason: "interrupted" });
       return;
     }
-    const message = error instanceof ModelError ? (error.body ?? error.message) : "internal error while running the turn";
-    emit({ type: "error", turnId, message, ...(error instanceof ModelError && error.status ? { httpStatus: error.status } : {}) });
+    const failure =
+      error instanceof ModelError
+        ? describeModelFailure(error)
+        : { message: "internal error while running the turn", info: { kind: "other" as const } };
+    emit({ type: "error", turnId, message: failure.message, info: failure.info });
     emit({ type: "turnComplete", turnId, lastAgentMessage: null });
     if (!(error instanceof ModelError)) throw error;
   }

@@ -3,7 +3,7 @@
 // Two retry loops, as in the reference:
 // - request level (silent): HTTP 5xx, 429 and connection errors before a response head are retried
 //   up to provider.requestMaxRetries times, with exponential backoff or the server's Retry-After.
-//   Other statuses fail at once with ModelError("http", <body>).
+//   Other statuses, and a 429 that reports a spent usage limit, fail at once with ModelError("http", <body>).
 // - stream level (visible): a stream that ends or breaks before response.completed, goes idle for
 //   provider.streamIdleTimeoutMs, or whose request retries ran out on a retryable failure, is
 //   retried as a whole new request up to provider.streamMaxRetries times. Each such retry first
@@ -14,9 +14,11 @@
 // complete: the consumer must drop partial items it built from them.
 import type { ModelProviderInfo } from "../config/types.js";
 import { logger } from "../logging/logger.js";
+import { displayUrl, registerSecret } from "../logging/redact.js";
 import { originator } from "../originator.js";
 import { userAgent } from "../user-agent.js";
 import { resolveAuth, type ResolvedAuth } from "./auth.js";
+import { isUsageLimit } from "./failure-report.js";
 import { HttpExchange } from "./http-exchange.js";
 import { abortReason, backoffMs, defaultSleep, pause, retryAfterMs } from "./retry.js";
 import { SseParser } from "./sse.js";
@@ -80,6 +82,8 @@ async function* streamResponse(
   const url = responsesUrl(provider);
   const body = buildRequestBody(request);
   const auth = await resolveAuth(provider, deps);
+  // auth.json is read per request: a token that appeared since start-up must not reach a log either.
+  registerSecret(auth?.token);
   if (signal.aborted) throw abortReason(signal);
   const ctx: Context = {
     provider,
@@ -118,14 +122,14 @@ function streamRetryable(error: ModelError): boolean {
     case "network":
       return true;
     case "http":
-      return error.status !== undefined && requestRetryable(error.status);
+      return error.status !== undefined && requestRetryable(error.status, error.body);
     default:
       return false;
   }
 }
 
-function requestRetryable(status: number): boolean {
-  return status === 429 || status >= 500;
+function requestRetryable(status: number, body: string | undefined): boolean {
+  return (status === 429 && !isUsageLimit(status, body)) || status >= 500;
 }
 
 /** One response: open it (with request-level retries), then yield its events until response.completed. */
@@ -238,7 +242,7 @@ async function sendOnce(ctx: Context, attempt: number): Promise<SendOutcome> {
   }
   if (onApiRequest) safeCall(onApiRequest, { attempt, durationMs, status, error: text || `HTTP ${status}` });
   const error = new ModelError("http", text || `unexpected status ${status}`, status, text || undefined);
-  if (!requestRetryable(status)) throw error;
+  if (!requestRetryable(status, text)) throw error;
   const retryAfter = retryAfterMs(res.headers);
   return retryAfter === undefined ? { ok: false, error } : { ok: false, error, retryAfterMs: retryAfter };
 }
@@ -273,10 +277,10 @@ export function responsesUrl(provider: ModelProviderInfo): URL {
   try {
     url = new URL(provider.baseUrl);
   } catch {
-    throw new ModelError("http", `invalid base_url for model provider ${provider.id}: ${provider.baseUrl}`);
+    throw new ModelError("http", `invalid base_url for model provider ${provider.id}: ${displayUrl(provider.baseUrl)}`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ModelError("http", `unsupported base_url scheme for model provider ${provider.id}: ${provider.baseUrl}`);
+    throw new ModelError("http", `unsupported base_url scheme for model provider ${provider.id}: ${displayUrl(provider.baseUrl)}`);
   }
   url.pathname = `${url.pathname.replace(/\/+$/, "")}/responses`;
   for (const [name, value] of Object.entries(provider.queryParams)) url.searchParams.append(name, value);
