@@ -8,8 +8,8 @@ export const FILE_ENV = "CODEX_APP_SERVER_LOG_FILE";
 const SECRET_TEXT = [/(Bearer\s+)[^\s"',]+/gi, /\bsk-[A-Za-z0-9_-]{8,}/g];
 /** URLs in free text: scheme://… up to whitespace or a closing delimiter. */
 const URL_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()[\]{}]+/gi;
-/** Shorter values would blank out ordinary words and numbers all over the logs. */
-const MIN_SECRET_LENGTH = 4;
+/** Shorter values (header flags like "enabled") would blank out ordinary words all over the logs. */
+const MIN_SECRET_LENGTH = 8;
 
 // Longest first, so a secret that contains another is removed whole.
 let secrets: string[] = [];
