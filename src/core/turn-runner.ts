@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { describeModelFailure } from "../model/failure-report.js";
-import { ModelError, type ModelClient, type ResponseItem, type TokenUsage, type ToolSpec } from "../model/types.js";
+import { ModelError, type ContentItem, type ModelClient, type ResponseItem, type TokenUsage, type ToolSpec } from "../model/types.js";
 import type { AskForApproval, ReasoningEffort, ReasoningSummary, SandboxMode } from "../protocol/config.js";
 import { runCommand } from "../tools/exec.js";
 import { formatExecForClient, formatFunctionCallOutput } from "../tools/exec-output.js";
@@ -12,7 +12,7 @@ import { parseCommand } from "../tools/parse-command.js";
 import { parsePlanArguments, parseShellArguments } from "../tools/tool-specs.js";
 import { commandKey, planExec, type ApprovalDecision } from "./approval-policy.js";
 import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
-import { localImageContent } from "./local-images.js";
+import { LocalImageError, localImageContent } from "./local-images.js";
 import { turnAbortedItem, type TurnRecorder } from "./turn-recorder.js";
 
 export interface TurnSettings {
@@ -76,13 +76,23 @@ const REJECTED = "exec command rejected by user";
 export async function runTurn(turnId: string, settings: TurnSettings, input: UserInput, deps: TurnDeps, signal: AbortSignal): Promise<void> {
   const { emit, recorder } = deps;
   emit({ type: "turnStarted", turnId, modelContextWindow: null });
+  let localImages: ContentItem[];
+  try {
+    localImages = await Promise.all(input.localImages.map((file) => localImageContent(file, settings.cwd)));
+  } catch (error) {
+    if (!(error instanceof LocalImageError)) throw error;
+    // Refused before anything is recorded or sent: the turn fails, the conversation goes on.
+    emit({ type: "error", turnId, message: error.message, info: { kind: "badRequest" } });
+    emit({ type: "turnComplete", turnId, lastAgentMessage: null });
+    return;
+  }
   const userItem: ResponseItem = {
     type: "message",
     role: "user",
     content: [
       ...(input.text ? [{ type: "input_text" as const, text: input.text }] : []),
       ...input.images.map((url) => ({ type: "input_image" as const, image_url: url })),
-      ...(await Promise.all(input.localImages.map((file) => localImageContent(file, settings.cwd)))),
+      ...localImages,
     ],
   };
   deps.history.push(userItem);
