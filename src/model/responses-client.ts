@@ -14,7 +14,7 @@
 // complete: the consumer must drop partial items it built from them.
 import type { ModelProviderInfo } from "../config/types.js";
 import { logger } from "../logging/logger.js";
-import { displayUrl, registerSecret } from "../logging/redact.js";
+import { displayUrl, registerSecret, scrubSecrets } from "../logging/redact.js";
 import { originator } from "../originator.js";
 import { userAgent } from "../user-agent.js";
 import { resolveAuth, type ResolvedAuth } from "./auth.js";
@@ -179,7 +179,7 @@ async function* streamOnce(ctx: Context): AsyncGenerator<ModelEvent, void, undef
 function reportSse(report: (r: SseEventReport) => void, last: number, kind: string, error?: string, usage?: TokenUsage): number {
   const now = performance.now();
   const r: SseEventReport = { kind, durationMs: now - last };
-  if (error !== undefined) r.error = error;
+  if (error !== undefined) r.error = scrubSecrets(error);
   if (usage !== undefined) r.usage = usage;
   safeCall(report, r);
   return now;
@@ -214,14 +214,14 @@ async function sendOnce(ctx: Context, attempt: number): Promise<SendOutcome> {
   } catch (error) {
     // Node refused the request itself (say a header value it cannot send): retrying cannot help.
     const message = `failed to build the model request: ${errorText(error)}`;
-    if (onApiRequest) safeCall(onApiRequest, { attempt, durationMs: 0, error: message });
+    if (onApiRequest) safeCall(onApiRequest, { attempt, durationMs: 0, error: scrubSecrets(message) });
     throw new ModelError("http", message);
   }
   let res;
   try {
     res = await exchange.response();
   } catch (error) {
-    if (onApiRequest) safeCall(onApiRequest, { attempt, durationMs: performance.now() - started, error: errorText(error) });
+    if (onApiRequest) safeCall(onApiRequest, { attempt, durationMs: performance.now() - started, error: scrubSecrets(errorText(error)) });
     if (error instanceof ModelError && error.kind === "network") return { ok: false, error };
     throw error; // the abort reason, or an idle timeout (a stream-level failure)
   }
@@ -240,7 +240,8 @@ async function sendOnce(ctx: Context, attempt: number): Promise<SendOutcome> {
   } finally {
     exchange.close(false);
   }
-  if (onApiRequest) safeCall(onApiRequest, { attempt, durationMs, status, error: text || `HTTP ${status}` });
+  // Telemetry exports this: an error body may echo a key back.
+  if (onApiRequest) safeCall(onApiRequest, { attempt, durationMs, status, error: text ? scrubSecrets(text) : `HTTP ${status}` });
   const error = new ModelError("http", text || `unexpected status ${status}`, status, text || undefined);
   if (!requestRetryable(status, text)) throw error;
   const retryAfter = retryAfterMs(res.headers);
