@@ -15,7 +15,12 @@ const WithHttpStatus = s.object({ httpStatusCode: s.nullable(s.integer()) });
 
 /** The kind of a turn's failure (the reference's CodexErrorInfo, camelCase): a bare name or `{ name: { httpStatusCode } }`. */
 export const CodexErrorInfo = s.union([
-  s.enumOf(["contextWindowExceeded", "usageLimitExceeded", "internalServerError", "unauthorized", "badRequest", "other"]),
+  s.literal("contextWindowExceeded"),
+  s.literal("usageLimitExceeded"),
+  s.literal("internalServerError"),
+  s.literal("unauthorized"),
+  s.literal("badRequest"),
+  s.literal("other"),
   s.object({ httpConnectionFailed: WithHttpStatus }),
   s.object({ responseStreamDisconnected: WithHttpStatus }),
   s.object({ responseTooManyFailedAttempts: WithHttpStatus }),
