@@ -9,6 +9,7 @@ import { resolveOtel } from "./otel.js";
 import { applyOverrides, type ConfigOverride } from "./overrides.js";
 import { configFilePath, codexHome } from "./paths.js";
 import { mergeProviders } from "./providers.js";
+import { registerProviderSecrets } from "./secrets.js";
 import { locateKey, type TextPosition } from "./toml-location.js";
 import type { TomlTable } from "./toml-table.js";
 import type { AppConfig } from "./types.js";
@@ -126,6 +127,7 @@ export function deriveConfig(source: ConfigSource, options: DeriveOptions, env: 
   const pick = <K extends keyof typeof profile & keyof ConfigToml>(key: K) => above[key] ?? profile[key] ?? toml[key];
 
   const providers = mergeProviders(env, toml.model_providers);
+  registerProviderSecrets(Object.values(providers), env);
   const providerId = pick("model_provider") ?? "openai";
   const provider = providers[providerId];
   if (!provider) throw locate(source, ["model_provider"], `model provider \`${providerId}\` not found`);

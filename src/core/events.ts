@@ -1,6 +1,6 @@
 // The one internal event stream a conversation emits. Protocol faces (v1 codex/event/*, later v2
 // item/* and turn/*) map it; nothing here knows a wire shape.
-import type { TokenUsage } from "../model/types.js";
+import type { FailureKind, TokenUsage } from "../model/types.js";
 import type { ParsedCommand } from "../tools/parse-command.js";
 
 export interface TokenUsageInfo {
@@ -50,7 +50,8 @@ export type CoreEvent =
     }
   | { type: "planUpdate"; turnId: string; explanation: string | null; plan: PlanStep[] }
   | { type: "streamError"; turnId: string; message: string; attempt: number; max: number }
-  | { type: "error"; turnId: string; message: string; httpStatus?: number }
+  /** The turn failed: a readable message, and what kind of failure it was. */
+  | { type: "error"; turnId: string; message: string; info: FailureKind }
   | { type: "turnComplete"; turnId: string; lastAgentMessage: string | null }
   | { type: "turnAborted"; turnId: string; reason: "interrupted" };
 

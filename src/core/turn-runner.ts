@@ -3,7 +3,8 @@
 // model, until it answers without calls. Interrupts and model errors end the turn cleanly.
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { ModelError, type ModelClient, type ResponseItem, type TokenUsage, type ToolSpec } from "../model/types.js";
+import { describeModelFailure } from "../model/failure-report.js";
+import { ModelError, type ContentItem, type ModelClient, type ResponseItem, type TokenUsage, type ToolSpec } from "../model/types.js";
 import type { AskForApproval, ReasoningEffort, ReasoningSummary, SandboxMode } from "../protocol/config.js";
 import { runCommand } from "../tools/exec.js";
 import { formatExecForClient, formatFunctionCallOutput } from "../tools/exec-output.js";
@@ -12,7 +13,7 @@ import { parsePlanArguments, parseShellArguments } from "../tools/tool-specs.js"
 import { commandKey, planExec, type ApprovalDecision } from "./approval-policy.js";
 import { withCallOutputs } from "./call-outputs.js";
 import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
-import { localImageContent } from "./local-images.js";
+import { LocalImageError, localImageContent } from "./local-images.js";
 import { turnAbortedItem, type TurnRecorder } from "./turn-recorder.js";
 
 export interface TurnSettings {
@@ -76,13 +77,23 @@ const REJECTED = "exec command rejected by user";
 export async function runTurn(turnId: string, settings: TurnSettings, input: UserInput, deps: TurnDeps, signal: AbortSignal): Promise<void> {
   const { emit, recorder } = deps;
   emit({ type: "turnStarted", turnId, modelContextWindow: null });
+  let localImages: ContentItem[];
+  try {
+    localImages = await Promise.all(input.localImages.map((file) => localImageContent(file, settings.cwd)));
+  } catch (error) {
+    if (!(error instanceof LocalImageError)) throw error;
+    // Refused before anything is recorded or sent: the turn fails, the conversation goes on.
+    emit({ type: "error", turnId, message: error.message, info: { kind: "badRequest" } });
+    emit({ type: "turnComplete", turnId, lastAgentMessage: null });
+    return;
+  }
   const userItem: ResponseItem = {
     type: "message",
     role: "user",
     content: [
       ...(input.text ? [{ type: "input_text" as const, text: input.text }] : []),
       ...input.images.map((url) => ({ type: "input_image" as const, image_url: url })),
-      ...(await Promise.all(input.localImages.map((file) => localImageContent(file, settings.cwd)))),
+      ...localImages,
     ],
   };
   deps.history.push(userItem);
@@ -114,8 +125,11 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
       emit({ type: "turnAborted", turnId, reason: "interrupted" });
       return;
     }
-    const message = error instanceof ModelError ? (error.body ?? error.message) : "internal error while running the turn";
-    emit({ type: "error", turnId, message, ...(error instanceof ModelError && error.status ? { httpStatus: error.status } : {}) });
+    const failure =
+      error instanceof ModelError
+        ? describeModelFailure(error)
+        : { message: "internal error while running the turn", info: { kind: "other" as const } };
+    emit({ type: "error", turnId, message: failure.message, info: failure.info });
     emit({ type: "turnComplete", turnId, lastAgentMessage: null });
     if (!(error instanceof ModelError)) throw error;
   }

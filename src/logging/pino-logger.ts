@@ -1,7 +1,7 @@
 // The pino logger behind logger.ts: stderr (or CODEX_APP_SERVER_LOG_FILE), never stdout, with
 // secrets redacted. Loaded in its own chunk the first time something is logged.
 import pino from "pino";
-import { CENSOR, FILE_ENV, scrubSecrets } from "./redact.js";
+import { CENSOR, FILE_ENV, scrubSecrets, scrubValue } from "./redact.js";
 
 // Key paths whose values are secrets wherever they appear in a log object.
 const REDACT_PATHS = [
@@ -27,6 +27,8 @@ export function createPinoLogger(env: NodeJS.ProcessEnv, level: string): pino.Lo
       name: "codex-app-server",
       level,
       redact: { paths: REDACT_PATHS, censor: CENSOR },
+      // Error messages carry URLs and bodies: every string in the object is scrubbed, not just msg.
+      formatters: { log: (object) => scrubValue(object) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {
           method.apply(

@@ -3,6 +3,7 @@
 // every failure into what the caller throws: the abort reason, or a ModelError of the right kind.
 import http from "node:http";
 import https from "node:https";
+import { displayUrl } from "../logging/redact.js";
 import { abortReason } from "./retry.js";
 import { ModelError } from "./types.js";
 
@@ -164,7 +165,8 @@ export class HttpExchange {
     if (failure instanceof ModelError) return failure;
     const detail = failure instanceof Error ? failure.message : "request closed";
     return kind === "network"
-      ? new ModelError("network", `error sending request for url (${this.opts.url.href}): ${detail}`)
+      ? // Never the full URL: query_params and userinfo may hold credentials.
+        new ModelError("network", `error sending request for url (${displayUrl(this.opts.url)}): ${detail}`)
       : new ModelError("stream_closed", `stream disconnected before completion: ${detail}`);
   }
 }

@@ -3,7 +3,7 @@
 // Two retry loops, as in the reference:
 // - request level (silent): HTTP 5xx, 429 and connection errors before a response head are retried
 //   up to provider.requestMaxRetries times, with exponential backoff or the server's Retry-After.
-//   Other statuses fail at once with ModelError("http", <body>).
+//   Other statuses, and a 429 that reports a spent usage limit, fail at once with ModelError("http", <body>).
 // - stream level (visible): a stream that ends or breaks before response.completed, goes idle for
 //   provider.streamIdleTimeoutMs, or whose request retries ran out on a retryable failure, is
 //   retried as a whole new request up to provider.streamMaxRetries times. Each such retry first
@@ -14,9 +14,11 @@
 // complete: the consumer must drop partial items it built from them.
 import type { ModelProviderInfo } from "../config/types.js";
 import { logger } from "../logging/logger.js";
+import { displayUrl, registerSecret, scrubSecrets } from "../logging/redact.js";
 import { originator } from "../originator.js";
 import { userAgent } from "../user-agent.js";
 import { resolveAuth, type ResolvedAuth } from "./auth.js";
+import { isUsageLimit } from "./failure-report.js";
 import { HttpExchange } from "./http-exchange.js";
 import { abortReason, backoffMs, defaultSleep, pause, retryAfterMs } from "./retry.js";
 import { SseParser } from "./sse.js";
@@ -80,6 +82,8 @@ async function* streamResponse(
   const url = responsesUrl(provider);
   const body = buildRequestBody(request);
   const auth = await resolveAuth(provider, deps);
+  // auth.json is read per request: a token that appeared since start-up must not reach a log either.
+  registerSecret(auth?.token);
   if (signal.aborted) throw abortReason(signal);
   const ctx: Context = {
     provider,
@@ -118,14 +122,14 @@ function streamRetryable(error: ModelError): boolean {
     case "network":
       return true;
     case "http":
-      return error.status !== undefined && requestRetryable(error.status);
+      return error.status !== undefined && requestRetryable(error.status, error.body);
     default:
       return false;
   }
 }
 
-function requestRetryable(status: number): boolean {
-  return status === 429 || status >= 500;
+function requestRetryable(status: number, body: string | undefined): boolean {
+  return (status === 429 && !isUsageLimit(status, body)) || status >= 500;
 }
 
 /** One response: open it (with request-level retries), then yield its events until response.completed. */
@@ -175,7 +179,7 @@ async function* streamOnce(ctx: Context): AsyncGenerator<ModelEvent, void, undef
 function reportSse(report: (r: SseEventReport) => void, last: number, kind: string, error?: string, usage?: TokenUsage): number {
   const now = performance.now();
   const r: SseEventReport = { kind, durationMs: now - last };
-  if (error !== undefined) r.error = error;
+  if (error !== undefined) r.error = scrubSecrets(error);
   if (usage !== undefined) r.usage = usage;
   safeCall(report, r);
   return now;
@@ -210,14 +214,14 @@ async function sendOnce(ctx: Context, attempt: number): Promise<SendOutcome> {
   } catch (error) {
     // Node refused the request itself (say a header value it cannot send): retrying cannot help.
     const message = `failed to build the model request: ${errorText(error)}`;
-    if (onApiRequest) safeCall(onApiRequest, { attempt, durationMs: 0, error: message });
+    if (onApiRequest) safeCall(onApiRequest, { attempt, durationMs: 0, error: scrubSecrets(message) });
     throw new ModelError("http", message);
   }
   let res;
   try {
     res = await exchange.response();
   } catch (error) {
-    if (onApiRequest) safeCall(onApiRequest, { attempt, durationMs: performance.now() - started, error: errorText(error) });
+    if (onApiRequest) safeCall(onApiRequest, { attempt, durationMs: performance.now() - started, error: scrubSecrets(errorText(error)) });
     if (error instanceof ModelError && error.kind === "network") return { ok: false, error };
     throw error; // the abort reason, or an idle timeout (a stream-level failure)
   }
@@ -236,9 +240,10 @@ async function sendOnce(ctx: Context, attempt: number): Promise<SendOutcome> {
   } finally {
     exchange.close(false);
   }
-  if (onApiRequest) safeCall(onApiRequest, { attempt, durationMs, status, error: text || `HTTP ${status}` });
+  // Telemetry exports this: an error body may echo a key back.
+  if (onApiRequest) safeCall(onApiRequest, { attempt, durationMs, status, error: text ? scrubSecrets(text) : `HTTP ${status}` });
   const error = new ModelError("http", text || `unexpected status ${status}`, status, text || undefined);
-  if (!requestRetryable(status)) throw error;
+  if (!requestRetryable(status, text)) throw error;
   const retryAfter = retryAfterMs(res.headers);
   return retryAfter === undefined ? { ok: false, error } : { ok: false, error, retryAfterMs: retryAfter };
 }
@@ -273,10 +278,10 @@ export function responsesUrl(provider: ModelProviderInfo): URL {
   try {
     url = new URL(provider.baseUrl);
   } catch {
-    throw new ModelError("http", `invalid base_url for model provider ${provider.id}: ${provider.baseUrl}`);
+    throw new ModelError("http", `invalid base_url for model provider ${provider.id}: ${displayUrl(provider.baseUrl)}`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ModelError("http", `unsupported base_url scheme for model provider ${provider.id}: ${provider.baseUrl}`);
+    throw new ModelError("http", `unsupported base_url scheme for model provider ${provider.id}: ${displayUrl(provider.baseUrl)}`);
   }
   url.pathname = `${url.pathname.replace(/\/+$/, "")}/responses`;
   for (const [name, value] of Object.entries(provider.queryParams)) url.searchParams.append(name, value);

@@ -67,11 +67,21 @@ export class ModelError extends Error {
     message: string,
     readonly status?: number,
     readonly body?: string,
+    /** The API's error code (`error.code` of a body or of response.failed), e.g. context_length_exceeded. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = "ModelError";
   }
 }
+
+/**
+ * What kind of failure ended a turn, as the reference tells clients (its CodexErrorInfo). Protocol
+ * faces spell it on the wire; `httpStatusCode` only where the reference carries one.
+ */
+export type FailureKind =
+  | { kind: "contextWindowExceeded" | "usageLimitExceeded" | "internalServerError" | "unauthorized" | "badRequest" | "other" }
+  | { kind: "httpConnectionFailed" | "responseStreamDisconnected" | "responseTooManyFailedAttempts"; httpStatusCode: number | null };
 
 export interface ModelClient {
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;

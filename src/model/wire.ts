@@ -135,7 +135,8 @@ export function mapSseEvent(type: string, data: Json): ModelEvent | ModelError |
       const response = isObject(data.response) ? data.response : {};
       const error = isObject(response.error) ? response.error : {};
       const message = typeof error.message === "string" && error.message ? error.message : "response.failed event received";
-      return new ModelError("response_failed", message);
+      const code = typeof error.code === "string" ? error.code : undefined;
+      return new ModelError("response_failed", message, undefined, undefined, code);
     }
     case "response.incomplete": {
       const response = isObject(data.response) ? data.response : {};

@@ -26,7 +26,7 @@ export async function collectGitInfo(cwd: string): Promise<GitInfo | undefined> 
   return {
     ...(commit ? { commit_hash: commit } : {}),
     ...(branch ? { branch } : {}),
-    ...(url ? { repository_url: url } : {}),
+    ...(url ? { repository_url: withoutCredentials(url) } : {}),
   };
 }
 
@@ -71,6 +71,25 @@ export function originUrl(config: string): string | undefined {
     if (match?.[1]) return match[1].trim();
   }
   return undefined;
+}
+
+/**
+ * `https://user:token@host/repo` → `https://host/repo`: a rollout is shared and listed, a token in a
+ * remote URL must not be. Over http(s) the whole userinfo goes (a token is often the user name);
+ * elsewhere only a password: `ssh://git@host/repo` and scp-like `git@host:repo` name a login user.
+ */
+export function withoutCredentials(url: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url;
+  try {
+    const parsed = new URL(url);
+    const web = parsed.protocol === "http:" || parsed.protocol === "https:";
+    if (!parsed.password && !(web && parsed.username)) return url;
+    if (web) parsed.username = "";
+    parsed.password = "";
+    return parsed.href;
+  } catch {
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
+  }
 }
 
 function readText(file: string): Promise<string | undefined> {

@@ -1,9 +1,11 @@
 // Lists conversations page by page and finds a conversation's file, reading as little as it can:
 // directories newest first, and of each candidate file only its head.
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { archivedDir, dayDirFor, sessionsDir, UUID_RE, uuidV7Time, type RolloutFileName } from "./paths.js";
 import { summarizeHead } from "./reader.js";
-import { RolloutError, type ConversationSummary, type SessionMeta } from "./types.js";
+import { storageError } from "./storage-errors.js";
+import { errnoCode, RolloutError, type ConversationSummary, type SessionMeta } from "./types.js";
 import { filesIn, walkDated, type RolloutFile } from "./walk.js";
 
 export interface ListOptions {
@@ -59,15 +61,29 @@ async function* archivedFiles(dir: string): AsyncGenerator<RolloutFile> {
   yield* await filesIn(dir);
 }
 
+/**
+ * False when there is no store yet (no history, not an error). A store that is there but cannot be
+ * read throws: an empty list would tell the user their history is gone.
+ */
+async function storeExists(root: string): Promise<boolean> {
+  try {
+    await readdir(root);
+    return true;
+  } catch (err) {
+    if (errnoCode(err) === "ENOENT") return false;
+    throw await storageError("cannot list sessions", root, err);
+  }
+}
+
 export async function listConversations(codexHome: string, options: ListOptions): Promise<ListPage> {
   const requested = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const pageSize = Number.isFinite(requested) ? Math.max(1, Math.floor(requested)) : DEFAULT_PAGE_SIZE;
   const anchor = options.cursor == null ? undefined : parseCursor(options.cursor);
   const providers = options.modelProviders?.length ? new Set(options.modelProviders) : undefined;
   const sources = options.sources?.length ? new Set(options.sources) : undefined;
-  const files = options.archived
-    ? archivedFiles(archivedDir(codexHome))
-    : walkDated(sessionsDir(codexHome), anchor?.stamp.slice(0, 10));
+  const root = options.archived ? archivedDir(codexHome) : sessionsDir(codexHome);
+  if (!(await storeExists(root))) return { items: [], nextCursor: null };
+  const files = options.archived ? archivedFiles(root) : walkDated(root, anchor?.stamp.slice(0, 10));
 
   const items: ConversationSummary[] = [];
   let last: RolloutFile | undefined;

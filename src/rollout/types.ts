@@ -49,7 +49,8 @@ export interface ConversationSummary {
   gitInfo: { sha: string | null; branch: string | null; origin_url: string | null } | null;
 }
 
-export type RolloutErrorCode = "not_found" | "mismatch" | "outside_sessions" | "invalid_cursor" | "io";
+/** "storage": the session store itself cannot be used (a file where a directory must be, no permission). */
+export type RolloutErrorCode = "not_found" | "mismatch" | "outside_sessions" | "invalid_cursor" | "io" | "storage";
 
 /** Messages are written to be shown to clients as they are (the reference's wording where it has one). */
 export class RolloutError extends Error {

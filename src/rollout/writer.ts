@@ -7,6 +7,7 @@ import { mkdir, open, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { encodeLine } from "./jsonl.js";
 import { rolloutPathFor } from "./paths.js";
+import { isStorageFailure, storageError } from "./storage-errors.js";
 import { errnoCode, ioError, RolloutError, type RolloutLineType, type SessionMeta } from "./types.js";
 
 async function writeAll(fh: FileHandle, buf: Buffer): Promise<number> {
@@ -69,12 +70,17 @@ export class RolloutWriter {
     let fh: FileHandle | undefined;
     try {
       await mkdir(path.dirname(file), { recursive: true });
+    } catch (err) {
+      throw await storageError("cannot create the rollout file", path.dirname(file), err);
+    }
+    try {
       // "ax": never adopt (and append to) someone else's file.
       fh = await open(file, "ax");
       await writeAll(fh, Buffer.from(encodeLine("session_meta", meta), "utf8"));
       await fh.sync();
     } catch (err) {
       await fh?.close().catch(() => undefined);
+      if (isStorageFailure(err)) throw await storageError("cannot create the rollout file", path.dirname(file), err);
       throw ioError(`failed to create rollout ${file}`, err);
     }
     await syncDir(path.dirname(file));

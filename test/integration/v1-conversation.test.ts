@@ -86,7 +86,7 @@ describe("v1 conversation", () => {
     const { conversationId } = await newConversation(s);
     await s.request("sendUserMessage", { conversationId, items: [{ type: "text", data: { text: "x" } }] });
     await turnDone(s, 1);
-    expect(events(s, "error")).toEqual([{ type: "error", message: '{"error":{"message":"bad thing"}}', codex_error_info: "other" }]);
+    expect(events(s, "error")).toEqual([{ type: "error", message: "unexpected status 400 Bad Request: bad thing", codex_error_info: "bad_request" }]);
     expect(events(s, "task_complete")[0]).toEqual({ type: "task_complete", last_agent_message: null });
     await s.request("sendUserMessage", { conversationId, items: [{ type: "text", data: { text: "again" } }] });
     await turnDone(s, 2);

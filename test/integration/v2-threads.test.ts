@@ -138,7 +138,7 @@ describe("v2 threads and turns", () => {
     const thread = await startThread(s);
     await s.request("turn/start", { threadId: thread.id, input: text("x") });
     const [turn] = await turnCompleted(s);
-    const error = { message: "bad request body", codexErrorInfo: "other", additionalDetails: null };
+    const error = { message: "unexpected status 400 Bad Request: bad request body", codexErrorInfo: "badRequest", additionalDetails: null };
     expect(turn).toEqual({ id: "0", items: [], status: "failed", error });
     expect(v2(s, "error")).toEqual([{ threadId: thread.id, turnId: "0", error, willRetry: false }]);
   });

@@ -349,6 +349,14 @@ describe("events", () => {
     expect(sseReports.at(-1)).toMatchObject({ kind: "response.failed", error: "nope" });
   });
 
+  it("keeps the bearer token out of telemetry when an error body echoes it", async () => {
+    const api: ApiRequestReport[] = [];
+    const token = "tk-echoed-7f3a9c2e";
+    server.enqueue(httpError(401, `{"error":{"message":"bad key ${token}"}}`));
+    await run(client(provider({ experimentalBearerToken: token }), { onApiRequest: (r) => api.push(r) }));
+    expect(api).toMatchObject([{ attempt: 1, status: 401, error: '{"error":{"message":"bad key [REDACTED]"}}' }]);
+  });
+
   it("survives a report hook that throws", async () => {
     server.enqueue(textTurn("ok"));
     const { error } = await run(client(provider(), { onApiRequest: () => { throw new Error("x"); }, onSseEvent: () => { throw new Error("y"); } }));

@@ -58,8 +58,12 @@ describe("v1 event mapping", () => {
       conv,
     );
     expect(end).toMatchObject({ type: "exec_command_end", exit_code: 0, duration: { secs: 1, nanos: 234_500_000 }, aggregated_output: "hi\n" });
-    expect(toEventMsgs({ type: "error", turnId: "1", message: "bad", httpStatus: 400 }, conv)).toEqual([
-      { type: "error", message: "bad", codex_error_info: "other" },
+    expect(toEventMsgs({ type: "error", turnId: "1", message: "bad", info: { kind: "badRequest" } }, conv)).toEqual([
+      { type: "error", message: "bad", codex_error_info: "bad_request" },
+    ]);
+    const refused = { kind: "httpConnectionFailed", httpStatusCode: null } as const;
+    expect(toEventMsgs({ type: "error", turnId: "1", message: "down", info: refused }, conv)).toEqual([
+      { type: "error", message: "down", codex_error_info: { http_connection_failed: { http_status_code: null } } },
     ]);
     expect(toEventMsgs({ type: "execOutputDelta", turnId: "0", callId: "c", stream: "stdout", chunk: Buffer.from("hi") }, conv)).toEqual([
       { type: "exec_command_output_delta", call_id: "c", stream: "stdout", chunk: Buffer.from("hi").toString("base64") },

@@ -10,7 +10,22 @@ export const UserInput = s.union([
 ]);
 export type UserInput = s.Infer<typeof UserInput>;
 
-export const CodexErrorInfo = s.unknown();
+/** With the upstream HTTP status where the reference forwards one. */
+const WithHttpStatus = s.object({ httpStatusCode: s.nullable(s.integer()) });
+
+/** The kind of a turn's failure (the reference's CodexErrorInfo, camelCase): a bare name or `{ name: { httpStatusCode } }`. */
+export const CodexErrorInfo = s.union([
+  s.literal("contextWindowExceeded"),
+  s.literal("usageLimitExceeded"),
+  s.literal("internalServerError"),
+  s.literal("unauthorized"),
+  s.literal("badRequest"),
+  s.literal("other"),
+  s.object({ httpConnectionFailed: WithHttpStatus }),
+  s.object({ responseStreamDisconnected: WithHttpStatus }),
+  s.object({ responseTooManyFailedAttempts: WithHttpStatus }),
+]);
+export type CodexErrorInfo = s.Infer<typeof CodexErrorInfo>;
 
 export const TurnError = s.object({
   message: s.string(),

@@ -1,10 +1,17 @@
 // Maps the core event stream to v1 `codex/event/<type>` messages (snake_case EventMsg fields, as the
 // reference sends them). Pure: one core event in, zero or more msgs out.
 import type { CoreEvent } from "../../core/events.js";
+import type { FailureKind } from "../../model/types.js";
 
 export type EventMsg = { type: string } & Record<string, unknown>;
 
 const NO_RATE_LIMITS = { primary: null, secondary: null, credits: null, plan_type: null };
+
+/** The v1 spelling of a failure kind: snake_case, e.g. `{ http_connection_failed: { http_status_code } }`. */
+export function v1ErrorInfo(info: FailureKind): unknown {
+  const name = info.kind.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return "httpStatusCode" in info ? { [name]: { http_status_code: info.httpStatusCode } } : name;
+}
 
 export function toEventMsgs(event: CoreEvent, conversationId: string): EventMsg[] {
   const thread = { thread_id: conversationId, turn_id: event.turnId };
@@ -117,7 +124,7 @@ export function toEventMsgs(event: CoreEvent, conversationId: string): EventMsg[
         },
       ];
     case "error":
-      return [{ type: "error", message: event.message, codex_error_info: "other" }];
+      return [{ type: "error", message: event.message, codex_error_info: v1ErrorInfo(event.info) }];
     case "turnComplete":
       return [{ type: "task_complete", last_agent_message: event.lastAgentMessage }];
     case "turnAborted":

@@ -3,7 +3,8 @@
 // error until it completes, and UTF-8 decoding of command output split across chunks.
 import { StringDecoder } from "node:string_decoder";
 import type { CoreEvent, TokenUsageInfo } from "../../core/events.js";
-import type { TokenUsage } from "../../model/types.js";
+import type { FailureKind, TokenUsage } from "../../model/types.js";
+import type { CodexErrorInfo } from "../../protocol/v2/turn.js";
 import type { ParsedCommand } from "../../tools/parse-command.js";
 import { shellJoin } from "../../tools/parse-command.js";
 
@@ -32,6 +33,20 @@ export function commandActions(parsed: ParsedCommand[]): Record<string, unknown>
         return { type: "unknown", command: p.cmd };
     }
   });
+}
+
+/** `"unauthorized"`, or `{ httpConnectionFailed: { httpStatusCode } }` for the kinds that carry a status. */
+export function codexErrorInfo(info: FailureKind): CodexErrorInfo {
+  switch (info.kind) {
+    case "httpConnectionFailed":
+      return { httpConnectionFailed: { httpStatusCode: info.httpStatusCode } };
+    case "responseStreamDisconnected":
+      return { responseStreamDisconnected: { httpStatusCode: info.httpStatusCode } };
+    case "responseTooManyFailedAttempts":
+      return { responseTooManyFailedAttempts: { httpStatusCode: info.httpStatusCode } };
+    default:
+      return info.kind;
+  }
 }
 
 function usage(u: TokenUsage) {
@@ -130,7 +145,7 @@ export class ThreadEventMapper {
           willRetry: true,
         });
       case "error": {
-        const error = { message: event.message, codexErrorInfo: "other", additionalDetails: null };
+        const error = { message: event.message, codexErrorInfo: codexErrorInfo(event.info), additionalDetails: null };
         this.turnErrors.set(event.turnId, error);
         return n("error", { error, willRetry: false });
       }
