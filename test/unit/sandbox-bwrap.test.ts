@@ -153,22 +153,22 @@ describe.skipIf(!haveBwrap)("commands under bubblewrap", () => {
   });
 
   it("die-with-parent: the sandboxed command is killed when the process that started bwrap dies", async () => {
-    const marker = `sandbox-orphan-${process.pid}-${Date.now()}`;
+    // A sleep whose argument is unique to this run names the sandboxed process in /proc.
+    const seconds = `600.${process.pid}${Date.now() % 100000}`;
     const availability = await detectSandbox();
-    const prepared = await prepareSandboxedSpawn(
-      { type: "read-only" },
-      { command: ["sh", "-c", `sleep 600; : ${marker}`], cwd: tempDir(), env },
-      availability,
-    );
+    const prepared = await prepareSandboxedSpawn({ type: "read-only" }, { command: ["sleep", seconds], cwd: tempDir(), env }, availability);
     if (isRefusal(prepared)) throw new Error(prepared.refused);
     // An intermediate parent stands in for the server: it starts bwrap, then we SIGKILL it.
     const parent = spawn("sh", ["-c", '"$@" & wait', "sh", prepared.file, ...prepared.args], { cwd: prepared.cwd, env: prepared.env, stdio: "ignore" });
+    const sandboxedSleep = () => processes().filter((p) => p.argv[0] === "sleep" && p.argv[1] === seconds);
+    // bwrap and the sleep inside it; the parent's own argv names the sleep too, so leave it out.
+    const anyLeft = () => processes().filter((p) => p.pid !== parent.pid && p.argv.includes(seconds));
     try {
-      expect(await waitFor(() => pidsWithMarker(marker).length > 0)).toBe(true);
+      expect(await waitFor(() => sandboxedSleep().length === 1)).toBe(true);
       parent.kill("SIGKILL");
-      expect(await waitFor(() => pidsWithMarker(marker).length === 0)).toBe(true);
+      expect(await waitFor(() => anyLeft().length === 0)).toBe(true);
     } finally {
-      for (const pid of pidsWithMarker(marker)) process.kill(pid, "SIGKILL");
+      for (const p of anyLeft()) process.kill(p.pid, "SIGKILL");
     }
   });
 
@@ -190,19 +190,20 @@ describe.skipIf(!haveBwrap)("commands under bubblewrap", () => {
   });
 });
 
-function pidsWithMarker(marker: string): number[] {
-  const pids: number[] = [];
+/** Live (not zombie) processes with their argv. */
+function processes(): { pid: number; argv: string[] }[] {
+  const out: { pid: number; argv: string[] }[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-      if (state !== "Z" && readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(marker)) pids.push(Number(entry));
+      if (stat[stat.lastIndexOf(")") + 2] === "Z") continue;
+      out.push({ pid: Number(entry), argv: readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").slice(0, -1) });
     } catch {
       // exited while we looked
     }
   }
-  return pids;
+  return out;
 }
 
 // Waits for a state change, not a speed: the deadline only stops a broken run from hanging.
