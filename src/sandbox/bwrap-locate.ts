@@ -91,7 +91,10 @@ export function probeBwrap(bwrapPath: string): Promise<BwrapProbe> {
     execFile(bwrapPath, args, { timeout: PROBE_TIMEOUT_MS, env: { PATH: "/usr/bin:/bin" } }, (error, _stdout, stderr) => {
       if (!error) return resolve({ ok: true });
       const said = String(stderr).trim().split("\n")[0];
-      resolve({ ok: false, reason: said || error.message });
+      if (said) return resolve({ ok: false, reason: said });
+      const { code, signal } = error as { code?: unknown; signal?: unknown };
+      if (typeof code === "number") return resolve({ ok: false, reason: `exited with status ${code}` });
+      resolve({ ok: false, reason: typeof signal === "string" ? `killed by ${signal}` : error.message });
     });
   });
 }

@@ -172,6 +172,35 @@ describe.skipIf(!haveBwrap)("commands under bubblewrap", () => {
     }
   });
 
+  it("killing the process group it was spawned in (timeout, interrupt) also ends the sandboxed command", async () => {
+    const seconds = `600.${process.pid}${(Date.now() + 7) % 100000}`;
+    const prepared = await prepareSandboxedSpawn({ type: "read-only" }, { command: ["sleep", seconds], cwd: tempDir(), env }, await detectSandbox());
+    if (isRefusal(prepared)) throw new Error(prepared.refused);
+    // As src/tools/exec.ts spawns: its own process group, killed as a group. Inside, bwrap's
+    // --new-session puts the command in another group, so only --die-with-parent reaches it.
+    const child = spawn(prepared.file, prepared.args, { cwd: prepared.cwd, env: prepared.env, stdio: "ignore", detached: true });
+    const anyLeft = () => processes().filter((p) => p.argv.includes(seconds));
+    try {
+      expect(await waitFor(() => anyLeft().some((p) => p.argv[0] === "sleep"))).toBe(true);
+      process.kill(-(child.pid ?? 0), "SIGKILL");
+      expect(await waitFor(() => anyLeft().length === 0)).toBe(true);
+    } finally {
+      for (const p of anyLeft()) process.kill(p.pid, "SIGKILL");
+    }
+  });
+
+  it("reports why a bwrap that cannot run its sandbox fails the probe", async () => {
+    // Trusted locations holding programs that are not bwrap stand in for a broken bwrap.
+    expect(await detectSandbox({ locations: ["/bin/false"] })).toMatchObject({
+      available: false,
+      reason: "bubblewrap at /bin/false cannot create a sandbox here: exited with status 1",
+    });
+    const viaSh = await detectSandbox({ locations: ["/nonexistent/bwrap", "/bin/sh"] });
+    expect(viaSh).toMatchObject({ available: false, fix: expect.stringContaining("unprivileged user namespaces") });
+    if (viaSh.available) return;
+    expect(viaSh.reason).toMatch(/^bubblewrap at \/bin\/sh cannot create a sandbox here: \S.*/);
+  });
+
   it("refuses a bwrap at an unsafe location and never runs the command", async () => {
     const dir = tempDir(); // under world-writable /tmp
     const copy = path.join(dir, "bwrap");
