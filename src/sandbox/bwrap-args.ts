@@ -13,6 +13,10 @@
 //   --unshare-pid/--proc  it sees and can signal only its own processes
 //   --unshare-ipc         no System V IPC or POSIX queues shared with the host
 //   --unshare-net         unless network is allowed: only a private loopback, no route out
+//   --cap-drop ALL        when the server runs as root, bwrap would otherwise leave the command
+//                         every capability, enough to remount / writable or unmount the
+//                         read-only .git; unprivileged it has none anyway (0.169 relies on its
+//                         own seccomp stage for this, we have none)
 import type { WritableRoot } from "./writable-roots.js";
 
 export interface BwrapInvocation {
@@ -30,7 +34,7 @@ export function bwrapArgs(invocation: BwrapInvocation): string[] {
   const args = ["--new-session", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev"];
   for (const { root } of invocation.writableRoots) args.push("--bind", root, root);
   for (const subpath of uniqueProtectedSubpaths(invocation.writableRoots)) args.push("--ro-bind", subpath, subpath);
-  args.push("--unshare-pid", "--unshare-ipc");
+  args.push("--unshare-pid", "--unshare-ipc", "--cap-drop", "ALL");
   if (!invocation.networkAccess) args.push("--unshare-net");
   args.push("--proc", "/proc", "--chdir", invocation.cwd, "--", ...invocation.command);
   return args;

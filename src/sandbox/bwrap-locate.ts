@@ -85,7 +85,7 @@ const PROBE_TIMEOUT_MS = 10_000;
 export function probeBwrap(bwrapPath: string): Promise<BwrapProbe> {
   const args = [
     "--new-session", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
-    "--unshare-pid", "--unshare-ipc", "--unshare-net", "--proc", "/proc", "--", "true",
+    "--unshare-pid", "--unshare-ipc", "--cap-drop", "ALL", "--unshare-net", "--proc", "/proc", "--", "true",
   ];
   return new Promise((resolve) => {
     execFile(bwrapPath, args, { timeout: PROBE_TIMEOUT_MS, env: { PATH: "/usr/bin:/bin" } }, (error, _stdout, stderr) => {

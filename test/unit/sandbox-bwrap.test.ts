@@ -93,6 +93,21 @@ describe.skipIf(!haveBwrap)("commands under bubblewrap", () => {
     expect(readFileSync(path.join(cwd, "src.txt"), "utf8")).toBe("ok\n");
   });
 
+  it("the command holds no capabilities: it cannot remount / writable or unmount the read-only .git", async () => {
+    const cwd = tempDir();
+    const outside = tempDir();
+    mkdirSync(path.join(cwd, ".git"));
+    writeFileSync(path.join(cwd, ".git", "HEAD"), "ref: refs/heads/main\n");
+    const r = await sandboxed(
+      { type: "workspace-write", ...NO_TMP },
+      cwd,
+      `grep CapEff /proc/self/status; mount -o remount,rw / && echo x > ${outside}/made; umount .git && echo x > .git/HEAD; true`,
+    );
+    expect(r.stdout).toMatch(/^CapEff:\s+0+$/m);
+    expect(existsSync(path.join(outside, "made"))).toBe(false);
+    expect(readFileSync(path.join(cwd, ".git", "HEAD"), "utf8")).toBe("ref: refs/heads/main\n");
+  });
+
   it("workspace-write: a worktree's .git pointer file and its git directory stay read-only", async () => {
     const cwd = tempDir();
     const gitParent = tempDir();

@@ -108,10 +108,10 @@ describe("effectiveWritableRoots", () => {
 });
 
 describe("bwrapArgs", () => {
-  it("read-only: everything read-only, fresh /dev and /proc, private pid/ipc/net, new session, dies with parent", () => {
+  it("read-only: everything read-only, fresh /dev and /proc, private pid/ipc/net, no capabilities, new session, dies with parent", () => {
     expect(bwrapArgs({ writableRoots: [], networkAccess: false, cwd: "/work/repo", command: ["ls", "-la"] })).toEqual([
       "--new-session", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
-      "--unshare-pid", "--unshare-ipc", "--unshare-net", "--proc", "/proc", "--chdir", "/work/repo", "--", "ls", "-la",
+      "--unshare-pid", "--unshare-ipc", "--cap-drop", "ALL", "--unshare-net", "--proc", "/proc", "--chdir", "/work/repo", "--", "ls", "-la",
     ]);
   });
 
@@ -130,7 +130,7 @@ describe("bwrapArgs", () => {
       "--new-session", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
       "--bind", "/tmp", "/tmp", "--bind", "/work/repo", "/work/repo", "--bind", "/work/repo/sub", "/work/repo/sub",
       "--ro-bind", "/work/repo/.codex", "/work/repo/.codex", "--ro-bind", "/work/repo/.git", "/work/repo/.git",
-      "--unshare-pid", "--unshare-ipc", "--proc", "/proc", "--chdir", "/work/repo", "--", "true",
+      "--unshare-pid", "--unshare-ipc", "--cap-drop", "ALL", "--proc", "/proc", "--chdir", "/work/repo", "--", "true",
     ]);
   });
 
