@@ -12,8 +12,13 @@ import { effectiveWritableRoots, type WritableRoot } from "./writable-roots.js";
 export interface SpawnRequest {
   /** argv, program first. */
   command: readonly string[];
-  /** Where the command starts (absolute). */
+  /** Where the command starts (absolute): the model's `workdir`, else the turn's cwd. */
   cwd: string;
+  /**
+   * The turn's cwd, the folder workspace-write makes writable (the reference's
+   * sandbox_policy_cwd). Kept apart from `cwd` so a model choosing `workdir: "/etc"` gains nothing.
+   */
+  policyCwd: string;
   /** The command's complete environment; $TMPDIR here is the TMPDIR made writable. */
   env: NodeJS.ProcessEnv;
 }
@@ -55,15 +60,19 @@ export async function prepareSandboxedSpawn(
   if (!mechanism.available) {
     return { refused: `Command not run: sandbox_mode "${policy.type}" cannot be enforced: ${mechanism.reason}. ${mechanism.fix}` };
   }
-  if (!path.isAbsolute(request.cwd)) return { refused: `Command not run: the working directory ${request.cwd} is not an absolute path` };
+  for (const dir of new Set([request.cwd, request.policyCwd])) {
+    if (!path.isAbsolute(dir)) return { refused: `Command not run: the working directory ${dir} is not an absolute path` };
+  }
 
   let writableRoots: WritableRoot[] = [];
   let cwd: string;
+  let checking = request.policyCwd;
   try {
-    writableRoots = policy.type === "workspace-write" ? await effectiveWritableRoots(policy, request.cwd, request.env) : [];
+    writableRoots = policy.type === "workspace-write" ? await effectiveWritableRoots(policy, request.policyCwd, request.env) : [];
+    checking = request.cwd;
     cwd = await realCwd(request.cwd);
   } catch (error) {
-    return { refused: `Command not run: the working directory ${request.cwd} cannot be used (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    return { refused: `Command not run: the working directory ${checking} cannot be used (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
   }
   const args = bwrapArgs({ writableRoots, networkAccess: allowsNetwork(policy), cwd, command: request.command });
   return { file: mechanism.bwrapPath, args, cwd, env, sandbox: "bwrap" };

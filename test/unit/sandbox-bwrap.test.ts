@@ -15,6 +15,8 @@ const BWRAP = "/usr/bin/bwrap";
 const haveBwrap = existsSync(BWRAP);
 if (!haveBwrap) console.warn(`sandbox-bwrap tests skipped: ${BWRAP} is not installed (apt-get install bubblewrap)`);
 
+/** A request's cwd that is also its policy cwd (the turn's). */
+const at = (dir: string) => ({ cwd: dir, policyCwd: dir });
 const tempDir = useTempDirs(afterEach, "sandbox-bwrap-");
 const env = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" };
 // Every test but the /tmp and TMPDIR ones keeps both out, so "outside the roots" is really outside.
@@ -37,7 +39,7 @@ function run(prepared: PreparedSpawn): Promise<Outcome> {
 async function sandboxed(policy: SandboxPolicy, cwd: string, script: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Outcome> {
   const availability = await detectSandbox();
   expect(availability).toMatchObject({ available: true, bwrapPath: BWRAP });
-  const prepared = await prepareSandboxedSpawn(policy, { command: ["sh", "-c", script], cwd, env: { ...env, ...extraEnv } }, availability);
+  const prepared = await prepareSandboxedSpawn(policy, { command: ["sh", "-c", script], cwd, policyCwd: cwd, env: { ...env, ...extraEnv } }, availability);
   if (isRefusal(prepared)) throw new Error(prepared.refused);
   expect(prepared.sandbox).toBe("bwrap");
   return run(prepared);
@@ -68,6 +70,23 @@ describe.skipIf(!haveBwrap)("commands under bubblewrap", () => {
     const out = await sandboxed({ type: "workspace-write", ...NO_TMP }, cwd, `echo out > ${outside}/made.txt`);
     expect(out.code).not.toBe(0);
     expect(existsSync(path.join(outside, "made.txt"))).toBe(false);
+  });
+
+  it("workspace-write: the command's own workdir grants nothing; the turn's cwd is what is writable", async () => {
+    const turnCwd = tempDir();
+    const workdir = tempDir();
+    const availability = await detectSandbox();
+    const prepared = await prepareSandboxedSpawn(
+      { type: "workspace-write", ...NO_TMP },
+      { command: ["sh", "-c", `echo x > here.txt; echo $?; echo y > ${turnCwd}/turn.txt; echo $?; pwd`], cwd: workdir, policyCwd: turnCwd, env },
+      availability,
+    );
+    if (isRefusal(prepared)) throw new Error(prepared.refused);
+    const r = await run(prepared);
+    const [here, turn, pwd] = r.stdout.trim().split("\n");
+    expect([here !== "0", turn, pwd]).toEqual([true, "0", realpathSync(workdir)]);
+    expect(existsSync(path.join(workdir, "here.txt"))).toBe(false);
+    expect(readFileSync(path.join(turnCwd, "turn.txt"), "utf8")).toBe("y\n");
   });
 
   it("workspace-write: writable_roots are writable too", async () => {
@@ -171,7 +190,7 @@ describe.skipIf(!haveBwrap)("commands under bubblewrap", () => {
     // A sleep whose argument is unique to this run names the sandboxed process in /proc.
     const seconds = `600.${process.pid}${Date.now() % 100000}`;
     const availability = await detectSandbox();
-    const prepared = await prepareSandboxedSpawn({ type: "read-only" }, { command: ["sleep", seconds], cwd: tempDir(), env }, availability);
+    const prepared = await prepareSandboxedSpawn({ type: "read-only" }, { command: ["sleep", seconds], ...at(tempDir()), env }, availability);
     if (isRefusal(prepared)) throw new Error(prepared.refused);
     // An intermediate parent stands in for the server: it starts bwrap, then we SIGKILL it.
     const parent = spawn("sh", ["-c", '"$@" & wait', "sh", prepared.file, ...prepared.args], { cwd: prepared.cwd, env: prepared.env, stdio: "ignore" });
@@ -189,7 +208,7 @@ describe.skipIf(!haveBwrap)("commands under bubblewrap", () => {
 
   it("killing the process group it was spawned in (timeout, interrupt) also ends the sandboxed command", async () => {
     const seconds = `600.${process.pid}${(Date.now() + 7) % 100000}`;
-    const prepared = await prepareSandboxedSpawn({ type: "read-only" }, { command: ["sleep", seconds], cwd: tempDir(), env }, await detectSandbox());
+    const prepared = await prepareSandboxedSpawn({ type: "read-only" }, { command: ["sleep", seconds], ...at(tempDir()), env }, await detectSandbox());
     if (isRefusal(prepared)) throw new Error(prepared.refused);
     // As src/tools/exec.ts spawns: its own process group, killed as a group. Inside, bwrap's
     // --new-session puts the command in another group, so only --die-with-parent reaches it.
@@ -228,7 +247,7 @@ describe.skipIf(!haveBwrap)("commands under bubblewrap", () => {
     });
     if (availability.available) return;
     const cwd = tempDir();
-    const prepared = await prepareSandboxedSpawn({ type: "workspace-write" }, { command: ["touch", "made"], cwd, env }, availability);
+    const prepared = await prepareSandboxedSpawn({ type: "workspace-write" }, { command: ["touch", "made"], cwd, policyCwd: cwd, env }, availability);
     expect(prepared).toEqual({ refused: `Command not run: sandbox_mode "workspace-write" cannot be enforced: ${availability.reason}. ${availability.fix}` });
     expect(readdirSync(cwd)).toEqual([]);
   });

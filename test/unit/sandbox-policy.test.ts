@@ -12,6 +12,8 @@ import { isRefusal, NETWORK_DISABLED_ENV, prepareSandboxedSpawn, sandboxUnavaila
 import { effectiveWritableRoots } from "../../src/sandbox/writable-roots.js";
 import { useTempDirs } from "../support/temp-dirs.js";
 
+/** A request's cwd that is also its policy cwd (the turn's). */
+const at = (dir: string) => ({ cwd: dir, policyCwd: dir });
 const tempDir = useTempDirs(afterEach, "sandbox-policy-");
 const real = (p: string) => realpathSync(p);
 const ww = (extra: Omit<Extract<SandboxPolicy, { type: "workspace-write" }>, "type"> = {}) => ({ type: "workspace-write" as const, ...extra });
@@ -184,17 +186,17 @@ describe("prepareSandboxedSpawn without running anything", () => {
 
   it("danger-full-access and external-sandbox pass the command through as it is", async () => {
     const cwd = tempDir();
-    expect(await prepareSandboxedSpawn({ type: "danger-full-access" }, { command: ["ls", "-l"], cwd, env }, NO_BWRAP)).toEqual({
+    expect(await prepareSandboxedSpawn({ type: "danger-full-access" }, { command: ["ls", "-l"], cwd, policyCwd: cwd, env }, NO_BWRAP)).toEqual({
       file: "ls", args: ["-l"], cwd, env, sandbox: "none",
     });
-    expect(await prepareSandboxedSpawn({ type: "external-sandbox" }, { command: ["ls"], cwd, env }, NO_BWRAP)).toEqual({
+    expect(await prepareSandboxedSpawn({ type: "external-sandbox" }, { command: ["ls"], cwd, policyCwd: cwd, env }, NO_BWRAP)).toEqual({
       file: "ls", args: [], cwd, env: { ...env, [NETWORK_DISABLED_ENV]: "1" }, sandbox: "none",
     });
   });
 
   it("refuses read-only and workspace-write when no sandbox is available, naming both fixes", async () => {
     for (const policy of [{ type: "read-only" }, ww()] as const) {
-      const out = await prepareSandboxedSpawn(policy, { command: ["touch", "x"], cwd: tempDir(), env }, NO_BWRAP);
+      const out = await prepareSandboxedSpawn(policy, { command: ["touch", "x"], ...at(tempDir()), env }, NO_BWRAP);
       expect(isRefusal(out)).toBe(true);
       expect(out).toEqual({
         refused: `Command not run: sandbox_mode "${policy.type}" cannot be enforced: ${NO_BWRAP.reason}. ${NO_BWRAP.fix}`,
@@ -213,7 +215,7 @@ describe("prepareSandboxedSpawn without running anything", () => {
 
   it("wraps read-only commands in bwrap from the real cwd, marking the network as disabled", async () => {
     const cwd = tempDir();
-    const out = await prepareSandboxedSpawn({ type: "read-only" }, { command: ["cat", "f"], cwd, env }, FAKE_BWRAP);
+    const out = await prepareSandboxedSpawn({ type: "read-only" }, { command: ["cat", "f"], cwd, policyCwd: cwd, env }, FAKE_BWRAP);
     expect(out).toEqual({
       file: "/usr/bin/bwrap",
       args: bwrapArgs({ writableRoots: [], networkAccess: false, cwd: real(cwd), command: ["cat", "f"] }),
@@ -226,7 +228,7 @@ describe("prepareSandboxedSpawn without running anything", () => {
   it("workspace-write with network: binds the effective roots and shares the network", async () => {
     const cwd = real(tempDir());
     const policy = ww({ network_access: true, exclude_tmpdir_env_var: true });
-    const out = await prepareSandboxedSpawn(policy, { command: ["true"], cwd, env }, FAKE_BWRAP);
+    const out = await prepareSandboxedSpawn(policy, { command: ["true"], cwd, policyCwd: cwd, env }, FAKE_BWRAP);
     expect(isRefusal(out)).toBe(false);
     if (isRefusal(out)) return;
     expect(out.args).toEqual(bwrapArgs({ writableRoots: await effectiveWritableRoots(policy, cwd, env), networkAccess: true, cwd, command: ["true"] }));
@@ -234,12 +236,26 @@ describe("prepareSandboxedSpawn without running anything", () => {
     expect(out.env).toEqual(env);
   });
 
+  it("binds the turn's cwd (policyCwd) and starts the command in its own cwd", async () => {
+    const turnCwd = real(tempDir());
+    const workdir = real(tempDir());
+    const policy = ww({ exclude_slash_tmp: true, exclude_tmpdir_env_var: true });
+    const out = await prepareSandboxedSpawn(policy, { command: ["true"], cwd: workdir, policyCwd: turnCwd, env }, FAKE_BWRAP);
+    expect(out).toMatchObject({
+      cwd: workdir,
+      args: bwrapArgs({ writableRoots: [{ root: turnCwd, readOnlySubpaths: [] }], networkAccess: false, cwd: workdir, command: ["true"] }),
+    });
+    expect(await prepareSandboxedSpawn(policy, { command: ["true"], cwd: "/nonexistent-workdir", policyCwd: turnCwd, env }, FAKE_BWRAP)).toEqual({
+      refused: "Command not run: the working directory /nonexistent-workdir cannot be used (ENOENT)",
+    });
+  });
+
   it("refuses an empty command, a relative cwd and a missing cwd", async () => {
-    expect(await prepareSandboxedSpawn({ type: "read-only" }, { command: [], cwd: "/", env }, FAKE_BWRAP)).toEqual({ refused: "command args are empty" });
-    expect(await prepareSandboxedSpawn({ type: "read-only" }, { command: ["ls"], cwd: "rel", env }, FAKE_BWRAP)).toEqual({
+    expect(await prepareSandboxedSpawn({ type: "read-only" }, { command: [], cwd: "/", policyCwd: "/", env }, FAKE_BWRAP)).toEqual({ refused: "command args are empty" });
+    expect(await prepareSandboxedSpawn({ type: "read-only" }, { command: ["ls"], cwd: "rel", policyCwd: "rel", env }, FAKE_BWRAP)).toEqual({
       refused: "Command not run: the working directory rel is not an absolute path",
     });
-    expect(await prepareSandboxedSpawn(ww(), { command: ["ls"], cwd: "/nonexistent-cwd", env }, FAKE_BWRAP)).toEqual({
+    expect(await prepareSandboxedSpawn(ww(), { command: ["ls"], cwd: "/nonexistent-cwd", policyCwd: "/nonexistent-cwd", env }, FAKE_BWRAP)).toEqual({
       refused: "Command not run: the working directory /nonexistent-cwd cannot be used (ENOENT)",
     });
   });
