@@ -47,7 +47,7 @@ export async function run(ctx) {
   const cwd = path.join(work, "repo");
   mkdirSync(path.join(cwd, ".git"), { recursive: true });
   const env = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" };
-  const request = { command: ["true"], cwd, env };
+  const request = { command: ["true"], cwd, policyCwd: cwd, env };
   try {
     const probe = await sandbox.prepareSandboxedSpawn({ type: "read-only" }, request);
     console.log("\n## sandbox: cost of bubblewrap per command (`true`)\n");
