@@ -60,6 +60,8 @@ export async function run(ctx) {
       { key: "readOnly", label: "bwrap read-only", policy: { type: "read-only" } },
       { key: "ww", label: "bwrap workspace-write", policy: { type: "workspace-write" } },
       { key: "wwNet", label: "bwrap workspace-write + network", policy: { type: "workspace-write", network_access: true } },
+      // bwrap's own floor (one mount namespace, nothing else): how much of the cost is ours.
+      { key: "floor", label: "bwrap --ro-bind / / only (floor)", raw: ["--ro-bind", "/", "/", "--", "true"] },
     ];
     const samples = Object.fromEntries(variants.map((v) => [v.key, []]));
     const prepareMs = [];
@@ -68,7 +70,7 @@ export async function run(ctx) {
       const order = variants.map((_, k) => variants[(k + i + 3) % variants.length]);
       for (const v of order) {
         const t0 = performance.now();
-        const prepared = await sandbox.prepareSandboxedSpawn(v.policy, request);
+        const prepared = v.raw ? { file: probe.file, args: v.raw, cwd, env } : await sandbox.prepareSandboxedSpawn(v.policy, request);
         const t1 = performance.now();
         if (sandbox.isRefusal(prepared)) throw new Error(prepared.refused);
         const ms = await timeSpawn(prepared.file, prepared.args, prepared.cwd, prepared.env);
