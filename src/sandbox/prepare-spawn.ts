@@ -65,14 +65,18 @@ export async function prepareSandboxedSpawn(
   }
 
   let writableRoots: WritableRoot[] = [];
+  if (policy.type === "workspace-write") {
+    try {
+      writableRoots = await effectiveWritableRoots(policy, request.policyCwd, request.env);
+    } catch (error) {
+      return unusableCwd(request.policyCwd, error);
+    }
+  }
   let cwd: string;
-  let checking = request.policyCwd;
   try {
-    writableRoots = policy.type === "workspace-write" ? await effectiveWritableRoots(policy, request.policyCwd, request.env) : [];
-    checking = request.cwd;
-    cwd = await realCwd(request.cwd);
+    cwd = await realDirectory(request.cwd);
   } catch (error) {
-    return { refused: `Command not run: the working directory ${checking} cannot be used (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    return unusableCwd(request.cwd, error);
   }
   const args = bwrapArgs({ writableRoots, networkAccess: allowsNetwork(policy), cwd, command: request.command });
   return { file: mechanism.bwrapPath, args, cwd, env, sandbox: "bwrap" };
@@ -92,8 +96,13 @@ export function sandboxUnavailableWarning(policy: SandboxPolicy, availability: S
   return `sandbox_mode "${policy.type}" cannot be enforced (${availability.reason}); commands will be refused. ${availability.fix}`;
 }
 
-async function realCwd(cwd: string): Promise<string> {
-  const real = await realpath(cwd);
+async function realDirectory(dir: string): Promise<string> {
+  const real = await realpath(dir);
   if (!(await stat(real)).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
   return real;
+}
+
+function unusableCwd(dir: string, error: unknown): SandboxRefusal {
+  const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return { refused: `Command not run: the working directory ${dir} cannot be used (${why})` };
 }
