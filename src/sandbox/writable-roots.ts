@@ -43,7 +43,7 @@ export async function effectiveWritableRoots(
     if (real !== null) roots.add(real);
   }
   // Parents first: a child's bind then lands on top of its parent's, never under it.
-  const ordered = [...roots].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+  const ordered = [...roots].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
   const out: WritableRoot[] = [];
   for (const root of ordered) out.push({ root, readOnlySubpaths: await protectedSubpaths(root, ordered) });
   return out;
