@@ -186,6 +186,18 @@ describe.skipIf(!haveBwrap)("commands under bubblewrap", () => {
     expect(Number(visible)).toBeLessThan(10);
   });
 
+  it("a background process the command leaves behind ends with it (the PID namespace goes)", async () => {
+    const seconds = `600.${process.pid}${(Date.now() + 3) % 100000}`;
+    const r = await sandboxed({ type: "read-only" }, tempDir(), `sleep ${seconds} & echo started`);
+    expect(r).toMatchObject({ code: 0, stdout: "started\n" });
+    const left = () => processes().filter((p) => p.argv[0] === "sleep" && p.argv[1] === seconds);
+    try {
+      expect(await waitFor(() => left().length === 0)).toBe(true);
+    } finally {
+      for (const p of left()) process.kill(p.pid, "SIGKILL");
+    }
+  });
+
   it("die-with-parent: the sandboxed command is killed when the process that started bwrap dies", async () => {
     // A sleep whose argument is unique to this run names the sandboxed process in /proc.
     const seconds = `600.${process.pid}${Date.now() % 100000}`;
