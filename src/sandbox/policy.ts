@@ -9,14 +9,6 @@ import type { SandboxPolicyV2 } from "../protocol/v2/thread.js";
 
 export type { SandboxPolicy };
 
-/** The workspace-write policy with every option spelled out (defaults applied). */
-export interface WorkspaceWriteOptions {
-  writableRoots: string[];
-  networkAccess: boolean;
-  excludeTmpdirEnvVar: boolean;
-  excludeSlashTmp: boolean;
-}
-
 /** From config.toml: `sandbox_mode` and its `[sandbox_workspace_write]` table. */
 export function sandboxPolicyFromConfig(mode: SandboxMode, workspaceWrite: SandboxWorkspaceWrite): SandboxPolicy {
   if (mode !== "workspace-write") return { type: mode };
@@ -47,8 +39,8 @@ export function sandboxPolicyFromV2(policy: SandboxPolicyV2): SandboxPolicy {
   }
 }
 
-/** The workspace-write options with the reference's defaults (nothing extra, no network, tmp dirs writable). */
-export function workspaceWriteOptions(policy: Extract<SandboxPolicy, { type: "workspace-write" }>): WorkspaceWriteOptions {
+/** The workspace-write options, as config.toml's table holds them, with the reference's defaults (nothing extra, no network, tmp dirs writable). */
+export function workspaceWriteOptions(policy: Extract<SandboxPolicy, { type: "workspace-write" }>): SandboxWorkspaceWrite {
   return {
     writableRoots: policy.writable_roots ?? [],
     networkAccess: policy.network_access ?? false,
