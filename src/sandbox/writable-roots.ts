@@ -22,6 +22,10 @@ const PROTECTED_DIRS = [".agents", ".codex"] as const;
  * The effective writable roots of a workspace-write policy, parents before children, without
  * duplicates. Roots that do not exist are left out (nothing there to write to; creating one later
  * does not make it writable), except that a missing cwd is an error: the command cannot run there.
+ *
+ * A root reached through a symlink lying inside a writable root is left out too, and for the cwd
+ * it is an error: an earlier sandboxed command could have planted that link (`rm -rf build;
+ * ln -s ~ build`) to have the next command's bind make its target writable.
  */
 export async function effectiveWritableRoots(
   policy: Extract<SandboxPolicy, { type: "workspace-write" }>,
@@ -37,10 +41,18 @@ export async function effectiveWritableRoots(
   if (!options.excludeTmpdirEnvVar && tmpdir !== undefined && tmpdir !== "") candidates.push(path.resolve(cwd, tmpdir));
 
   const realCwd = await realpath(cwd);
-  const roots = new Set<string>();
+  const resolved: { candidate: string; real: string }[] = [];
   for (const candidate of candidates) {
     const real = candidate === cwd ? realCwd : await realDirectory(candidate);
-    if (real !== null) roots.add(real);
+    if (real !== null) resolved.push({ candidate, real });
+  }
+  // Checked against every root, trusted or not: a wider set can only drop more.
+  const allReal = resolved.map((r) => r.real);
+  const roots = new Set<string>();
+  for (const { candidate, real } of resolved) {
+    const link = await symlinkInsideRoots(candidate, allReal);
+    if (link === null) roots.add(real);
+    else if (candidate === cwd) throw new PlantedSymlinkError(cwd, link);
   }
   // Parents first: a child's bind then lands on top of its parent's, never under it.
   const ordered = [...roots].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
@@ -82,6 +94,37 @@ async function gitdirFromPointer(dotGitFile: string): Promise<string | null> {
   const match = /^gitdir:\s*(.+?)\s*$/m.exec(text);
   if (!match?.[1]) return null;
   return realDirectory(path.resolve(path.dirname(dotGitFile), match[1]));
+}
+
+/** The turn's cwd resolves through a symlink a sandboxed command could have made. */
+export class PlantedSymlinkError extends Error {
+  constructor(
+    readonly cwd: string,
+    readonly link: string,
+  ) {
+    super(`${cwd} is reached through ${link}, a symlink inside a writable folder`);
+  }
+}
+
+/** The first symlink on the way to `absolute` that sits in a folder under one of `roots`, else null. */
+async function symlinkInsideRoots(absolute: string, roots: readonly string[]): Promise<string | null> {
+  let real = "/";
+  for (const part of absolute.split("/").filter(Boolean)) {
+    const next = path.join(real, part);
+    const info = await lstatOrNull(next);
+    if (info === null) return null;
+    if (!info.isSymbolicLink()) {
+      real = next;
+      continue;
+    }
+    if (roots.some((root) => isWithin(real, root))) return next;
+    try {
+      real = await realpath(next);
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }
 
 /** True when `p` is `root` or lies under it (both absolute and normalised). */

@@ -89,6 +89,33 @@ describe.skipIf(!haveBwrap)("commands under bubblewrap", () => {
     expect(readFileSync(path.join(turnCwd, "turn.txt"), "utf8")).toBe("y\n");
   });
 
+  it("workspace-write: a symlink one command plants where a writable root is configured does not open its target to the next", async () => {
+    const cwd = tempDir();
+    const outside = tempDir();
+    // build does not exist yet (an existing root is a mount point inside the sandbox: it cannot be swapped).
+    const policy: SandboxPolicy = { type: "workspace-write", writable_roots: [path.join(cwd, "build")], ...NO_TMP };
+    const plant = await sandboxed(policy, cwd, `ln -s ${outside} build`);
+    expect(plant.code).toBe(0);
+    const exploit = await sandboxed(policy, cwd, "echo pwned > build/pwned");
+    expect(exploit.code).not.toBe(0);
+    expect(existsSync(path.join(outside, "pwned"))).toBe(false);
+  });
+
+  it("workspace-write: a later turn's cwd that an earlier command planted as a symlink is refused", async () => {
+    const parent = tempDir();
+    const outside = tempDir();
+    const cwd = path.join(parent, "proj");
+    // Both turns keep `parent` writable; turn one runs in it, turn two in parent/proj.
+    const policy: SandboxPolicy = { type: "workspace-write", writable_roots: [parent], ...NO_TMP };
+    const plant = await sandboxed(policy, parent, `ln -s ${outside} proj`);
+    expect(plant.code).toBe(0);
+    const prepared = await prepareSandboxedSpawn(policy, { command: ["touch", "pwned"], ...at(cwd), env }, await detectSandbox());
+    expect(prepared).toEqual({
+      refused: `Command not run: the working directory ${cwd} cannot be used (${cwd} is reached through ${realpathSync(parent)}/proj, a symlink inside a writable folder)`,
+    });
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
   it("workspace-write: writable_roots are writable too", async () => {
     const cwd = tempDir();
     const extra = tempDir();

@@ -9,7 +9,7 @@ import { locateBwrap, untrustedReason } from "../../src/sandbox/bwrap-locate.js"
 import { sandboxInstructions } from "../../src/sandbox/instructions.js";
 import { sandboxPolicyFromConfig, sandboxPolicyFromV2, type SandboxPolicy } from "../../src/sandbox/policy.js";
 import { isRefusal, NETWORK_DISABLED_ENV, prepareSandboxedSpawn, sandboxUnavailableWarning } from "../../src/sandbox/prepare-spawn.js";
-import { effectiveWritableRoots } from "../../src/sandbox/writable-roots.js";
+import { effectiveWritableRoots, PlantedSymlinkError } from "../../src/sandbox/writable-roots.js";
 import { useTempDirs } from "../support/temp-dirs.js";
 
 /** A request's cwd that is also its policy cwd (the turn's). */
@@ -45,10 +45,32 @@ describe("effectiveWritableRoots", () => {
     const cwd = real(tempDir());
     const extra = real(tempDir());
     const tmpdir = real(tempDir());
+    const roots = await effectiveWritableRoots(ww({ writable_roots: [extra, cwd, path.join(cwd, "missing")] }), cwd, { TMPDIR: tmpdir });
+    expect(roots.map((r) => r.root)).toEqual(["/tmp", ...[cwd, extra, tmpdir].sort()]);
+  });
+
+  it("follows a symlinked root to its real path when the link sits outside every writable root", async () => {
+    const cwd = real(tempDir());
+    const extra = real(tempDir());
     const link = path.join(tempDir(), "link-to-extra");
     symlinkSync(extra, link);
-    const roots = await effectiveWritableRoots(ww({ writable_roots: [link, extra, path.join(cwd, "missing")] }), cwd, { TMPDIR: tmpdir });
-    expect(roots.map((r) => r.root)).toEqual(["/tmp", ...[cwd, extra, tmpdir].sort()]);
+    const roots = await effectiveWritableRoots(ww({ writable_roots: [link], exclude_slash_tmp: true, exclude_tmpdir_env_var: true }), cwd, {});
+    expect(roots.map((r) => r.root)).toEqual([cwd, extra].sort());
+  });
+
+  it("drops a root reached through a symlink inside a writable root, and refuses such a cwd", async () => {
+    const cwd = real(tempDir());
+    const target = real(tempDir());
+    symlinkSync(target, path.join(cwd, "build"));
+    const roots = await effectiveWritableRoots(ww({ writable_roots: ["build"], exclude_slash_tmp: true, exclude_tmpdir_env_var: true }), cwd, {});
+    expect(roots.map((r) => r.root)).toEqual([cwd]);
+    // The same link as the turn's cwd, with its folder writable through writable_roots.
+    const viaLink = path.join(cwd, "build");
+    await expect(effectiveWritableRoots(ww({ writable_roots: [cwd], exclude_slash_tmp: true, exclude_tmpdir_env_var: true }), viaLink, {})).rejects.toThrow(
+      new PlantedSymlinkError(viaLink, viaLink),
+    );
+    // /tmp writable makes a link anywhere under it suspect.
+    await expect(effectiveWritableRoots(ww({ exclude_tmpdir_env_var: true }), viaLink, {})).rejects.toBeInstanceOf(PlantedSymlinkError);
   });
 
   it("leaves out /tmp and $TMPDIR when excluded", async () => {
