@@ -24,8 +24,9 @@ const PROTECTED_DIRS = [".agents", ".codex"] as const;
  * does not make it writable), except that a missing cwd is an error: the command cannot run there.
  *
  * A root reached through a symlink lying inside a writable root is left out too, and for the cwd
- * it is an error: an earlier sandboxed command could have planted that link (`rm -rf build;
- * ln -s ~ build`) to have the next command's bind make its target writable.
+ * it is an error: an earlier sandboxed command could have planted that link (`ln -s ~ build`
+ * while the configured root `build` did not exist yet) to have the next command's bind make its
+ * target writable. (An existing root cannot be swapped from inside: it is a mount point there.)
  */
 export async function effectiveWritableRoots(
   policy: Extract<SandboxPolicy, { type: "workspace-write" }>,
