@@ -2,7 +2,7 @@
 // what was configured. The writable roots listed are the same ones the bwrap command line binds.
 import type { SandboxAvailability } from "./availability.js";
 import { allowsNetwork, type SandboxPolicy } from "./policy.js";
-import { effectiveWritableRoots } from "./writable-roots.js";
+import { effectiveWritableRoots, PlantedSymlinkError } from "./writable-roots.js";
 
 /** A few lines for the permissions message of a turn running in `cwd`. */
 export async function sandboxInstructions(
@@ -28,8 +28,9 @@ export async function sandboxInstructions(
   let roots;
   try {
     roots = await effectiveWritableRoots(policy, cwd, env);
-  } catch {
-    return `Sandbox: workspace-write, enforced with bubblewrap, but the working directory ${cwd} does not exist, so commands there are refused. ${network}`;
+  } catch (error) {
+    const why = error instanceof PlantedSymlinkError ? error.message : "it does not exist";
+    return `Sandbox: workspace-write, enforced with bubblewrap, but the working directory ${cwd} cannot be used (${why}), so commands are refused. ${network}`;
   }
   const lines = [`Sandbox: workspace-write, enforced with bubblewrap. Commands can read any file and write only under:`];
   for (const { root } of roots) lines.push(`- ${root}`);

@@ -262,18 +262,6 @@ describe.skipIf(!haveBwrap)("commands under bubblewrap", () => {
     }
   });
 
-  it("reports why a bwrap that cannot run its sandbox fails the probe", async () => {
-    // Trusted locations holding programs that are not bwrap stand in for a broken bwrap.
-    expect(await detectSandbox({ locations: ["/bin/false"] })).toMatchObject({
-      available: false,
-      reason: "bubblewrap at /bin/false cannot create a sandbox here: exited with status 1",
-    });
-    const viaSh = await detectSandbox({ locations: ["/nonexistent/bwrap", "/bin/sh"] });
-    expect(viaSh).toMatchObject({ available: false, fix: expect.stringContaining("unprivileged user namespaces") });
-    if (viaSh.available) return;
-    expect(viaSh.reason).toMatch(/^bubblewrap at \/bin\/sh cannot create a sandbox here: \S.*/);
-  });
-
   it("refuses a bwrap at an unsafe location and never runs the command", async () => {
     const dir = tempDir(); // under world-writable /tmp
     const copy = path.join(dir, "bwrap");

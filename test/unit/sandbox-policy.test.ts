@@ -3,7 +3,7 @@
 import { chmodSync, chownSync, copyFileSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { SandboxAvailability } from "../../src/sandbox/availability.js";
+import { detectSandbox, type SandboxAvailability } from "../../src/sandbox/availability.js";
 import { bwrapArgs } from "../../src/sandbox/bwrap-args.js";
 import { locateBwrap, untrustedReason } from "../../src/sandbox/bwrap-locate.js";
 import { sandboxInstructions } from "../../src/sandbox/instructions.js";
@@ -203,6 +203,20 @@ describe("untrustedReason / locateBwrap", () => {
   });
 });
 
+describe("detectSandbox", () => {
+  it("reports why a bwrap that cannot run its sandbox fails the probe", async () => {
+    // Trusted locations holding programs that are not bwrap stand in for a broken bwrap.
+    expect(await detectSandbox({ locations: ["/bin/false"] })).toMatchObject({
+      available: false,
+      reason: "bubblewrap at /bin/false cannot create a sandbox here: exited with status 1",
+    });
+    const viaSh = await detectSandbox({ locations: ["/nonexistent/bwrap", "/bin/sh"] });
+    expect(viaSh).toMatchObject({ available: false, fix: expect.stringContaining("unprivileged user namespaces") });
+    if (viaSh.available) return;
+    expect(viaSh.reason).toMatch(/^bubblewrap at \/bin\/sh cannot create a sandbox here: \S.*/);
+  });
+});
+
 describe("prepareSandboxedSpawn without running anything", () => {
   const env = { PATH: "/usr/bin:/bin" };
 
@@ -227,7 +241,6 @@ describe("prepareSandboxedSpawn without running anything", () => {
   });
 
   it("has no mechanism off Linux", async () => {
-    const { detectSandbox } = await import("../../src/sandbox/availability.js");
     expect(await detectSandbox({ platform: "darwin" })).toEqual({
       available: false,
       reason: "no sandbox mechanism is implemented for darwin",
@@ -302,6 +315,12 @@ describe("sandboxInstructions", () => {
       `Sandbox: workspace-write, enforced with bubblewrap. Commands can read any file and write only under:\n- ${cwd}\nThese stay read-only even there: ${cwd}/.git.\nNetwork access is allowed.`,
     );
     expect(await sandboxInstructions({ type: "danger-full-access" }, cwd, {}, NO_BWRAP)).toMatch(/^Sandbox: none \(danger-full-access\)/);
+  });
+
+  it("says commands are refused when the turn's cwd cannot be used", async () => {
+    expect(await sandboxInstructions(ww({ network_access: false }), "/nonexistent-turn-cwd", {}, FAKE_BWRAP)).toBe(
+      "Sandbox: workspace-write, enforced with bubblewrap, but the working directory /nonexistent-turn-cwd cannot be used (it does not exist), so commands are refused. Network access is blocked (only a private loopback exists).",
+    );
   });
 
   it("says commands are refused when the sandbox cannot be enforced", async () => {
