@@ -1,0 +1,55 @@
+// Whether this machine can enforce a sandbox, decided once per process: a trusted bwrap at a
+// fixed location that can actually create its namespaces here. The answer (and the reason when it
+// is "no") feeds the refusal of each command, the start-up configWarning and the model's
+// instructions, so all three say the same thing.
+import { DEFAULT_BWRAP_LOCATIONS, locateBwrap, probeBwrap } from "./bwrap-locate.js";
+
+export type SandboxAvailability =
+  | { available: true; mechanism: "bwrap"; bwrapPath: string }
+  | { available: false; reason: string; fix: string };
+
+export interface DetectOptions {
+  /** Candidate bwrap paths, in order; tests inject their own. */
+  locations?: readonly string[];
+  /** Defaults to process.platform. */
+  platform?: NodeJS.Platform;
+}
+
+const DANGER_FIX = 'or set sandbox_mode = "danger-full-access" to run commands without a sandbox';
+const cache = new Map<string, Promise<SandboxAvailability>>();
+
+/** The sandbox this process can use; computed once per set of options and cached. */
+export function detectSandbox(options: DetectOptions = {}): Promise<SandboxAvailability> {
+  const platform = options.platform ?? process.platform;
+  const locations = options.locations ?? DEFAULT_BWRAP_LOCATIONS;
+  const key = JSON.stringify([platform, locations]);
+  let found = cache.get(key);
+  if (!found) {
+    found = detectUncached(platform, locations);
+    cache.set(key, found);
+  }
+  return found;
+}
+
+async function detectUncached(platform: NodeJS.Platform, locations: readonly string[]): Promise<SandboxAvailability> {
+  if (platform !== "linux") {
+    return { available: false, reason: `no sandbox mechanism is implemented for ${platform}`, fix: `Run on Linux with bubblewrap, ${DANGER_FIX}.` };
+  }
+  const located = await locateBwrap(locations);
+  if (located.path === null) {
+    return {
+      available: false,
+      reason: `no trusted bubblewrap found (${located.reason})`,
+      fix: `Install bubblewrap (apt-get install bubblewrap), ${DANGER_FIX}.`,
+    };
+  }
+  const probe = await probeBwrap(located.path);
+  if (!probe.ok) {
+    return {
+      available: false,
+      reason: `bubblewrap at ${located.path} cannot create a sandbox here: ${probe.reason}`,
+      fix: `Allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu kernel.apparmor_restrict_unprivileged_userns=0), ${DANGER_FIX}.`,
+    };
+  }
+  return { available: true, mechanism: "bwrap", bwrapPath: located.path };
+}
