@@ -63,7 +63,18 @@ export function createRpcConnection(options: RpcConnectionOptions): RpcConnectio
   };
   const reader = new NdjsonMessageReader(
     options.input,
-    { onProblem: answerProblem, onRequest: () => options.tracker.received() },
+    {
+      onProblem: answerProblem,
+      onRequest: () => options.tracker.received(),
+      onIgnored: (method, reason) => log.warn({ method }, `ignored notification: ${reason}`),
+      onDeliveryFailed: (message, error) => {
+        log.error({ err: error }, "could not take a message");
+        const id = (message as { id?: unknown }).id;
+        if ("method" in message && (typeof id === "string" || typeof id === "number")) {
+          writer?.write({ jsonrpc: "2.0", id, error: { code: ErrorCode.InternalError, message: "Internal error" } } as never).catch(() => {});
+        }
+      },
+    },
     options.maxLineBytes,
   );
   writer = new NdjsonMessageWriter(options.output);

@@ -18,6 +18,10 @@ export interface ReaderHooks {
   onProblem(problem: InputProblem): void;
   /** A request (it will expect an answer) was handed to the connection. */
   onRequest?(): void;
+  /** A notification dropped unanswered (notifications get no reply), e.g. a malformed cancel. */
+  onIgnored?(method: string, reason: string): void;
+  /** The connection threw while taking a message; a request among them is answered from here. */
+  onDeliveryFailed?(message: Message, error: unknown): void;
 }
 
 export class NdjsonMessageReader extends AbstractMessageReader {
@@ -39,7 +43,7 @@ export class NdjsonMessageReader extends AbstractMessageReader {
         return;
       }
       const message = this.decode(event.text);
-      if (message) callback(message);
+      if (message) this.deliver(message, callback);
     };
     const onData = (chunk: Buffer) => this.splitter.push(chunk, emit);
     const onEnd = () => {
@@ -59,6 +63,17 @@ export class NdjsonMessageReader extends AbstractMessageReader {
     };
   }
 
+  // Lines of one chunk are delivered in one loop: a throw here must cost only this line.
+  private deliver(message: Message, callback: DataCallback): void {
+    try {
+      callback(message);
+    } catch (error) {
+      this.hooks.onDeliveryFailed?.(message, error);
+      return;
+    }
+    if ("method" in message && "id" in message) this.hooks.onRequest?.();
+  }
+
   private decode(text: string): Message | undefined {
     let value: unknown;
     try {
@@ -74,11 +89,21 @@ export class NdjsonMessageReader extends AbstractMessageReader {
     }
     const message = value as Message & { jsonrpc?: string; params?: unknown };
     if (message.params === null) delete message.params;
-    if ("method" in message && "id" in message) this.hooks.onRequest?.();
+    // vscode-jsonrpc reads `params.id` of every cancel unguarded and throws on anything else.
+    if (isNotification(message, CANCEL_METHOD) && !isId((message.params as { id?: unknown } | undefined)?.id)) {
+      this.hooks.onIgnored?.(CANCEL_METHOD, "params.id must be a string or a number");
+      return undefined;
+    }
     // Clients may omit "jsonrpc" (the reference never sends it); the connection does not mind.
     if (message.jsonrpc === undefined) message.jsonrpc = "2.0";
     return message;
   }
+}
+
+const CANCEL_METHOD = "$/cancelRequest";
+
+function isNotification(message: Message, method: string): boolean {
+  return !("id" in message) && (message as { method?: unknown }).method === method;
 }
 
 function isId(value: unknown): value is RequestId {

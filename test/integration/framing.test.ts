@@ -64,6 +64,25 @@ describe("framing", () => {
     for (const id of ["a", "b", "c"]) expect((await s.response(id)).result).toBeDefined();
   });
 
+  it("ignores a malformed $/cancelRequest and answers the requests written after it", async () => {
+    const s = await started();
+    const cancels = [
+      '{"method":"$/cancelRequest"}',
+      '{"method":"$/cancelRequest","params":null}',
+      '{"method":"$/cancelRequest","params":[]}',
+      '{"method":"$/cancelRequest","params":{}}',
+      '{"method":"$/cancelRequest","params":{"id":null}}',
+      '{"method":"$/cancelRequest","params":{"id":{"a":1}}}',
+      '{"method":"$/cancelRequest","params":[7]}',
+    ];
+    // Each cancel shares one write with the request after it.
+    s.writeRaw(cancels.map((c, i) => `${c}\n{"id":"after-${i}","method":"getUserAgent"}\n`).join(""));
+    for (let i = 0; i < cancels.length; i++) expect((await s.response(`after-${i}`)).result).toBeDefined();
+    // A cancel is a notification: nothing answers it.
+    expect(s.messages.filter((m) => typeof m.id !== "string" || !m.id.startsWith("after-"))).toHaveLength(1);
+    await stillServes(s);
+  });
+
   it("rejects a line over 32 MiB without dying", async () => {
     const s = await started();
     const big = `{"id":"big","method":"getUserAgent","params":{"pad":"${"x".repeat(33 * 1024 * 1024)}"}}\n`;
