@@ -20,6 +20,8 @@ export interface ReaderHooks {
   onRequest?(): void;
   /** A notification dropped unanswered (notifications get no reply), e.g. a malformed cancel. */
   onIgnored?(method: string, reason: string): void;
+  /** The last say before the connection takes a message: may rewrite it, or drop it (undefined). */
+  admit?(message: Message): Message | undefined;
   /** The connection threw while taking a message; a request among them is answered from here. */
   onDeliveryFailed?(message: Message, error: unknown): void;
 }
@@ -64,11 +66,14 @@ export class NdjsonMessageReader extends AbstractMessageReader {
   }
 
   // Lines of one chunk are delivered in one loop: a throw here must cost only this line.
-  private deliver(message: Message, callback: DataCallback): void {
+  private deliver(decoded: Message, callback: DataCallback): void {
+    let message: Message | undefined = decoded;
     try {
+      message = this.hooks.admit ? this.hooks.admit(decoded) : decoded;
+      if (!message) return;
       callback(message);
     } catch (error) {
-      this.hooks.onDeliveryFailed?.(message, error);
+      this.hooks.onDeliveryFailed?.(message ?? decoded, error);
       return;
     }
     if ("method" in message && "id" in message) this.hooks.onRequest?.();

@@ -83,6 +83,20 @@ describe("framing", () => {
     await stillServes(s);
   });
 
+  it("answers every request of one write, even two sharing an id, and ids 7 and \"7\" apart", async () => {
+    const s = await started();
+    s.writeRaw(
+      '{"id":"dup","method":"getUserAgent"}\n{"id":"dup","method":"nope"}\n' +
+        '{"id":7,"method":"getUserAgent"}\n{"id":"7","method":"nope"}\n',
+    );
+    const replies = (id: string | number) => s.messages.filter((m) => m.id === id);
+    await s.waitFor(() => (replies("dup").length === 2 && replies("7").length === 1 ? true : undefined), 10_000, "four replies");
+    expect(replies("dup").map((m) => ("result" in m ? "result" : "error")).sort()).toEqual(["error", "result"]);
+    await s.response(7);
+    expect(replies(7)).toMatchObject([{ result: { userAgent: expect.any(String) } }]);
+    expect(replies("7")).toMatchObject([{ error: { code: -32601 } }]);
+  });
+
   it("rejects a line over 32 MiB without dying", async () => {
     const s = await started();
     const big = `{"id":"big","method":"getUserAgent","params":{"pad":"${"x".repeat(33 * 1024 * 1024)}"}}\n`;
