@@ -14,11 +14,11 @@ const start = useServers(afterEach);
 const model = useFakeModel(beforeEach, afterEach, startFakeModelServer);
 
 /** Polls `done` until it holds or `ms` pass (a liveness bound, not a speed check). */
-async function within(ms: number, done: () => boolean): Promise<boolean> {
+async function within(ms: number, done: () => boolean, pollMs = 50): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (!done()) {
     if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
   return true;
 }
@@ -39,6 +39,14 @@ describe("protocol fuzz", () => {
     const summary = (c: typeof check) => ({ missing: c.missing.length, someMissing: c.missing.slice(0, 10), repeated: c.repeated });
     expect(summary(check)).toEqual({ missing: 0, someMissing: [], repeated: [] });
 
+    // The fuzz's own requests (listings among them) may still be running: once stdout has been
+    // quiet for a moment, the server must answer at once.
+    let seen = -1;
+    await within(30_000, () => {
+      const quiet = s.lines.length === seen;
+      seen = s.lines.length;
+      return quiet;
+    }, 500);
     s.send({ id: "after-fuzz", method: "getUserAgent" });
     const answered = await within(1_000, () => s.messages.some((m) => m.id === "after-fuzz"));
     expect(answered, "getUserAgent answered within 1 s after the fuzz").toBe(true);
