@@ -71,6 +71,7 @@ export function createRpcConnection(options: RpcConnectionOptions): RpcConnectio
       onRequest: () => options.tracker.received(),
       admit: (message) => ids.inbound(message),
       onIgnored: (method, reason) => log.warn({ method }, `ignored notification: ${reason}`),
+      onLineFailed: (error) => log.error({ err: error }, "could not handle an input line"),
       onDeliveryFailed: (message, error) => {
         log.error({ err: error }, "could not take a message");
         const id = (message as { id?: unknown }).id;

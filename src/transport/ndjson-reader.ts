@@ -24,6 +24,8 @@ export interface ReaderHooks {
   admit?(message: Message): Message | undefined;
   /** The connection threw while taking a message; a request among them is answered from here. */
   onDeliveryFailed?(message: Message, error: unknown): void;
+  /** Handling a line threw anywhere else (answering a problem included); the next line goes on. */
+  onLineFailed?(error: unknown): void;
 }
 
 export class NdjsonMessageReader extends AbstractMessageReader {
@@ -39,13 +41,18 @@ export class NdjsonMessageReader extends AbstractMessageReader {
   }
 
   listen(callback: DataCallback): Disposable {
+    // The lines of one chunk are handled in one loop: whatever throws costs only its own line.
     const emit = (event: LineEvent) => {
-      if (event.kind === "overflow") {
-        this.hooks.onProblem({ kind: "overflow", id: null, message: `Invalid request: line exceeds ${event.limit} bytes` });
-        return;
+      try {
+        if (event.kind === "overflow") {
+          this.hooks.onProblem({ kind: "overflow", id: null, message: `Invalid request: line exceeds ${event.limit} bytes` });
+          return;
+        }
+        const message = this.decode(event.text);
+        if (message) this.deliver(message, callback);
+      } catch (error) {
+        this.hooks.onLineFailed?.(error);
       }
-      const message = this.decode(event.text);
-      if (message) this.deliver(message, callback);
     };
     const onData = (chunk: Buffer) => this.splitter.push(chunk, emit);
     const onEnd = () => {
@@ -65,7 +72,6 @@ export class NdjsonMessageReader extends AbstractMessageReader {
     };
   }
 
-  // Lines of one chunk are delivered in one loop: a throw here must cost only this line.
   private deliver(decoded: Message, callback: DataCallback): void {
     let message: Message | undefined = decoded;
     try {

@@ -33,6 +33,22 @@ describe("NdjsonMessageReader", () => {
     expect(seen.requests()).toBe(1);
   });
 
+  it("goes on with the next line when answering a bad one throws", () => {
+    const input = new PassThrough();
+    const taken: unknown[] = [];
+    const failures: unknown[] = [];
+    const reader = new NdjsonMessageReader(input, {
+      onProblem: () => {
+        throw new Error("cannot answer");
+      },
+      onLineFailed: (error) => failures.push(error),
+    });
+    reader.listen((m) => taken.push((m as { id?: unknown }).id));
+    input.write('not json\n{"id":2,"method":"ok"}\n');
+    expect(taken).toEqual([2]);
+    expect(failures).toHaveLength(1);
+  });
+
   it("drops a $/cancelRequest without a usable id and delivers a well-formed one", () => {
     const taken: Message[] = [];
     const bad = ["", ',"params":null', ',"params":[]', ',"params":{}', ',"params":{"id":null}', ',"params":{"id":[1]}'];
