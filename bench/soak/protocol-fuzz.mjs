@@ -30,6 +30,7 @@ export async function run() {
   const figures = {};
   let ok = true;
   for (const seed of SEEDS) {
+    process.stderr.write(`protocol-fuzz: seed ${seed}, ${LINES} lines...\n`);
     const r = await fuzzOnce(seed);
     const pass = r.missing === 0 && r.repeated === 0 && r.nonJson === 0 && r.alive && r.afterMs !== null && r.afterMs < 1000;
     ok &&= pass;
@@ -40,6 +41,7 @@ export async function run() {
     figures[`seed ${seed}: getUserAgent busy / quiet`] = `${ms(r.busyMs)} / ${ms(r.afterMs)}`;
     figures[`seed ${seed}: peak RSS`] = `${(r.peakKiB / 1024).toFixed(0)} MiB`;
     figures[`seed ${seed}: alive`] = `${r.alive}${pass ? "" : "  <- FAILED"}`;
+    if (!r.alive) figures[`seed ${seed}: exit`] = `${JSON.stringify(r.exit)}; stderr ends:\n${r.stderrTail.slice(-1500)}`;
   }
   return { ok, figures };
 }
@@ -51,7 +53,10 @@ async function fuzzOnce(seed) {
     stdio: ["pipe", "pipe", "pipe"],
   });
   child.stdin.on("error", () => {});
-  child.stderr.resume(); // logs: read and dropped, so the server never blocks on them
+  let stderrTail = "";
+  child.stderr.setEncoding("utf8").on("data", (d) => (stderrTail = (stderrTail + d).slice(-4000)));
+  let exit = null;
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve((exit = { code, signal }))));
   const messages = [];
   const arrivals = new Map(); // string id -> when its reply was read
   let nonJson = 0;
@@ -83,11 +88,12 @@ async function fuzzOnce(seed) {
     const half = writes.length >> 1;
     for (let i = 0; i < writes.length; i++) {
       if (i === half) child.stdin.write(OVERSIZED);
-      if (!child.stdin.write(writes[i])) await new Promise((r) => child.stdin.once("drain", r));
+      if (exit) break;
+      if (!child.stdin.write(writes[i])) await Promise.race([new Promise((r) => child.stdin.once("drain", r)), exited]);
     }
     let check = checkNumberedReplies(messages, numbered);
     const deadline = Date.now() + 600_000;
-    while (check.missing.length && child.exitCode === null && Date.now() < deadline) {
+    while (check.missing.length && !exit && Date.now() < deadline) {
       await sleep(200);
       check = checkNumberedReplies(messages, numbered);
     }
@@ -96,7 +102,7 @@ async function fuzzOnce(seed) {
     // quiet for 2 s (the check).
     const busyMs = await userAgentMs(child, arrivals, "at-once");
     let seen = -1;
-    while (messages.length !== seen && child.exitCode === null && Date.now() < deadline) {
+    while (messages.length !== seen && !exit && Date.now() < deadline) {
       seen = messages.length;
       await sleep(2_000);
     }
@@ -114,7 +120,9 @@ async function fuzzOnce(seed) {
       busyMs,
       afterMs,
       peakKiB,
-      alive: child.exitCode === null && child.signalCode === null,
+      alive: exit === null,
+      exit,
+      stderrTail,
     };
   } finally {
     clearInterval(rss);
