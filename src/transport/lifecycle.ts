@@ -50,6 +50,8 @@ export class Lifecycle {
   }
 
   private async run(): Promise<void> {
+    // A hook may call shutdown() again (a crash, stdout closing): `stopping` must be set by then.
+    await Promise.resolve();
     const end = Date.now() + this.deadlineMs;
     // Whatever a hook does, the process is gone by the deadline.
     const force = setTimeout(() => this.exit(this.exitCode), this.deadlineMs + 200);
