@@ -1,7 +1,8 @@
 // Protocol fuzz at length: for each seed, FUZZ lines of random and mutated input (plus one line
 // over the 32 MiB cap) written to the real bin; every numbered request must get exactly one reply,
 // stdout must hold JSON lines only, and once the fuzz's own requests are answered the server must
-// answer getUserAgent within 1 s. The test suite runs the same generator over 10,000 lines (test/integration/).
+// answer getUserAgent within 1 s. The test suite runs the same generator over 10,000 lines
+// (test/integration/fault-protocol-fuzz.test.ts).
 //   SOAK_FUZZ_LINES=N      lines per seed (default 100,000)
 //   SOAK_FUZZ_SEEDS=a,b,c  seeds (default 1,2,3)
 import { spawn } from "node:child_process";
@@ -26,6 +27,7 @@ request_max_retries = 0
 stream_max_retries = 0
 `;
 
+/** Prints the figures of each seed; throws when a seed failed. */
 export async function run() {
   const figures = {};
   let ok = true;
@@ -43,7 +45,8 @@ export async function run() {
     figures[`seed ${seed}: alive`] = `${r.alive}${pass ? "" : "  <- FAILED"}`;
     if (!r.alive) figures[`seed ${seed}: exit`] = `${JSON.stringify(r.exit)}; stderr ends:\n${r.stderrTail.slice(-1500)}`;
   }
-  return { ok, figures };
+  for (const [label, value] of Object.entries(figures)) console.log(`  ${label.padEnd(44)} ${value}`);
+  if (!ok) throw new Error("a numbered request went unanswered or was answered twice, stdout held non-JSON, or the server died or stalled");
 }
 
 async function fuzzOnce(seed) {
