@@ -34,6 +34,14 @@ async function main(): Promise<void> {
     onHookError: (name, error) => log.warn({ err: error, hook: name }, "shutdown step failed"),
   });
   lifecycle.installSignalHandlers();
+  // After a throw nobody caught, state may be half-updated: log it, shut down as usual, exit 1
+  // (Node's own default for both, minus the skipped flush).
+  const crash = (what: string) => (error: unknown) => {
+    log.error({ err: error }, what);
+    void lifecycle.shutdown(what, 1);
+  };
+  process.on("uncaughtException", crash("uncaught exception"));
+  process.on("unhandledRejection", crash("unhandled rejection"));
 
   // Telemetry first: its worker thread boots on the other core while the server modules load.
   // Warnings it raises before the server exists wait here.
@@ -48,9 +56,6 @@ async function main(): Promise<void> {
 
   lifecycle.onShutdown("flush telemetry", (remaining) => telemetry.shutdown(Math.max(remaining - 100, 0)));
   lifecycle.onShutdown("flush logs", () => logsFlushed());
-
-  process.on("uncaughtException", (error) => log.error({ err: error }, "uncaught exception"));
-  process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled rejection"));
 }
 
 /** Writes the published contract; the generators load only for this command. */

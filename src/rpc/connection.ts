@@ -7,6 +7,7 @@ import type { Logger } from "../logging/logger.js";
 import { NdjsonMessageReader, type InputProblem } from "../transport/ndjson-reader.js";
 import { NdjsonMessageWriter, type ProtocolOutput } from "../transport/ndjson-writer.js";
 import { ErrorCode } from "./errors.js";
+import { replyingUnderClientIds, RequestIds } from "./request-ids.js";
 import type { RequestTracker } from "./request-tracker.js";
 import type { Router } from "./router.js";
 
@@ -55,25 +56,39 @@ function dispatchFromMicrotasks(): void {
 export function createRpcConnection(options: RpcConnectionOptions): RpcConnection {
   dispatchFromMicrotasks();
   const { log } = options;
-  let writer: NdjsonMessageWriter | undefined;
+  const ids = new RequestIds();
+  const writer = new NdjsonMessageWriter(options.output);
+  const replies = replyingUnderClientIds(writer, ids);
   const answerProblem = (problem: InputProblem) => {
     log.warn({ problem: problem.kind }, problem.message);
     const code = problem.kind === "parse" ? ErrorCode.ParseError : ErrorCode.InvalidRequest;
-    writer?.write({ jsonrpc: "2.0", id: problem.id, error: { code, message: problem.message } } as never).catch(() => {});
+    writer.write({ jsonrpc: "2.0", id: problem.id, error: { code, message: problem.message } } as never).catch(() => {});
   };
   const reader = new NdjsonMessageReader(
     options.input,
-    { onProblem: answerProblem, onRequest: () => options.tracker.received() },
+    {
+      onProblem: answerProblem,
+      onRequest: () => options.tracker.received(),
+      admit: (message) => ids.inbound(message),
+      onIgnored: (method, reason) => log.warn({ method }, `ignored notification: ${reason}`),
+      onLineFailed: (error) => log.error({ err: error }, "could not handle an input line"),
+      onDeliveryFailed: (message, error) => {
+        log.error({ err: error }, "could not take a message");
+        const id = (message as { id?: unknown }).id;
+        if ("method" in message && (typeof id === "string" || typeof id === "number")) {
+          replies.write({ jsonrpc: "2.0", id, error: { code: ErrorCode.InternalError, message: "Internal error" } } as never).catch(() => {});
+        }
+      },
+    },
     options.maxLineBytes,
   );
-  writer = new NdjsonMessageWriter(options.output);
   const rpcLog: RpcLogger = {
     error: (m) => log.error(m),
     warn: (m) => log.warn(m),
     info: (m) => log.debug(m),
     log: (m) => log.debug(m),
   };
-  const connection = createMessageConnection(reader, writer, rpcLog);
+  const connection = createMessageConnection(reader, replies, rpcLog);
   connection.onRequest((method, params, token) =>
     options.router.dispatch(method, params, token).finally(() => options.tracker.answered()),
   );

@@ -1,6 +1,7 @@
 // One idempotent shutdown for stdin EOF, SIGTERM/SIGINT/SIGHUP and a broken stdout: the hooks run
 // in order (stop taking requests, flush stdout, flush telemetry) within an overall deadline, then
-// the process exits 0. A second signal exits at once.
+// the process exits 0, or non-zero when a crash asked for the shutdown. A second signal exits at
+// once.
 
 export type ShutdownHook = (remainingMs: number) => Promise<void> | void;
 
@@ -13,6 +14,7 @@ export interface LifecycleOptions {
 export class Lifecycle {
   private readonly hooks: { name: string; run: ShutdownHook }[] = [];
   private stopping: Promise<void> | undefined;
+  private exitCode = 0;
   private readonly deadlineMs: number;
   private readonly exit: (code: number) => void;
 
@@ -29,7 +31,9 @@ export class Lifecycle {
     this.hooks.push({ name, run });
   }
 
-  shutdown(_reason: string): Promise<void> {
+  /** A non-zero `exitCode` wins over a zero one, even when the shutdown has already begun. */
+  shutdown(_reason: string, exitCode = 0): Promise<void> {
+    this.exitCode ||= exitCode;
     this.stopping ??= this.run();
     return this.stopping;
   }
@@ -46,9 +50,11 @@ export class Lifecycle {
   }
 
   private async run(): Promise<void> {
+    // A hook may call shutdown() again (a crash, stdout closing): `stopping` must be set by then.
+    await Promise.resolve();
     const end = Date.now() + this.deadlineMs;
     // Whatever a hook does, the process is gone by the deadline.
-    const force = setTimeout(() => this.exit(0), this.deadlineMs + 200);
+    const force = setTimeout(() => this.exit(this.exitCode), this.deadlineMs + 200);
     for (const hook of this.hooks) {
       const remaining = end - Date.now();
       if (remaining <= 0) break;
@@ -59,7 +65,7 @@ export class Lifecycle {
       }
     }
     clearTimeout(force);
-    this.exit(0);
+    this.exit(this.exitCode);
   }
 }
 

@@ -18,6 +18,14 @@ export interface ReaderHooks {
   onProblem(problem: InputProblem): void;
   /** A request (it will expect an answer) was handed to the connection. */
   onRequest?(): void;
+  /** A notification dropped unanswered (notifications get no reply), e.g. a malformed cancel. */
+  onIgnored?(method: string, reason: string): void;
+  /** The last say before the connection takes a message: may rewrite it, or drop it (undefined). */
+  admit?(message: Message): Message | undefined;
+  /** The connection threw while taking a message; a request among them is answered from here. */
+  onDeliveryFailed?(message: Message, error: unknown): void;
+  /** Handling a line threw anywhere else (answering a problem included); the next line goes on. */
+  onLineFailed?(error: unknown): void;
 }
 
 export class NdjsonMessageReader extends AbstractMessageReader {
@@ -33,13 +41,18 @@ export class NdjsonMessageReader extends AbstractMessageReader {
   }
 
   listen(callback: DataCallback): Disposable {
+    // The lines of one chunk are handled in one loop: whatever throws costs only its own line.
     const emit = (event: LineEvent) => {
-      if (event.kind === "overflow") {
-        this.hooks.onProblem({ kind: "overflow", id: null, message: `Invalid request: line exceeds ${event.limit} bytes` });
-        return;
+      try {
+        if (event.kind === "overflow") {
+          this.hooks.onProblem({ kind: "overflow", id: null, message: `Invalid request: line exceeds ${event.limit} bytes` });
+          return;
+        }
+        const message = this.decode(event.text);
+        if (message) this.deliver(message, callback);
+      } catch (error) {
+        this.hooks.onLineFailed?.(error);
       }
-      const message = this.decode(event.text);
-      if (message) callback(message);
     };
     const onData = (chunk: Buffer) => this.splitter.push(chunk, emit);
     const onEnd = () => {
@@ -59,6 +72,19 @@ export class NdjsonMessageReader extends AbstractMessageReader {
     };
   }
 
+  private deliver(decoded: Message, callback: DataCallback): void {
+    let message: Message | undefined = decoded;
+    try {
+      message = this.hooks.admit ? this.hooks.admit(decoded) : decoded;
+      if (!message) return;
+      callback(message);
+    } catch (error) {
+      this.hooks.onDeliveryFailed?.(message ?? decoded, error);
+      return;
+    }
+    if ("method" in message && "id" in message) this.hooks.onRequest?.();
+  }
+
   private decode(text: string): Message | undefined {
     let value: unknown;
     try {
@@ -74,11 +100,21 @@ export class NdjsonMessageReader extends AbstractMessageReader {
     }
     const message = value as Message & { jsonrpc?: string; params?: unknown };
     if (message.params === null) delete message.params;
-    if ("method" in message && "id" in message) this.hooks.onRequest?.();
+    // vscode-jsonrpc reads `params.id` of every cancel unguarded and throws on anything else.
+    if (isNotification(message, CANCEL_METHOD) && !isId((message.params as { id?: unknown } | undefined)?.id)) {
+      this.hooks.onIgnored?.(CANCEL_METHOD, "params.id must be a string or a number");
+      return undefined;
+    }
     // Clients may omit "jsonrpc" (the reference never sends it); the connection does not mind.
     if (message.jsonrpc === undefined) message.jsonrpc = "2.0";
     return message;
   }
+}
+
+const CANCEL_METHOD = "$/cancelRequest";
+
+function isNotification(message: Message, method: string): boolean {
+  return !("id" in message) && (message as { method?: unknown }).method === method;
 }
 
 function isId(value: unknown): value is RequestId {

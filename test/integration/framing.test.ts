@@ -64,6 +64,39 @@ describe("framing", () => {
     for (const id of ["a", "b", "c"]) expect((await s.response(id)).result).toBeDefined();
   });
 
+  it("ignores a malformed $/cancelRequest and answers the requests written after it", async () => {
+    const s = await started();
+    const cancels = [
+      '{"method":"$/cancelRequest"}',
+      '{"method":"$/cancelRequest","params":null}',
+      '{"method":"$/cancelRequest","params":[]}',
+      '{"method":"$/cancelRequest","params":{}}',
+      '{"method":"$/cancelRequest","params":{"id":null}}',
+      '{"method":"$/cancelRequest","params":{"id":{"a":1}}}',
+      '{"method":"$/cancelRequest","params":[7]}',
+    ];
+    // Each cancel shares one write with the request after it.
+    s.writeRaw(cancels.map((c, i) => `${c}\n{"id":"after-${i}","method":"getUserAgent"}\n`).join(""));
+    for (let i = 0; i < cancels.length; i++) expect((await s.response(`after-${i}`)).result).toBeDefined();
+    // A cancel is a notification: nothing answers it.
+    expect(s.messages.filter((m) => typeof m.id !== "string" || !m.id.startsWith("after-"))).toHaveLength(1);
+    await stillServes(s);
+  });
+
+  it("answers every request of one write, even two sharing an id, and ids 7 and \"7\" apart", async () => {
+    const s = await started();
+    s.writeRaw(
+      '{"id":"dup","method":"getUserAgent"}\n{"id":"dup","method":"nope"}\n' +
+        '{"id":7,"method":"getUserAgent"}\n{"id":"7","method":"nope"}\n',
+    );
+    const replies = (id: string | number) => s.messages.filter((m) => m.id === id);
+    await s.waitFor(() => (replies("dup").length === 2 && replies("7").length === 1 ? true : undefined), 10_000, "four replies");
+    expect(replies("dup").map((m) => ("result" in m ? "result" : "error")).sort()).toEqual(["error", "result"]);
+    await s.response(7);
+    expect(replies(7)).toMatchObject([{ result: { userAgent: expect.any(String) } }]);
+    expect(replies("7")).toMatchObject([{ error: { code: -32601 } }]);
+  });
+
   it("rejects a line over 32 MiB without dying", async () => {
     const s = await started();
     const big = `{"id":"big","method":"getUserAgent","params":{"pad":"${"x".repeat(33 * 1024 * 1024)}"}}\n`;

@@ -1,6 +1,9 @@
 // Exit 0 within 3 s of stdin EOF, SIGTERM or SIGINT; a closed stdout starts a clean shutdown.
 import { afterEach, describe, expect, it } from "vitest";
-import { useServers } from "../support/server-process.js";
+import { fileURLToPath } from "node:url";
+import { BIN, expectOnlyJsonLines, useServers } from "../support/server-process.js";
+
+const FAULT_ON_SIGNAL = fileURLToPath(new URL("../support/fault-on-signal.mjs", import.meta.url));
 
 const start = useServers(afterEach);
 
@@ -30,6 +33,22 @@ describe("lifecycle", () => {
       const { code } = await s.exited;
       expect(code).toBe(0);
       expect(Date.now() - t0).toBeLessThan(3_000);
+    });
+  }
+
+  for (const [fault, logged] of [
+    ["exception", "uncaught exception"],
+    ["rejection", "unhandled rejection"],
+  ] as const) {
+    it(`logs an ${logged}, shuts down as usual and exits 1`, async () => {
+      const s = start({ command: [process.execPath, "--import", FAULT_ON_SIGNAL, BIN], env: { FAULT: fault } });
+      await s.initialize();
+      s.child.kill("SIGUSR2");
+      const { code, signal } = await s.exited;
+      expect({ code, signal }).toEqual({ code: 1, signal: null });
+      expect(s.stderr).toContain(logged);
+      expect(s.stderr).toContain("fault injected by the test");
+      expectOnlyJsonLines(s);
     });
   }
 
