@@ -9,7 +9,7 @@ import { runCommand } from "../tools/exec.js";
 import { formatExecForClient, formatFunctionCallOutput } from "../tools/exec-output.js";
 import { parseCommand } from "../tools/parse-command.js";
 import { parsePlanArguments, parseShellArguments } from "../tools/tool-specs.js";
-import { commandKey, planExec, type ApprovalDecision } from "./approval-policy.js";
+import { approvalKey, planExec, type ApprovalDecision } from "./approval-policy.js";
 import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
 import { localImageContent } from "./local-images.js";
 import { turnAbortedItem, type TurnRecorder } from "./turn-recorder.js";
@@ -274,9 +274,10 @@ async function runShellCall(
   const callId = call.call_id;
   deps.emit({ type: "execBegin", turnId, callId, command, cwd, parsedCmd });
 
-  const key = commandKey(command);
+  const escalated = args.withEscalatedPermissions ?? false;
+  const key = approvalKey(command, cwd, escalated);
   if (!deps.approvedForSession.has(key)) {
-    const plan = planExec(settings.approvalPolicy, command, args.withEscalatedPermissions ?? false, args.justification);
+    const plan = planExec(settings.approvalPolicy, command, escalated, args.justification);
     if (plan.kind === "ask") {
       deps.emit({ type: "execApprovalRequest", turnId, callId, command, cwd, reason: plan.reason, parsedCmd });
       const decision = await deps.requestApproval({ turnId, callId, command, cwd, reason: plan.reason, parsedCmd }, signal);

@@ -1,0 +1,69 @@
+// Shell commands as a v1 client sees them: which ask under `untrusted`, what approved_for_session
+// covers, output paced to a slow client, and no command outliving its server.
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { functionCallTurn, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
+import { expectOnlyJsonLines, useServers } from "../support/server-process.js";
+import { useTempDirs } from "../support/temp-dirs.js";
+import { approvalRequest, events, fakeProviderToml, openConversation, say, startInitialized, turnsEnded, useFakeModel } from "../support/v1-session.js";
+
+const fakeModel = useFakeModel(beforeEach, afterEach, startFakeModelServer);
+let model: FakeModelServer;
+beforeEach(() => {
+  model = fakeModel();
+});
+const start = useServers(afterEach, expectOnlyJsonLines);
+const tempDir = useTempDirs(afterEach, "v1-commands-");
+
+const shellCall = (callId: string, command: string[], workdir?: string) =>
+  functionCallTurn({ callId, name: "shell", arguments: JSON.stringify({ command, ...(workdir ? { workdir } : {}) }) });
+
+const approvals = (s: Awaited<ReturnType<typeof startInitialized>>) => s.messages.filter((m) => m.method === "execCommandApproval" && "id" in m);
+
+describe("untrusted: commands that write ask first", () => {
+  it("asks for `uniq IN OUT` but runs `uniq IN` at once", async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, "a"), "x\nx\ny\n");
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(shellCall("c1", ["bash", "-lc", "uniq a"], dir), shellCall("c2", ["bash", "-lc", "uniq a b"], dir), textTurn("done"));
+    const { conversationId } = await openConversation(s, { cwd: dir });
+    await say(s, conversationId, "dedupe");
+    const ask = await approvalRequest(s);
+    expect(ask.params).toMatchObject({ callId: "c2", command: ["bash", "-lc", "uniq a b"] });
+    s.send({ id: ask.id as number, result: { decision: "denied" } });
+    await turnsEnded(s);
+    expect(approvals(s)).toHaveLength(1);
+    expect(events(s, "exec_command_end").map((e) => e.exit_code)).toEqual([0, -1]);
+    expect(existsSync(path.join(dir, "b"))).toBe(false);
+  });
+});
+
+describe("approved_for_session", () => {
+  it("covers the same command in the same folder only", async () => {
+    const root = tempDir();
+    const [a, b] = [path.join(root, "A"), path.join(root, "B")];
+    for (const dir of [a, b]) {
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, "keep.txt"), "keep");
+    }
+    const rm = ["bash", "-c", "rm -f keep.txt"];
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(shellCall("c1", rm, a), shellCall("c2", rm, b), shellCall("c3", rm, a), textTurn("done"));
+    const { conversationId } = await openConversation(s, { cwd: root });
+    await say(s, conversationId, "clean up");
+    const first = await approvalRequest(s, 0);
+    expect(first.params).toMatchObject({ callId: "c1", cwd: a });
+    s.send({ id: first.id as number, result: { decision: "approved_for_session" } });
+    // The same argv in folder B is another action: it asks again, and denied it touches nothing.
+    const second = await approvalRequest(s, 1);
+    expect(second.params).toMatchObject({ callId: "c2", cwd: b });
+    s.send({ id: second.id as number, result: { decision: "denied" } });
+    await turnsEnded(s);
+    // Back in folder A the remembered approval still holds.
+    expect(approvals(s)).toHaveLength(2);
+    expect(events(s, "exec_command_end").map((e) => e.exit_code)).toEqual([0, -1, 0]);
+    expect(existsSync(path.join(a, "keep.txt"))).toBe(false);
+    expect(existsSync(path.join(b, "keep.txt"))).toBe(true);
+  });
+});
