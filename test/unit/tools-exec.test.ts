@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CappedText } from "../../src/tools/capped-text.js";
 import { groupAlive, killAllRunningCommands, runCommand, runningCommandCount, TIMEOUT_EXIT_CODE, type ExecRequest } from "../../src/tools/exec.js";
+import { runningMembers } from "../support/process-groups.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "tools-exec-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -11,24 +12,6 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8" };
 const req = (command: string[], extra: Partial<ExecRequest> = {}): ExecRequest => ({ command, cwd: tmp, env, ...extra });
 const sh = (script: string, extra: Partial<ExecRequest> = {}) => req(["bash", "-c", script], extra);
-
-
-// Members of a process group that are still running: killed ones stay visible to kill(-pgid, 0)
-// as zombies until init reaps them, which can take a while in a container.
-function runningMembers(pgid: number): number {
-  let count = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") count++;
-    } catch {
-      // exited while we looked
-    }
-  }
-  return count;
-}
 
 async function groupGone(pgid: number): Promise<boolean> {
   return (await waitUntil(() => runningMembers(pgid) === 0, 1000)) && (await waitUntil(() => !groupAlive(pgid), 10_000));
