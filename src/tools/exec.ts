@@ -6,6 +6,7 @@ import { stat } from "node:fs/promises";
 import { constants as osConstants } from "node:os";
 import { StringDecoder } from "node:string_decoder";
 import { CappedText } from "./capped-text.js";
+import { forgetGroup, guardGroup } from "./command-reaper.js";
 
 /** The reference's shell-tool default when the model gives no timeout_ms. */
 export const DEFAULT_EXEC_TIMEOUT_MS = 10_000;
@@ -95,6 +96,8 @@ export async function runCommand(request: ExecRequest, hooks: ExecHooks = {}): P
     // Synchronous failures: a NUL byte in an argument, an invalid env, ...
     return notStarted(started, spawnErrorText(program, error), spawnExitCode(error));
   }
+  // Before anything else: from here on, a server killed outright still takes the group with it.
+  if (child.pid !== undefined) guardGroup(child.pid);
   return collect(child, program, request, hooks, started);
 }
 
@@ -177,6 +180,7 @@ function collect(child: ChildProcess, program: string, request: ExecRequest, hoo
       if (pid !== null) {
         running.delete(pid);
         if (groupAlive(pid)) lingering.add(pid);
+        else forgetGroup(pid);
       }
       for (const stream of ["stdout", "stderr"] as const) {
         const rest = decoders[stream].end();
@@ -312,7 +316,11 @@ export function groupAlive(pgid: number): boolean {
 }
 
 function pruneLingering(): void {
-  for (const pgid of lingering) if (!groupAlive(pgid)) lingering.delete(pgid);
+  for (const pgid of lingering) {
+    if (groupAlive(pgid)) continue;
+    lingering.delete(pgid);
+    forgetGroup(pgid);
+  }
 }
 
 function installExitHook(): void {

@@ -1,9 +1,10 @@
 // Shell commands as a v1 client sees them: which ask under `untrusted`, what approved_for_session
 // covers, output paced to a slow client, and no command outliving its server.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { functionCallTurn, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
+import { runningMembers } from "../support/process-groups.js";
 import { expectOnlyJsonLines, useServers } from "../support/server-process.js";
 import { useTempDirs } from "../support/temp-dirs.js";
 import { approvalRequest, events, fakeProviderToml, openConversation, say, startInitialized, turnsEnded, useFakeModel } from "../support/v1-session.js";
@@ -67,3 +68,41 @@ describe("approved_for_session", () => {
     expect(existsSync(path.join(b, "keep.txt"))).toBe(true);
   });
 });
+
+describe("no command outlives its server", () => {
+  it.each(["SIGKILL", "SIGTERM"] as const)("%s of the server kills the command's whole process group", async (signal) => {
+    const dir = tempDir();
+    const pgidFile = path.join(dir, "pgid");
+    const s = await startInitialized(start, fakeProviderToml(model, "", "never"));
+    // A background sleep and a foreground one: the group, not just its leader, must go.
+    model.enqueue(shellCall("c1", ["bash", "-c", `sleep 30 & echo $$ > ${pgidFile}; sleep 30; wait`], dir));
+    const { conversationId } = await openConversation(s, { cwd: dir });
+    await say(s, conversationId, "sleep");
+    const pgid = await s.waitFor(() => readPgid(pgidFile), 10_000, "the command to write its process group id");
+    try {
+      s.child.kill(signal);
+      await s.exited;
+      await s.waitFor(() => (runningMembers(pgid) === 0 ? true : undefined), 5_000, `process group ${pgid} to be gone`);
+    } finally {
+      killLeftovers(pgid);
+    }
+  });
+});
+
+function readPgid(file: string): number | undefined {
+  try {
+    const pgid = Number(readFileSync(file, "utf8").trim());
+    return Number.isInteger(pgid) && pgid > 1 ? pgid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// A failing run must not leave 30-second sleeps behind for the other tests.
+function killLeftovers(pgid: number): void {
+  try {
+    process.kill(-pgid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
