@@ -298,7 +298,12 @@ async function runShellCall(
 
   const result = await runCommand(
     { command, cwd, env: deps.shellEnv(), ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}) },
-    { signal, onOutput: (stream, chunk) => deps.emit({ type: "execOutputDelta", turnId, callId, stream, chunk }) },
+    {
+      signal,
+      onOutput: (stream, chunk) => deps.emit({ type: "execOutputDelta", turnId, callId, stream, chunk }),
+      // Output is paced like model output: a client that stops reading stops the command's pipes.
+      ...(deps.pace ? { pace: deps.pace } : {}),
+    },
   );
   if (result.aborted || signal.aborted) throw new TurnAbort();
   const outcome: ExecOutcome = {

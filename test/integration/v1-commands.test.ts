@@ -69,6 +69,40 @@ describe("approved_for_session", () => {
   });
 });
 
+describe("a client that stops reading while a command floods output", () => {
+  it("pauses the command instead of buffering its output, and delivers all of it once reading resumes", async () => {
+    const bytes = 150_000_000;
+    const written = path.join(tempDir(), "written");
+    let delivered = 0;
+    const s = await startInitialized(start, fakeProviderToml(model, "", "never"), {
+      // Count the output deltas instead of keeping ~200 MB of base64 in the test process.
+      consume: (m) => {
+        if (m.method !== "codex/event/exec_command_output_delta") return false;
+        delivered += Buffer.from((m.params as { msg: { chunk: string } }).msg.chunk, "base64").length;
+        return true;
+      },
+    });
+    model.enqueue(
+      functionCallTurn({ callId: "flood", name: "shell", arguments: JSON.stringify({ command: ["bash", "-c", `head -c ${bytes} /dev/zero && touch ${written}`], timeout_ms: 120_000 }) }),
+      textTurn("done"),
+    );
+    const { conversationId } = await openConversation(s);
+    await say(s, conversationId, "flood");
+    await s.waitFor(() => events(s, "exec_command_begin")[0], 10_000, "the command to start");
+    s.child.stdout.pause();
+    // Unpaced, the server swallows the whole output and the command finishes; paced, it blocks.
+    const finishedUnread = await eventually(() => existsSync(written), 5_000);
+    const peakWhilePaused = peakRssBytes(s.child.pid!);
+    s.child.stdout.resume();
+    await s.waitFor(() => (events(s, "task_complete").length ? true : undefined), 60_000, "the turn to complete");
+    expect(finishedUnread).toBe(false);
+    // Paced it stays near 50 MiB; unpaced it passed 250 MiB.
+    expect(peakWhilePaused).toBeLessThan(150 * 1024 * 1024);
+    expect(events(s, "exec_command_end").map((e) => e.exit_code)).toEqual([0]);
+    expect(delivered).toBe(bytes);
+  }, 90_000);
+});
+
 describe("no command outlives its server", () => {
   it.each(["SIGKILL", "SIGTERM"] as const)("%s of the server kills the command's whole process group", async (signal) => {
     const dir = tempDir();
@@ -88,6 +122,22 @@ describe("no command outlives its server", () => {
     }
   });
 });
+
+async function eventually(check: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (check()) return true;
+    if (Date.now() >= end) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// The process's high-water mark of resident memory.
+function peakRssBytes(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!match) throw new Error(`no VmHWM for ${pid}`);
+  return Number(match[1]) * 1024;
+}
 
 function readPgid(file: string): number | undefined {
   try {

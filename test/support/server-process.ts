@@ -23,6 +23,8 @@ export interface SpawnOptions {
   codexHome?: string;
   /** Another server binary and its arguments (the reference, for compatibility tests). */
   command?: string[];
+  /** Messages it returns true for are handed over instead of kept (floods of notifications). */
+  consume?: (message: JsonObject) => boolean;
 }
 
 export class ServerProcess {
@@ -37,9 +39,11 @@ export class ServerProcess {
   private buffered = "";
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private ownsHome: boolean;
+  private readonly consume: ((message: JsonObject) => boolean) | undefined;
 
   constructor(options: SpawnOptions = {}) {
     this.ownsHome = !options.codexHome;
+    this.consume = options.consume;
     this.codexHome = options.codexHome ?? mkdtempSync(path.join(os.tmpdir(), "codex-home-"));
     if (options.configToml !== undefined) writeFileSync(path.join(this.codexHome, "config.toml"), options.configToml);
     const env: Record<string, string | undefined> = { ...process.env, CODEX_HOME: this.codexHome, ...options.env };
@@ -65,12 +69,15 @@ export class ServerProcess {
     while ((nl = this.buffered.indexOf("\n")) >= 0) {
       const line = this.buffered.slice(0, nl);
       this.buffered = this.buffered.slice(nl + 1);
-      this.lines.push(line);
+      let message: JsonObject | undefined;
       try {
-        this.messages.push(JSON.parse(line) as JsonObject);
+        message = JSON.parse(line) as JsonObject;
       } catch {
         // Kept in `lines`; tests assert every line is JSON.
       }
+      if (message !== undefined && this.consume?.(message)) continue;
+      this.lines.push(line);
+      if (message !== undefined) this.messages.push(message);
       for (const wake of this.listeners.splice(0)) wake();
     }
   }

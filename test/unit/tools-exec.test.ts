@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -212,6 +212,66 @@ describe("runCommand", () => {
     await runCommand(req(["true"]), { signal });
     expect(added).toEqual(["abort"]);
     expect(removed).toEqual(["abort"]);
+  });
+});
+
+describe("runCommand pacing", () => {
+  it("stops reading while the consumer is behind, so the command blocks, and reads on once it catches up", async () => {
+    let release = () => {};
+    const behind = new Promise<void>((resolve) => (release = resolve));
+    const done = path.join(tmp, "paced-done");
+    let delivered = 0;
+    const running = runCommand(sh(`head -c 5000000 /dev/zero && touch ${done}`), {
+      onOutput: (_, chunk) => (delivered += chunk.length),
+      pace: () => behind,
+    });
+    // Unpaced, 5 MB through a pipe takes milliseconds; paced, the command cannot finish.
+    expect(await waitUntil(() => existsSync(done), 1_000)).toBe(false);
+    expect(delivered).toBeLessThan(1_000_000);
+    release();
+    const result = await running;
+    expect(result.exitCode).toBe(0);
+    expect(delivered).toBe(5_000_000);
+  });
+
+  it("an abort is not held up by a consumer that never catches up", async () => {
+    const controller = new AbortController();
+    const running = runCommand(sh("head -c 5000000 /dev/zero; sleep 30"), { signal: controller.signal, pace: () => new Promise<void>(() => {}) });
+    await new Promise((r) => setTimeout(r, 200));
+    controller.abort();
+    const result = await running;
+    expect(result.aborted).toBe(true);
+    expect(result.durationMs).toBeLessThan(10_000);
+  });
+
+  it("keeps pacing a background grandchild after the command itself exited", async () => {
+    const controller = new AbortController();
+    const done = path.join(tmp, "grandchild-done");
+    // Paused by the first chunk, before the leader exits (Node resumes the pipes at that exit).
+    const script = `printf A; (sleep 0.3; head -c 20000000 /dev/zero; touch ${done}) & sleep 0.1`;
+    const running = runCommand(sh(script), { signal: controller.signal, pace: () => new Promise<void>(() => {}) });
+    // Unpaced, 20 MB would pass in milliseconds.
+    expect(await waitUntil(() => existsSync(done), 1_500)).toBe(false);
+    controller.abort();
+    expect((await running).aborted).toBe(true);
+  });
+
+  it("keeps the output of a command that exited while reading was paused", async () => {
+    let release = () => {};
+    const behind = new Promise<void>((resolve) => (release = resolve));
+    let paced = false;
+    const exited = path.join(tmp, "paused-exit");
+    const running = runCommand(sh(`printf A; sleep 0.3; head -c 30000 /dev/zero; touch ${exited}`), {
+      // Behind from the first chunk on: the rest (it fits the pipe) waits there after the exit.
+      pace: () => ((paced = true), behind),
+    });
+    await waitUntil(() => existsSync(exited), 5_000);
+    // Longer than the 2 s allowed for pipes held open after an exit.
+    await new Promise((r) => setTimeout(r, 2_500));
+    release();
+    const result = await running;
+    expect(paced).toBe(true);
+    expect(result.stdout.length).toBe(30_001);
   });
 });
 
