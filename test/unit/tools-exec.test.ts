@@ -1,6 +1,8 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterAll, describe, expect, it } from "vitest";
 import { CappedText } from "../../src/tools/capped-text.js";
 import { groupAlive, killAllRunningCommands, runCommand, runningCommandCount, TIMEOUT_EXIT_CODE, type ExecRequest } from "../../src/tools/exec.js";
@@ -289,6 +291,21 @@ describe("CappedText", () => {
     for (const piece of ["01234", "56789", "abcde", "fghij"]) t.append(piece, 5);
     expect(t.truncated).toBe(true);
     expect(t.toString()).toBe("01234\n[... 10 bytes of output omitted ...]\nfghij");
+  });
+
+  it("lets go of the pieces it drops (a command printing gigabytes must not pin them)", () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const t = new CappedText(1024 * 1024);
+    // 64 MB of distinct, flat 64 KB strings, as chunks decoded from a pipe are.
+    for (let i = 0; i < 1000; i++) t.append(Buffer.alloc(64 * 1024, 65 + (i % 26)).toString("latin1"), 64 * 1024);
+    gc();
+    const kept = process.memoryUsage().heapUsed - before;
+    expect(t.truncated).toBe(true);
+    // About 1 MB of text is kept; pinning dropped pieces held up to 64 MB here.
+    expect(kept).toBeLessThan(16 * 1024 * 1024);
   });
 
   it("never splits a surrogate pair", () => {
