@@ -345,7 +345,8 @@ function sseEvent(event) {
 
 /**
  * Starts the fake model server on 127.0.0.1:0. `respondWith({count, delta})` sets the turn every
- * later request gets. Other paths get 404; all requests are counted per "METHOD path".
+ * later request gets; `respondWith({functionCall: {name, arguments}})` makes it a tool call. Other
+ * paths get 404; all requests are counted per "METHOD path".
  */
 export async function startFakeResponses() {
   let turn = { count: 3, delta: "ok " };
@@ -361,7 +362,7 @@ export async function startFakeResponses() {
         return;
       }
       served++;
-      playTextTurn(res, turn, served).catch(() => res.destroy());
+      (turn.functionCall ? playFunctionCall(res, turn.functionCall, served) : playTextTurn(res, turn, served)).catch(() => res.destroy());
     });
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -405,6 +406,19 @@ async function playTextTurn(res, { count, delta }, n) {
   const usage = { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: count, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 10 + count };
   res.end(
     sseEvent({ type: "response.output_item.done", output_index: 0, item: message(delta.repeat(count)) }) +
+      sseEvent({ type: "response.completed", response: { id: responseId, usage } }),
+  );
+}
+
+async function playFunctionCall(res, call, n) {
+  const responseId = `resp_bench_${n}`;
+  const item = { type: "function_call", id: `fc_bench_${n}`, status: "completed", call_id: `call_bench_${n}`, name: call.name, arguments: call.arguments };
+  const usage = { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 1, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 11 };
+  res.writeHead(200, SSE_HEADERS);
+  res.end(
+    sseEvent({ type: "response.created", response: { id: responseId } }) +
+      sseEvent({ type: "response.output_item.added", output_index: 0, item: { ...item, status: "in_progress", arguments: "" } }) +
+      sseEvent({ type: "response.output_item.done", output_index: 0, item }) +
       sseEvent({ type: "response.completed", response: { id: responseId, usage } }),
   );
 }

@@ -19,7 +19,10 @@ export function planExec(policy: AskForApproval, command: string[], escalationRe
   }
 }
 
-/** The key under which approved_for_session remembers a command. */
-export function commandKey(command: readonly string[]): string {
-  return JSON.stringify(command);
+/**
+ * The key under which approved_for_session remembers a command: the same argv in another
+ * directory (`rm -f keep.txt`) or with escalated permissions is a different action and asks again.
+ */
+export function approvalKey(command: readonly string[], cwd: string, escalated: boolean): string {
+  return JSON.stringify({ command, cwd, escalated });
 }

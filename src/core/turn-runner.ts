@@ -10,7 +10,7 @@ import { runCommand } from "../tools/exec.js";
 import { formatExecForClient, formatFunctionCallOutput } from "../tools/exec-output.js";
 import { parseCommand } from "../tools/parse-command.js";
 import { parsePlanArguments, parseShellArguments } from "../tools/tool-specs.js";
-import { commandKey, planExec, type ApprovalDecision } from "./approval-policy.js";
+import { approvalKey, planExec, type ApprovalDecision } from "./approval-policy.js";
 import { withCallOutputs } from "./call-outputs.js";
 import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
 import { LocalImageError, localImageContent } from "./local-images.js";
@@ -289,9 +289,10 @@ async function runShellCall(
   const callId = call.call_id;
   deps.emit({ type: "execBegin", turnId, callId, command, cwd, parsedCmd });
 
-  const key = commandKey(command);
+  const escalated = args.withEscalatedPermissions ?? false;
+  const key = approvalKey(command, cwd, escalated);
   if (!deps.approvedForSession.has(key)) {
-    const plan = planExec(settings.approvalPolicy, command, args.withEscalatedPermissions ?? false, args.justification);
+    const plan = planExec(settings.approvalPolicy, command, escalated, args.justification);
     if (plan.kind === "ask") {
       deps.emit({ type: "execApprovalRequest", turnId, callId, command, cwd, reason: plan.reason, parsedCmd });
       const decision = await deps.requestApproval({ turnId, callId, command, cwd, reason: plan.reason, parsedCmd }, signal);
@@ -312,7 +313,12 @@ async function runShellCall(
 
   const result = await runCommand(
     { command, cwd, env: deps.shellEnv(), ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}) },
-    { signal, onOutput: (stream, chunk) => deps.emit({ type: "execOutputDelta", turnId, callId, stream, chunk }) },
+    {
+      signal,
+      onOutput: (stream, chunk) => deps.emit({ type: "execOutputDelta", turnId, callId, stream, chunk }),
+      // Output is paced like model output: a client that stops reading stops the command's pipes.
+      ...(deps.pace ? { pace: deps.pace } : {}),
+    },
   );
   if (result.aborted || signal.aborted) throw new TurnAbort();
   const outcome: ExecOutcome = {

@@ -62,6 +62,9 @@ export class CappedText {
     while (excess > 0) {
       const first = this.tail[this.tailStart] as string;
       if (first.length <= excess) {
+        // Let the piece go now: the array itself is compacted only now and then, and 1024 dead
+        // 64 KB chunks per buffer were held until then.
+        this.tail[this.tailStart] = "";
         this.tailStart++;
         this.tailLength -= first.length;
         excess -= first.length;

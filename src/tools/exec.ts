@@ -6,6 +6,7 @@ import { stat } from "node:fs/promises";
 import { constants as osConstants } from "node:os";
 import { StringDecoder } from "node:string_decoder";
 import { CappedText } from "./capped-text.js";
+import { forgetGroup, guardGroup } from "./command-reaper.js";
 
 /** The reference's shell-tool default when the model gives no timeout_ms. */
 export const DEFAULT_EXEC_TIMEOUT_MS = 10_000;
@@ -54,6 +55,11 @@ export interface ExecHooks {
   onOutput?(stream: "stdout" | "stderr", chunk: Buffer): void;
   /** Called once the process exists, with its pid (also its process group id). */
   onSpawn?(pid: number): void;
+  /**
+   * A promise while whoever consumes onOutput is behind (a client not reading): the pipes are not
+   * read until it settles, so the command blocks on a full pipe instead of growing our memory.
+   */
+  pace?(): Promise<void> | undefined;
 }
 
 interface RunningCommand {
@@ -95,6 +101,8 @@ export async function runCommand(request: ExecRequest, hooks: ExecHooks = {}): P
     // Synchronous failures: a NUL byte in an argument, an invalid env, ...
     return notStarted(started, spawnErrorText(program, error), spawnExitCode(error));
   }
+  // Before anything else: from here on, a server killed outright still takes the group with it.
+  if (child.pid !== undefined) guardGroup(child.pid);
   return collect(child, program, request, hooks, started);
 }
 
@@ -132,7 +140,39 @@ function collect(child: ChildProcess, program: string, request: ExecRequest, hoo
     let exitSignal: NodeJS.Signals | null = null;
     let spawnFailure: unknown = null;
     let settled = false;
+    let exited = false;
+    let paused = false;
     let drainTimer: NodeJS.Timeout | undefined;
+
+    const resume = () => {
+      if (!paused) return;
+      paused = false;
+      child.stdout?.resume();
+      child.stderr?.resume();
+      // The command finished while we were not reading: its last output is still in the pipes.
+      if (exited) startDrainTimer();
+    };
+    const pauseStreams = () => {
+      child.stdout?.pause();
+      child.stderr?.pause();
+    };
+    const pauseWhileBehind = () => {
+      // Node resumes a child's pipes when it exits, but a background grandchild may still be
+      // writing into them: keep them paused until the consumer has caught up.
+      if (paused) return pauseStreams();
+      // A killed command is read to the end at once: nothing may hold up an interrupt or timeout.
+      if (aborted || timedOut || !hooks.pace) return;
+      let backlog: Promise<void> | undefined;
+      try {
+        backlog = hooks.pace();
+      } catch {
+        return;
+      }
+      if (!backlog) return;
+      paused = true;
+      pauseStreams();
+      backlog.then(resume, resume);
+    };
 
     const take = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
       const text = decoders[stream].write(chunk);
@@ -145,6 +185,7 @@ function collect(child: ChildProcess, program: string, request: ExecRequest, hoo
           // A failing observer must not break the command or leave it unreaped.
         }
       }
+      pauseWhileBehind();
     };
     child.stdout?.on("data", take("stdout"));
     child.stderr?.on("data", take("stderr"));
@@ -154,6 +195,7 @@ function collect(child: ChildProcess, program: string, request: ExecRequest, hoo
 
     const kill = () => {
       if (pid !== null) killGroup(pid);
+      resume();
     };
     const abort = () => {
       aborted = true;
@@ -177,6 +219,7 @@ function collect(child: ChildProcess, program: string, request: ExecRequest, hoo
       if (pid !== null) {
         running.delete(pid);
         if (groupAlive(pid)) lingering.add(pid);
+        else forgetGroup(pid);
       }
       for (const stream of ["stdout", "stderr"] as const) {
         const rest = decoders[stream].end();
@@ -222,10 +265,8 @@ function collect(child: ChildProcess, program: string, request: ExecRequest, hoo
       child.stderr?.destroy();
       finish();
     });
-    child.on("exit", (code, signal) => {
-      exitCode = code;
-      exitSignal = signal;
-      clearTimeout(timeoutTimer);
+    function startDrainTimer(): void {
+      if (drainTimer !== undefined || settled) return;
       drainTimer = setTimeout(() => {
         // Something that outlived the command still holds the pipes: stop reading (it gets
         // SIGPIPE on its next write) and report what we have.
@@ -233,6 +274,14 @@ function collect(child: ChildProcess, program: string, request: ExecRequest, hoo
         child.stderr?.destroy();
         finish();
       }, IO_DRAIN_TIMEOUT_MS);
+    }
+    child.on("exit", (code, signal) => {
+      exitCode = code;
+      exitSignal = signal;
+      exited = true;
+      clearTimeout(timeoutTimer);
+      // While paused the pipes are unread on purpose; the wait starts once reading resumes.
+      if (!paused) startDrainTimer();
     });
     // Emitted after the exit and once both pipes have closed.
     child.on("close", finish);
@@ -312,7 +361,11 @@ export function groupAlive(pgid: number): boolean {
 }
 
 function pruneLingering(): void {
-  for (const pgid of lingering) if (!groupAlive(pgid)) lingering.delete(pgid);
+  for (const pgid of lingering) {
+    if (groupAlive(pgid)) continue;
+    lingering.delete(pgid);
+    forgetGroup(pgid);
+  }
 }
 
 function installExitHook(): void {

@@ -25,7 +25,6 @@ const ALWAYS_SAFE = new Set([
   "tr",
   "true",
   "uname",
-  "uniq",
   "wc",
   "which",
   "whoami",
@@ -50,6 +49,8 @@ function isSafeToExec(command: readonly string[]): boolean {
   if (program === undefined) return false;
   if (ALWAYS_SAFE.has(program)) return true;
   switch (program) {
+    case "uniq":
+      return isSafeUniq(args);
     case "find":
       return !args.some((a) => UNSAFE_FIND_OPTIONS.has(a));
     case "rg":
@@ -82,9 +83,33 @@ function isSafeSed(args: readonly string[]): boolean {
   return file === undefined || (file !== "" && !file.startsWith("-"));
 }
 
+// `uniq [OPTION]... [INPUT [OUTPUT]]`: a second operand is a file it writes, so only one operand
+// is allowed; options it could take as a value (or does not know) make us ask rather than guess.
+const UNIQ_FLAGS = /^-[cdDiuz]+$/;
+const UNIQ_LONG_FLAGS = /^--(count|repeated|ignore-case|unique|zero-terminated|all-repeated(=\w+)?|group(=\w+)?)$/;
+const UNIQ_VALUE_OPTIONS = new Set(["-f", "-s", "-w", "--skip-fields", "--skip-chars", "--check-chars"]);
+const UNIQ_INLINE_VALUE = /^(-[fsw]\d+|--(skip-fields|skip-chars|check-chars)=\d+)$/;
+
+function isSafeUniq(args: readonly string[]): boolean {
+  let operands = 0;
+  let optionsEnded = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (optionsEnded || arg === "-" || !arg.startsWith("-")) {
+      operands++;
+      continue;
+    }
+    if (arg === "--") optionsEnded = true;
+    else if (UNIQ_VALUE_OPTIONS.has(arg)) {
+      if (!/^\d+$/.test(args[++i] ?? "")) return false;
+    } else if (!UNIQ_FLAGS.test(arg) && !UNIQ_LONG_FLAGS.test(arg) && !UNIQ_INLINE_VALUE.test(arg)) return false;
+  }
+  return operands <= 1;
+}
+
 const READ_ONLY_GIT = new Set(["status", "log", "diff", "show"]);
 // Options of those subcommands that write files or run programs.
-const UNSAFE_GIT_OPTIONS = /^--(output|ext-diff|textconv)(=|$)/;
+const UNSAFE_GIT_OPTIONS = /^--(output|ext-diff|textconv|exec|paginate)(=|$)/;
 // `git branch` only lists with these; anything else may create, delete or rename branches.
 const LISTING_BRANCH_OPTIONS = new Set(["--show-current", "-a", "--all", "-r", "--remotes", "-v", "-vv", "--verbose", "--no-color", "-l", "--list"]);
 
@@ -93,7 +118,7 @@ function isSafeGit(args: readonly string[]): boolean {
   // them all keeps `git -c core.pager=... log` out.
   const [subcommand, ...rest] = args;
   if (subcommand === undefined) return false;
-  if (subcommand === "branch") return rest.every((a) => LISTING_BRANCH_OPTIONS.has(a));
+  if (subcommand === "branch") return rest.every((a) => LISTING_BRANCH_OPTIONS.has(a) || a.startsWith("--format="));
   if (!READ_ONLY_GIT.has(subcommand)) return false;
   return !rest.some((a) => UNSAFE_GIT_OPTIONS.test(a));
 }

@@ -23,6 +23,8 @@ export interface SpawnOptions {
   codexHome?: string;
   /** Another server binary and its arguments (the reference, for compatibility tests). */
   command?: string[];
+  /** Messages it returns true for are handed over instead of kept (floods of notifications). */
+  consume?: (message: JsonObject) => boolean;
 }
 
 export class ServerProcess {
@@ -39,9 +41,11 @@ export class ServerProcess {
   private readonly partial: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private ownsHome: boolean;
+  private readonly consume: ((message: JsonObject) => boolean) | undefined;
 
   constructor(options: SpawnOptions = {}) {
     this.ownsHome = !options.codexHome;
+    this.consume = options.consume;
     this.codexHome = options.codexHome ?? mkdtempSync(path.join(os.tmpdir(), "codex-home-"));
     if (options.configToml !== undefined) writeFileSync(path.join(this.codexHome, "config.toml"), options.configToml);
     const env: Record<string, string | undefined> = { ...process.env, CODEX_HOME: this.codexHome, ...options.env };
@@ -73,17 +77,20 @@ export class ServerProcess {
       this.partial.push(chunk.slice(start, nl));
       const line = this.partial.join("");
       this.partial.length = 0;
-      this.lines.push(line);
+      let message: JsonObject | undefined;
       try {
-        const message = JSON.parse(line) as JsonObject;
-        this.messages.push(message);
-        if (typeof message.method === "string" && !("id" in message)) {
-          const list = this.byMethod.get(message.method);
-          if (list) list.push(message);
-          else this.byMethod.set(message.method, [message]);
-        }
+        message = JSON.parse(line) as JsonObject;
       } catch {
         // Kept in `lines`; tests assert every line is JSON.
+      }
+      if (message !== undefined && this.consume?.(message)) continue;
+      this.lines.push(line);
+      if (message === undefined) continue;
+      this.messages.push(message);
+      if (typeof message.method === "string" && !("id" in message)) {
+        const list = this.byMethod.get(message.method);
+        if (list) list.push(message);
+        else this.byMethod.set(message.method, [message]);
       }
     }
     if (start < chunk.length) this.partial.push(chunk.slice(start));

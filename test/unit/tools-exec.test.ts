@@ -1,9 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterAll, describe, expect, it } from "vitest";
 import { CappedText } from "../../src/tools/capped-text.js";
 import { groupAlive, killAllRunningCommands, runCommand, runningCommandCount, TIMEOUT_EXIT_CODE, type ExecRequest } from "../../src/tools/exec.js";
+import { runningMembers } from "../support/process-groups.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "tools-exec-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -11,24 +14,6 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8" };
 const req = (command: string[], extra: Partial<ExecRequest> = {}): ExecRequest => ({ command, cwd: tmp, env, ...extra });
 const sh = (script: string, extra: Partial<ExecRequest> = {}) => req(["bash", "-c", script], extra);
-
-
-// Members of a process group that are still running: killed ones stay visible to kill(-pgid, 0)
-// as zombies until init reaps them, which can take a while in a container.
-function runningMembers(pgid: number): number {
-  let count = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") count++;
-    } catch {
-      // exited while we looked
-    }
-  }
-  return count;
-}
 
 async function groupGone(pgid: number): Promise<boolean> {
   return (await waitUntil(() => runningMembers(pgid) === 0, 1000)) && (await waitUntil(() => !groupAlive(pgid), 10_000));
@@ -232,6 +217,66 @@ describe("runCommand", () => {
   });
 });
 
+describe("runCommand pacing", () => {
+  it("stops reading while the consumer is behind, so the command blocks, and reads on once it catches up", async () => {
+    let release = () => {};
+    const behind = new Promise<void>((resolve) => (release = resolve));
+    const done = path.join(tmp, "paced-done");
+    let delivered = 0;
+    const running = runCommand(sh(`head -c 5000000 /dev/zero && touch ${done}`), {
+      onOutput: (_, chunk) => (delivered += chunk.length),
+      pace: () => behind,
+    });
+    // Unpaced, 5 MB through a pipe takes milliseconds; paced, the command cannot finish.
+    expect(await waitUntil(() => existsSync(done), 1_000)).toBe(false);
+    expect(delivered).toBeLessThan(1_000_000);
+    release();
+    const result = await running;
+    expect(result.exitCode).toBe(0);
+    expect(delivered).toBe(5_000_000);
+  });
+
+  it("an abort is not held up by a consumer that never catches up", async () => {
+    const controller = new AbortController();
+    const running = runCommand(sh("head -c 5000000 /dev/zero; sleep 30"), { signal: controller.signal, pace: () => new Promise<void>(() => {}) });
+    await new Promise((r) => setTimeout(r, 200));
+    controller.abort();
+    const result = await running;
+    expect(result.aborted).toBe(true);
+    expect(result.durationMs).toBeLessThan(10_000);
+  });
+
+  it("keeps pacing a background grandchild after the command itself exited", async () => {
+    const controller = new AbortController();
+    const done = path.join(tmp, "grandchild-done");
+    // Paused by the first chunk, before the leader exits (Node resumes the pipes at that exit).
+    const script = `printf A; (sleep 0.3; head -c 20000000 /dev/zero; touch ${done}) & sleep 0.1`;
+    const running = runCommand(sh(script), { signal: controller.signal, pace: () => new Promise<void>(() => {}) });
+    // Unpaced, 20 MB would pass in milliseconds.
+    expect(await waitUntil(() => existsSync(done), 1_500)).toBe(false);
+    controller.abort();
+    expect((await running).aborted).toBe(true);
+  });
+
+  it("keeps the output of a command that exited while reading was paused", async () => {
+    let release = () => {};
+    const behind = new Promise<void>((resolve) => (release = resolve));
+    let paced = false;
+    const exited = path.join(tmp, "paused-exit");
+    const running = runCommand(sh(`printf A; sleep 0.3; head -c 30000 /dev/zero; touch ${exited}`), {
+      // Behind from the first chunk on: the rest (it fits the pipe) waits there after the exit.
+      pace: () => ((paced = true), behind),
+    });
+    await waitUntil(() => existsSync(exited), 5_000);
+    // Longer than the 2 s allowed for pipes held open after an exit.
+    await new Promise((r) => setTimeout(r, 2_500));
+    release();
+    const result = await running;
+    expect(paced).toBe(true);
+    expect(result.stdout.length).toBe(30_001);
+  });
+});
+
 describe("CappedText", () => {
   it("keeps everything under the cap", () => {
     const t = new CappedText(10);
@@ -246,6 +291,21 @@ describe("CappedText", () => {
     for (const piece of ["01234", "56789", "abcde", "fghij"]) t.append(piece, 5);
     expect(t.truncated).toBe(true);
     expect(t.toString()).toBe("01234\n[... 10 bytes of output omitted ...]\nfghij");
+  });
+
+  it("lets go of the pieces it drops (a command printing gigabytes must not pin them)", () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const t = new CappedText(1024 * 1024);
+    // 64 MB of distinct, flat 64 KB strings, as chunks decoded from a pipe are.
+    for (let i = 0; i < 1000; i++) t.append(Buffer.alloc(64 * 1024, 65 + (i % 26)).toString("latin1"), 64 * 1024);
+    gc();
+    const kept = process.memoryUsage().heapUsed - before;
+    expect(t.truncated).toBe(true);
+    // About 1 MB of text is kept; pinning dropped pieces held up to 64 MB here.
+    expect(kept).toBeLessThan(16 * 1024 * 1024);
   });
 
   it("never splits a surrogate pair", () => {
