@@ -108,8 +108,7 @@ describe("a killed server leaves resumable rollouts", () => {
     }
   }
 
-  // Needs a reaper that outlives the server (item 12): enable when that lands.
-  it.skip("SIGKILL mid-command leaves no command running", async () => {
+  it("SIGKILL mid-command leaves no command running", async () => {
     const first = await startInitialized(start, fakeProviderToml(model, "", "never"));
     const face = FACES[0]!;
     const { id } = await face.open(first);
