@@ -6,15 +6,17 @@ import type { ResponseItem } from "../model/types.js";
 
 export const ABORTED_CALL_OUTPUT = "aborted";
 
-/** `items`, with an "aborted" output right after every function call that has none. */
+/** `items`, with an "aborted" output right after every function or custom tool call that has none. */
 export function withCallOutputs(items: readonly ResponseItem[]): ResponseItem[] {
   const answered = new Set<string>();
-  for (const item of items) if (item.type === "function_call_output") answered.add(item.call_id);
+  for (const item of items) if (item.type === "function_call_output" || item.type === "custom_tool_call_output") answered.add(item.call_id);
   const out: ResponseItem[] = [];
   for (const item of items) {
     out.push(item);
     if (item.type === "function_call" && !answered.has(item.call_id)) {
       out.push({ type: "function_call_output", call_id: item.call_id, output: ABORTED_CALL_OUTPUT });
+    } else if (item.type === "custom_tool_call" && !answered.has(item.call_id)) {
+      out.push({ type: "custom_tool_call_output", call_id: item.call_id, output: ABORTED_CALL_OUTPUT });
     }
   }
   return out;

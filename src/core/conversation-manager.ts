@@ -19,10 +19,10 @@ import { RolloutWriter } from "../rollout/writer.js";
 import { ephemeralSink, type RolloutSink } from "./rollout-sink.js";
 import { conversationTelemetry } from "../telemetry/catalog.js";
 import { buildShellEnv, parseShellEnvironmentPolicy } from "../tools/shell-env.js";
-import { SHELL_TOOL, UPDATE_PLAN_TOOL } from "../tools/tool-specs.js";
 import { terminalName } from "../user-agent.js";
 import { APP_VERSION } from "../version.js";
 import { Conversation } from "./conversation.js";
+import { applyPatchFreeformFlag, toolsFor } from "./tool-selection.js";
 import { BASE_INSTRUCTIONS, environmentContext, permissionsMessage } from "./instructions.js";
 import type { TurnSettings } from "./turn-runner.js";
 import { uuidv7 } from "./uuid.js";
@@ -339,15 +339,21 @@ export class ConversationManager {
   private settingsFor(config: AppConfig, options: StartOptions): TurnSettings {
     const instructions = [options.baseInstructions ?? BASE_INSTRUCTIONS, options.developerInstructions].filter(Boolean).join("\n\n");
     const effort: ReasoningEffort | undefined = config.modelReasoningEffort;
+    const model = config.model ?? DEFAULT_MODEL;
     return {
-      model: config.model ?? DEFAULT_MODEL,
+      model,
       cwd: options.cwd ?? process.cwd(),
       approvalPolicy: config.approvalPolicy,
       sandboxMode: config.sandboxMode,
       ...(effort ? { effort } : {}),
       summary: config.modelReasoningSummary,
       instructions,
-      tools: options.includePlanTool === false ? [SHELL_TOOL] : [SHELL_TOOL, UPDATE_PLAN_TOOL],
+      tools: toolsFor({
+        model,
+        wireApi: config.modelProvider.wireApi,
+        applyPatchFreeform: applyPatchFreeformFlag(config.table),
+        includePlanTool: options.includePlanTool !== false,
+      }),
     };
   }
 }

@@ -5,10 +5,11 @@ import type { SessionMeta } from "../rollout/types.js";
 import type { RolloutSink } from "./rollout-sink.js";
 import type { ApprovalDecision } from "./approval-policy.js";
 import type { CoreEvent, CoreEventListener } from "./events.js";
+import type { PatchApprovalRequest } from "./patch-call.js";
 import { rolloutRecorder } from "./turn-recorder.js";
 import { runTurn, type ApprovalRequest, type ToolTelemetry, type TurnSettings, type UserInput } from "./turn-runner.js";
 
-export type Approver = (conversationId: string, request: ApprovalRequest, signal: AbortSignal) => Promise<ApprovalDecision>;
+export type Approver = (conversationId: string, request: ApprovalRequest | PatchApprovalRequest, signal: AbortSignal) => Promise<ApprovalDecision>;
 
 export interface ConversationInit {
   id: string;

@@ -1,7 +1,11 @@
 // The one internal event stream a conversation emits. Protocol faces (v1 codex/event/*, later v2
 // item/* and turn/*) map it; nothing here knows a wire shape.
 import type { FailureKind, TokenUsage } from "../model/types.js";
+import type { V1FileChange } from "../tools/apply-patch/index.js";
 import type { ParsedCommand } from "../tools/parse-command.js";
+
+/** A patch's changes keyed by absolute path (the v1 shape; v2 lists them sorted by path). */
+export type PatchChanges = Record<string, V1FileChange>;
 
 export interface TokenUsageInfo {
   total: TokenUsage;
@@ -48,6 +52,22 @@ export type CoreEvent =
       outcome: ExecOutcome;
       status: "completed" | "failed" | "declined";
     }
+  /** A patch waits for the user's approval (v2 shows its fileChange item from here on). */
+  | { type: "patchApprovalRequest"; turnId: string; callId: string; changes: PatchChanges; reason: string | null; grantRoot: string | null }
+  | { type: "patchApplyBegin"; turnId: string; callId: string; autoApproved: boolean; changes: PatchChanges }
+  /** The patch was applied (completed), refused while writing (failed), or declined by the user. */
+  | {
+      type: "patchApplyEnd";
+      turnId: string;
+      callId: string;
+      stdout: string;
+      stderr: string;
+      success: boolean;
+      status: "completed" | "failed" | "declined";
+      changes: PatchChanges;
+    }
+  /** The turn's aggregated diff after a patch changed files. */
+  | { type: "turnDiff"; turnId: string; unifiedDiff: string }
   | { type: "planUpdate"; turnId: string; explanation: string | null; plan: PlanStep[] }
   | { type: "streamError"; turnId: string; message: string; attempt: number; max: number }
   /** The turn failed: a readable message, and what kind of failure it was. */

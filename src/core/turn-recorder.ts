@@ -1,9 +1,9 @@
 // What a turn persists to the rollout, in the reference's line types: response_item for history,
-// event_msg for user_message / agent_message / token_count / turn_aborted, turn_context before each
+// event_msg for user_message / agent_message / token_count / turn_aborted / patch_apply_end, turn_context before each
 // model request. Deltas and lifecycle events are not persisted.
 import type { ResponseItem } from "../model/types.js";
 import type { RolloutSink } from "./rollout-sink.js";
-import type { TokenUsageInfo } from "./events.js";
+import type { CoreEvent, TokenUsageInfo } from "./events.js";
 import type { TurnSettings, UserInput } from "./turn-runner.js";
 
 export interface TurnRecorder {
@@ -13,6 +13,8 @@ export interface TurnRecorder {
   modelOutput(items: ResponseItem[]): void;
   tokenCount(info: TokenUsageInfo): void;
   turnAborted(turnId: string): void;
+  /** How a patch call ended: what thread/resume rebuilds fileChange items from. */
+  patchApplyEnd(event: Extract<CoreEvent, { type: "patchApplyEnd" }>): void;
 }
 
 /** What the model is told about an interrupted turn (in the history and the rollout). */
@@ -63,6 +65,17 @@ export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
         type: "token_count",
         info: { total_token_usage: info.total, last_token_usage: info.last, model_context_window: info.modelContextWindow },
         rate_limits: null,
+      }),
+    patchApplyEnd: (e) =>
+      writer.write("event_msg", {
+        type: "patch_apply_end",
+        call_id: e.callId,
+        turn_id: e.turnId,
+        stdout: e.stdout,
+        stderr: e.stderr,
+        success: e.success,
+        changes: e.changes,
+        status: e.status,
       }),
     turnAborted: (turnId) => {
       writer.write("response_item", turnAbortedItem(turnId));

@@ -6,6 +6,7 @@ import path from "node:path";
 import { describeModelFailure } from "../model/failure-report.js";
 import { ModelError, type ContentItem, type ModelClient, type ResponseItem, type TokenUsage, type ToolSpec } from "../model/types.js";
 import type { AskForApproval, ReasoningEffort, ReasoningSummary, SandboxMode } from "../protocol/config.js";
+import { parseApplyPatchArguments, TurnDiffTracker } from "../tools/apply-patch/index.js";
 import { runCommand } from "../tools/exec.js";
 import { formatExecForClient, formatFunctionCallOutput } from "../tools/exec-output.js";
 import { parseCommand } from "../tools/parse-command.js";
@@ -14,6 +15,8 @@ import { approvalKey, planExec, type ApprovalDecision } from "./approval-policy.
 import { withCallOutputs } from "./call-outputs.js";
 import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
 import { LocalImageError, localImageContent } from "./local-images.js";
+import { runPatchCall, type PatchApprovalRequest, type PatchSource } from "./patch-call.js";
+import { interceptShellPatch } from "./shell-patch.js";
 import { turnAbortedItem, type TurnRecorder } from "./turn-recorder.js";
 
 export interface TurnSettings {
@@ -56,7 +59,7 @@ export interface TurnDeps {
   history: ResponseItem[];
   emit(event: CoreEvent): void;
   recorder: TurnRecorder;
-  requestApproval(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision>;
+  requestApproval(request: ApprovalRequest | PatchApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision>;
   approvedForSession: Set<string>;
   usage: { total: TokenUsage | null };
   shellEnv(): NodeJS.ProcessEnv;
@@ -104,16 +107,25 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
   emit({ type: "tokenCount", turnId, info: null });
 
   let lastAgentMessage: string | null = null;
+  // The turn's aggregated diff (turn_diff / turn/diff/updated) across all its patches.
+  const diffTracker = new TurnDiffTracker(settings.cwd);
   try {
     for (;;) {
       const sample = await sampleOnce(turnId, settings, deps, signal);
       if (sample.lastAgentMessage !== null) lastAgentMessage = sample.lastAgentMessage;
-      const calls = sample.items.filter((i): i is Extract<ResponseItem, { type: "function_call" }> => i.type === "function_call");
+      const calls = sample.items.filter((i): i is ToolCall => i.type === "function_call" || i.type === "custom_tool_call");
       if (calls.length === 0) break;
       for (const call of calls) {
-        const output: ResponseItem = { type: "function_call_output", call_id: call.call_id, output: await runCall(turnId, settings, call, deps, signal) };
-        deps.history.push(output);
-        recorder.responseItem(output);
+        const warnings: ResponseItem[] = [];
+        const text = await runCall(turnId, settings, call, deps, signal, diffTracker, warnings);
+        const output: ResponseItem =
+          call.type === "custom_tool_call"
+            ? { type: "custom_tool_call_output", call_id: call.call_id, output: text }
+            : { type: "function_call_output", call_id: call.call_id, output: text };
+        for (const item of [output, ...warnings]) {
+          deps.history.push(item);
+          recorder.responseItem(item);
+        }
       }
       recorder.turnContext(settings);
     }
@@ -246,18 +258,40 @@ function zeroUsage(): TokenUsage {
   return { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 };
 }
 
+type ToolCall = Extract<ResponseItem, { type: "function_call" | "custom_tool_call" }>;
+
 async function runCall(
   turnId: string,
   settings: TurnSettings,
-  call: Extract<ResponseItem, { type: "function_call" }>,
+  call: ToolCall,
   deps: TurnDeps,
   signal: AbortSignal,
+  diffTracker: TurnDiffTracker,
+  warnings: ResponseItem[],
 ): Promise<string> {
   const started = Date.now();
+  const args = call.type === "custom_tool_call" ? call.input : call.arguments;
   let output: string;
   let success = false;
+  const patch = async (source: PatchSource, cwd: string) => {
+    const result = await runPatchCall(turnId, call.call_id, source, cwd, settings, diffTracker, patchDeps(deps, call.name), signal);
+    if (result.kind === "abort") throw new TurnAbort();
+    return result;
+  };
   try {
-    if (call.name === "shell") {
+    const shellPatch = call.type === "function_call" && call.name === "shell" ? interceptShellPatch(call.arguments, settings.cwd) : null;
+    if (call.name === "apply_patch") {
+      const input = call.type === "custom_tool_call" ? { input: call.input } : parseApplyPatchArguments(call.arguments);
+      if ("error" in input) output = input.error;
+      else ({ output, success } = await patch({ text: input.input }, settings.cwd));
+    } else if (shellPatch !== null) {
+      // The model ran apply_patch through the shell: applied as a patch, and it is told to use the tool.
+      if (shellPatch.kind === "invalid") output = shellPatch.message;
+      else ({ output, success } = await patch({ parsed: shellPatch.parsed }, shellPatch.cwd));
+      warnings.push(shellPatch.warning);
+    } else if (call.type === "custom_tool_call") {
+      output = `unsupported custom tool call: ${call.name}`;
+    } else if (call.name === "shell") {
       ({ output, success } = await runShellCall(turnId, settings, call, deps, signal));
     } else if (call.name === "update_plan") {
       const args = parsePlanArguments(call.arguments);
@@ -271,8 +305,21 @@ async function runCall(
     if (error instanceof TurnAbort || signal.aborted) throw error;
     output = error instanceof Error ? error.message : String(error);
   }
-  deps.toolTelemetry.result(call.name, call.call_id, call.arguments, Date.now() - started, success, output);
+  deps.toolTelemetry.result(call.name, call.call_id, args, Date.now() - started, success, output);
   return output;
+}
+
+function patchDeps(deps: TurnDeps, toolName: string) {
+  return {
+    emit: (event: CoreEvent) => {
+      deps.emit(event);
+      if (event.type === "patchApplyEnd") deps.recorder.patchApplyEnd(event);
+    },
+    requestApproval: deps.requestApproval,
+    approvedForSession: deps.approvedForSession,
+    shellEnv: deps.shellEnv,
+    decision: (callId: string, decision: ApprovalDecision, source: "config" | "user") => deps.toolTelemetry.decision(toolName, callId, decision, source),
+  };
 }
 
 async function runShellCall(

@@ -16,15 +16,15 @@ export type ResponseItem =
       encrypted_content?: string | null;
     }
   | { type: "function_call"; id?: string; call_id: string; name: string; arguments: string }
-  | { type: "function_call_output"; call_id: string; output: string };
+  | { type: "function_call_output"; call_id: string; output: string }
+  /** A call of a freeform (custom) tool: `input` is the raw text the model wrote (apply_patch). */
+  | { type: "custom_tool_call"; id?: string; call_id: string; name: string; input: string }
+  | { type: "custom_tool_call_output"; call_id: string; output: string };
 
-export interface ToolSpec {
-  type: "function";
-  name: string;
-  description: string;
-  strict: boolean;
-  parameters: Record<string, unknown>;
-}
+export type ToolSpec =
+  | { type: "function"; name: string; description: string; strict: boolean; parameters: Record<string, unknown> }
+  /** A freeform tool whose input follows a grammar (the Responses API's custom tools). */
+  | { type: "custom"; name: string; description: string; format: { type: "grammar"; syntax: "lark"; definition: string } };
 
 export interface TokenUsage {
   input_tokens: number;

@@ -42,6 +42,10 @@ export function toWireItem(item: ResponseItem): Json {
       return { type: "function_call", name: item.name, arguments: item.arguments, call_id: item.call_id };
     case "function_call_output":
       return { type: "function_call_output", call_id: item.call_id, output: item.output };
+    case "custom_tool_call":
+      return { type: "custom_tool_call", call_id: item.call_id, name: item.name, input: item.input };
+    case "custom_tool_call_output":
+      return { type: "custom_tool_call_output", call_id: item.call_id, output: item.output };
   }
 }
 
@@ -77,6 +81,16 @@ export function parseResponseItem(raw: unknown): ResponseItem | undefined {
       if (typeof raw.call_id !== "string") return undefined;
       const output = typeof raw.output === "string" ? raw.output : JSON.stringify(raw.output ?? "");
       return { type: "function_call_output", call_id: raw.call_id, output };
+    }
+    case "custom_tool_call": {
+      if (typeof raw.call_id !== "string" || typeof raw.name !== "string") return undefined;
+      const item: ResponseItem = { type: "custom_tool_call", call_id: raw.call_id, name: raw.name, input: typeof raw.input === "string" ? raw.input : "" };
+      if (id) item.id = id;
+      return item;
+    }
+    case "custom_tool_call_output": {
+      if (typeof raw.call_id !== "string") return undefined;
+      return { type: "custom_tool_call_output", call_id: raw.call_id, output: typeof raw.output === "string" ? raw.output : JSON.stringify(raw.output ?? "") };
     }
     default:
       return undefined;
@@ -126,6 +140,9 @@ export function mapSseEvent(type: string, data: Json): ModelEvent | ModelError |
     }
     case "response.created":
       return { type: "created" };
+    // A custom tool's input streams in pieces; the turn acts on the whole input of output_item.done.
+    case "response.custom_tool_call_input.delta":
+      return undefined;
     case "response.completed": {
       const response = isObject(data.response) ? data.response : {};
       const usage = mapUsage(response.usage);

@@ -18,7 +18,23 @@ export const ExecCommandApprovalParams = s.object({
 });
 export type ExecCommandApprovalParams = s.Infer<typeof ExecCommandApprovalParams>;
 
+export const FileChange = s.union([
+  s.object({ type: s.literal("add"), content: s.string() }),
+  s.object({ type: s.literal("delete"), content: s.string() }),
+  s.object({ type: s.literal("update"), unified_diff: s.string(), move_path: s.nullable(s.string()) }),
+]);
+
+export const ApplyPatchApprovalParams = s.object({
+  conversationId: s.string(),
+  callId: s.string(),
+  fileChanges: s.record(FileChange),
+  reason: s.nullable(s.string()),
+  grantRoot: s.nullable(s.string()),
+});
+export type ApplyPatchApprovalParams = s.Infer<typeof ApplyPatchApprovalParams>;
+
 export const ReviewDecision = s.enumOf(["approved", "approved_for_session", "denied", "abort"]);
 export type ReviewDecision = s.Infer<typeof ReviewDecision>;
 
 export const ExecCommandApprovalResponse = s.object({ decision: ReviewDecision });
+export const ApplyPatchApprovalResponse = s.object({ decision: ReviewDecision });

@@ -17,3 +17,18 @@ export const CommandExecutionApprovalDecision = s.enumOf(["accept", "acceptForSe
 export type CommandExecutionApprovalDecision = s.Infer<typeof CommandExecutionApprovalDecision>;
 
 export const CommandExecutionRequestApprovalResponse = s.object({ decision: CommandExecutionApprovalDecision });
+
+// v2 server → client approval request for a patch (its changes are on the fileChange item).
+export const FileChangeRequestApprovalParams = s.object({
+  threadId: s.string(),
+  turnId: s.string(),
+  itemId: s.string(),
+  reason: s.nullable(s.string()),
+  grantRoot: s.nullable(s.string()),
+  /** When the request was made (Unix ms). */
+  startedAtMs: s.number(),
+});
+export type FileChangeRequestApprovalParams = s.Infer<typeof FileChangeRequestApprovalParams>;
+
+export const FileChangeApprovalDecision = s.enumOf(["accept", "acceptForSession", "decline", "cancel"]);
+export const FileChangeRequestApprovalResponse = s.object({ decision: FileChangeApprovalDecision });

@@ -112,6 +112,26 @@ export function toEventMsgs(event: CoreEvent, conversationId: string): EventMsg[
         },
       ];
     }
+    case "patchApprovalRequest":
+      return [
+        { type: "apply_patch_approval_request", call_id: event.callId, turn_id: event.turnId, changes: event.changes, reason: event.reason, grant_root: event.grantRoot },
+      ];
+    case "patchApplyBegin":
+      return [{ type: "patch_apply_begin", call_id: event.callId, turn_id: event.turnId, auto_approved: event.autoApproved, changes: event.changes }];
+    case "patchApplyEnd":
+      return [
+        {
+          type: "patch_apply_end",
+          call_id: event.callId,
+          turn_id: event.turnId,
+          stdout: event.stdout,
+          stderr: event.stderr,
+          success: event.success,
+          changes: event.changes,
+        },
+      ];
+    case "turnDiff":
+      return [{ type: "turn_diff", unified_diff: event.unifiedDiff }];
     case "planUpdate":
       return [{ type: "plan_update", explanation: event.explanation, plan: event.plan }];
     case "streamError":

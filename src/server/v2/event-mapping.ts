@@ -2,9 +2,10 @@
 // error). Stateful only where v2 needs memory: a command's item between begin and end, a turn's
 // error until it completes, and UTF-8 decoding of command output split across chunks.
 import { StringDecoder } from "node:string_decoder";
-import type { CoreEvent, TokenUsageInfo } from "../../core/events.js";
+import type { CoreEvent, PatchChanges, TokenUsageInfo } from "../../core/events.js";
 import type { FailureKind, TokenUsage } from "../../model/types.js";
 import type { CodexErrorInfo } from "../../protocol/v2/turn.js";
+import { v2FromV1Changes } from "../../tools/apply-patch/index.js";
 import type { ParsedCommand } from "../../tools/parse-command.js";
 import { shellJoin } from "../../tools/parse-command.js";
 
@@ -63,8 +64,15 @@ function tokenUsage(info: TokenUsageInfo) {
   return { total: usage(info.total), last: usage(info.last), modelContextWindow: info.modelContextWindow };
 }
 
+/** The v2 fileChange item of a patch call. */
+export function fileChangeItem(id: string, changes: PatchChanges, status: string) {
+  return { type: "fileChange", id, changes: v2FromV1Changes(changes), status };
+}
+
 export class ThreadEventMapper {
   private readonly commands = new Map<string, RunningCommand>();
+  /** fileChange items started (at their approval request, or when applied without one). */
+  private readonly patches = new Set<string>();
   private readonly turnErrors = new Map<string, { message: string; codexErrorInfo: unknown; additionalDetails: null }>();
 
   constructor(private readonly threadId: string) {}
@@ -134,6 +142,22 @@ export class ThreadEventMapper {
           item: this.commandItem(event.callId, running, event.status, o.aggregatedOutput, o.exitCode, Math.round(o.durationMs)),
         });
       }
+      case "patchApprovalRequest":
+      case "patchApplyBegin": {
+        if (this.patches.has(event.callId)) return [];
+        this.patches.add(event.callId);
+        return n("item/started", { item: fileChangeItem(event.callId, event.changes, "inProgress") });
+      }
+      case "patchApplyEnd": {
+        this.patches.delete(event.callId);
+        const delta = event.stdout || event.stderr;
+        return [
+          ...(delta && event.status !== "declined" ? n("item/fileChange/outputDelta", { itemId: event.callId, delta }) : []),
+          ...n("item/completed", { item: fileChangeItem(event.callId, event.changes, event.status) }),
+        ];
+      }
+      case "turnDiff":
+        return n("turn/diff/updated", { diff: event.unifiedDiff });
       case "planUpdate":
         return n("turn/plan/updated", {
           explanation: event.explanation,

@@ -4,7 +4,8 @@ import type { Conversation } from "../../core/conversation.js";
 import type { ResponseItem } from "../../model/types.js";
 import type { ConversationSummary, GitInfo, RolloutLine } from "../../rollout/types.js";
 import { parseCommand, shellJoin } from "../../tools/parse-command.js";
-import { commandActions } from "./event-mapping.js";
+import type { PatchChanges } from "../../core/events.js";
+import { commandActions, fileChangeItem } from "./event-mapping.js";
 
 export interface ThreadView {
   id: string;
@@ -88,6 +89,15 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
         current.items.push({ type: "userMessage", id: nextId(), content: [{ type: "text", text: String(payload.message ?? "") }] });
       } else if (payload.type === "turn_aborted" && current) {
         current.status = "interrupted";
+      } else if (payload.type === "patch_apply_end" && current) {
+        const id = String(payload.call_id ?? "");
+        const status = typeof payload.status === "string" ? payload.status : payload.success === true ? "completed" : "failed";
+        const item = fileChangeItem(id, isChanges(payload.changes) ? payload.changes : {}, status);
+        // A patch the model sent through the shell shows as the fileChange it was, not a command.
+        const shown = current.items.findIndex((i) => i.id === id && i.type === "commandExecution");
+        calls.delete(id);
+        if (shown === -1) current.items.push(item);
+        else current.items[shown] = item;
       } else if (payload.type === "error" && current) {
         current.status = "failed";
         current.error = { message: String(payload.message ?? ""), codexErrorInfo: "other", additionalDetails: null };
@@ -128,6 +138,10 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
     }
   }
   return turns;
+}
+
+function isChanges(value: unknown): value is PatchChanges {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function shellCommand(args: string): string[] {

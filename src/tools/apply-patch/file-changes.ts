@@ -47,7 +47,12 @@ function v1Change(change: PlannedChange): V1FileChange {
 
 /** v2 `changes`, one per path, sorted by path (the reference iterates a sorted map). */
 export function v2FileChanges(plan: PatchPlan): V2FileUpdateChange[] {
-  return Object.entries(v1FileChanges(plan))
+  return v2FromV1Changes(v1FileChanges(plan));
+}
+
+/** The v2 list of a v1 changes map (what events and rollouts carry). */
+export function v2FromV1Changes(changes: Readonly<Record<string, V1FileChange>>): V2FileUpdateChange[] {
+  return Object.entries(changes)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([path, change]) => v2Change(path, change));
 }

@@ -5,7 +5,7 @@
 export { applyPatchText, type ApplyOptions, type ApplyOutcome } from "./apply.js";
 export { commitPatch, nodeCommitFs, type CommitFs, type CommitOptions } from "./commit.js";
 export { ApplyPatchError, type ApplyPatchErrorCode } from "./errors.js";
-export { v1FileChanges, v2FileChanges, type V1FileChange, type V2FileUpdateChange, type V2PatchChangeKind } from "./file-changes.js";
+export { v1FileChanges, v2FileChanges, v2FromV1Changes, type V1FileChange, type V2FileUpdateChange, type V2PatchChangeKind } from "./file-changes.js";
 export { parsePatch, PatchParseError, type ParsedPatch, type PatchHunk, type UpdateFileChunk } from "./parser.js";
 export { DEFAULT_MAX_FILE_BYTES, planParsedPatch, planPatch, type FileOutcome, type PatchPlan, type PlannedChange, type PlanOptions } from "./plan.js";
 export { patchTargets, planWritesOutsideRoots, targetsOutsideRoots, type PatchTarget } from "./patch-targets.js";
