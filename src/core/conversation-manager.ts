@@ -16,6 +16,7 @@ import { readRollout } from "../rollout/reader.js";
 import { collectGitInfo } from "../rollout/git-info.js";
 import type { SessionMeta } from "../rollout/types.js";
 import { RolloutWriter } from "../rollout/writer.js";
+import { sandboxModeOf, sandboxPolicyFromConfig } from "../sandbox/policy.js";
 import { ephemeralSink, type RolloutSink } from "./rollout-sink.js";
 import { conversationTelemetry } from "../telemetry/catalog.js";
 import { buildShellEnv, parseShellEnvironmentPolicy } from "../tools/shell-env.js";
@@ -125,7 +126,7 @@ export class ConversationManager {
     };
     const writer = options.ephemeral ? ephemeralSink() : await RolloutWriter.create(config.codexHome, meta);
     const context: ResponseItem[] = [
-      { type: "message", role: "developer", content: [{ type: "input_text", text: permissionsMessage(settings.approvalPolicy, settings.sandboxMode) }] },
+      { type: "message", role: "developer", content: [{ type: "input_text", text: permissionsMessage(settings.approvalPolicy, sandboxModeOf(settings.sandboxPolicy)) }] },
       { type: "message", role: "user", content: [{ type: "input_text", text: environmentContext(settings.cwd, "bash") }] },
       ...history,
     ];
@@ -308,7 +309,7 @@ export class ConversationManager {
     hooks.conversationStarts({
       providerName: config.modelProvider.name,
       approvalPolicy: settings.approvalPolicy,
-      sandboxPolicy: settings.sandboxMode,
+      sandboxPolicy: sandboxModeOf(settings.sandboxPolicy),
       reasoningSummary: settings.summary,
       ...(settings.effort ? { reasoningEffort: settings.effort } : {}),
     });
@@ -344,7 +345,7 @@ export class ConversationManager {
       model,
       cwd: options.cwd ?? process.cwd(),
       approvalPolicy: config.approvalPolicy,
-      sandboxMode: config.sandboxMode,
+      sandboxPolicy: sandboxPolicyFromConfig(config.sandboxMode, config.sandboxWorkspaceWrite),
       ...(effort ? { effort } : {}),
       summary: config.modelReasoningSummary,
       instructions,

@@ -17,7 +17,8 @@ import {
   type PatchPlan,
   type TurnDiffTracker,
 } from "../tools/apply-patch/index.js";
-import type { AskForApproval, SandboxMode } from "../protocol/config.js";
+import type { AskForApproval } from "../protocol/config.js";
+import type { SandboxPolicy } from "../sandbox/policy.js";
 import type { ApprovalDecision } from "./approval-policy.js";
 import type { CoreEvent, PatchChanges } from "./events.js";
 import { patchWritableRoots } from "./patch-scope.js";
@@ -42,7 +43,7 @@ export interface PatchCallDeps {
 export interface PatchCallSettings {
   cwd: string;
   approvalPolicy: AskForApproval;
-  sandboxMode: SandboxMode;
+  sandboxPolicy: SandboxPolicy;
 }
 
 export type PatchCallResult = { kind: "done"; output: string; success: boolean } | { kind: "abort" };
@@ -70,7 +71,13 @@ export async function runPatchCall(
     return { kind: "done", output: verificationFailedText(error.message), success: false };
   }
   const changes = v1FileChanges(plan);
-  const roots = await patchWritableRoots({ cwd: settings.cwd, sandboxMode: settings.sandboxMode }, deps.shellEnv());
+  let roots: readonly string[] | "anywhere";
+  try {
+    roots = await patchWritableRoots(settings.sandboxPolicy, settings.cwd, deps.shellEnv());
+  } catch (error) {
+    // e.g. the cwd is gone, or reached through a link planted inside a writable root.
+    return { kind: "done", output: verificationFailedText(error instanceof Error ? error.message : String(error)), success: false };
+  }
   const outside = roots === "anywhere" ? [] : await planWritesOutsideRoots(plan, roots);
   const sessionKeys = plan.files.filter((f) => f.before !== f.after).map((f) => sessionKey(f.realPath));
   const approvedBefore = sessionKeys.every((k) => deps.approvedForSession.has(k));

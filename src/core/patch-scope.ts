@@ -1,20 +1,18 @@
 // Where a patch may be written without asking: the writable roots of the turn's sandbox policy
-// (the same roots a sandboxed command could write), or anywhere under danger-full-access.
-import type { SandboxMode } from "../protocol/config.js";
+// (the same roots a sandboxed command could write, `.git` inside them excepted), or anywhere
+// under danger-full-access.
+import type { SandboxPolicy } from "../sandbox/policy.js";
 import { effectiveWritableRoots } from "../sandbox/writable-roots.js";
 
-export interface PatchScopeSettings {
-  cwd: string;
-  sandboxMode: SandboxMode;
-}
-
-export async function patchWritableRoots(settings: PatchScopeSettings, env: NodeJS.ProcessEnv): Promise<readonly string[] | "anywhere"> {
-  switch (settings.sandboxMode) {
+export async function patchWritableRoots(policy: SandboxPolicy, cwd: string, env: NodeJS.ProcessEnv): Promise<readonly string[] | "anywhere"> {
+  switch (policy.type) {
     case "danger-full-access":
+    // Something outside this process confines it; it does not confine itself further.
+    case "external-sandbox":
       return "anywhere";
     case "read-only":
       return [];
     case "workspace-write":
-      return (await effectiveWritableRoots({ type: "workspace-write" }, settings.cwd, env)).map((r) => r.root);
+      return (await effectiveWritableRoots(policy, cwd, env)).map((r) => r.root);
   }
 }

@@ -5,7 +5,8 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { describeModelFailure } from "../model/failure-report.js";
 import { ModelError, type ContentItem, type ModelClient, type ResponseItem, type TokenUsage, type ToolSpec } from "../model/types.js";
-import type { AskForApproval, ReasoningEffort, ReasoningSummary, SandboxMode } from "../protocol/config.js";
+import type { AskForApproval, ReasoningEffort, ReasoningSummary } from "../protocol/config.js";
+import type { SandboxPolicy } from "../sandbox/policy.js";
 import { parseApplyPatchArguments, TurnDiffTracker } from "../tools/apply-patch/index.js";
 import { runCommand } from "../tools/exec.js";
 import { formatExecForClient, formatFunctionCallOutput } from "../tools/exec-output.js";
@@ -23,7 +24,8 @@ export interface TurnSettings {
   model: string;
   cwd: string;
   approvalPolicy: AskForApproval;
-  sandboxMode: SandboxMode;
+  /** The effective sandbox every command of the turn runs under (snake_case, as v1 and rollouts spell it). */
+  sandboxPolicy: SandboxPolicy;
   effort?: ReasoningEffort;
   summary: ReasoningSummary;
   instructions: string;
