@@ -264,6 +264,19 @@ export function functionCallTurn(call: { callId: string; name: string; arguments
   ];
 }
 
+/** A whole response whose only output is a freeform (custom) tool call, its input streamed in one delta. */
+export function customToolCallTurn(call: { callId: string; name: string; input: string; id?: string; responseId?: string }): WireEvent[] {
+  const responseId = call.responseId ?? nextResponseId();
+  const item = { type: "custom_tool_call", id: call.id ?? `ctc_${call.callId}`, status: "completed", call_id: call.callId, name: call.name, input: call.input };
+  return [
+    created(responseId),
+    { type: "response.output_item.added", output_index: 0, item: { ...item, status: "in_progress", input: "" } },
+    { type: "response.custom_tool_call_input.delta", item_id: item.id, output_index: 0, delta: call.input },
+    { type: "response.output_item.done", output_index: 0, item },
+    completed({ input_tokens: 10, output_tokens: 5 }, responseId),
+  ];
+}
+
 /** A whole response: a reasoning item (summary parts, optional raw reasoning text), then optionally a message. */
 export function reasoningTurn(options: {
   summary: string[];
