@@ -68,6 +68,8 @@ export const serverNotifications = {
   "item/reasoning/summaryPartAdded": v2i.ReasoningSummaryPartAddedNotification,
   "item/reasoning/textDelta": v2i.ReasoningTextDeltaNotification,
   "item/commandExecution/outputDelta": v2i.CommandExecutionOutputDeltaNotification,
+  "item/fileChange/outputDelta": v2i.FileChangeOutputDeltaNotification,
+  "turn/diff/updated": v2i.TurnDiffUpdatedNotification,
   "thread/tokenUsage/updated": v2i.ThreadTokenUsageUpdatedNotification,
   error: v2i.ErrorNotification,
 } as const;
@@ -97,6 +99,8 @@ export const serverRequests = {
     v2a.CommandExecutionRequestApprovalParams,
     v2a.CommandExecutionRequestApprovalResponse,
   ),
+  applyPatchApproval: serverRequest(v1a.ApplyPatchApprovalParams, v1a.ApplyPatchApprovalResponse),
+  "item/fileChange/requestApproval": serverRequest(v2a.FileChangeRequestApprovalParams, v2a.FileChangeRequestApprovalResponse),
 } as const;
 
 export type ServerRequests = typeof serverRequests;

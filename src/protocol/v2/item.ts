@@ -8,6 +8,15 @@ const CommandAction = s.union([
   s.object({ type: s.literal("unknown"), command: s.string() }),
 ]);
 
+export const PatchChangeKind = s.union([
+  s.object({ type: s.literal("add") }),
+  s.object({ type: s.literal("delete") }),
+  s.object({ type: s.literal("update"), move_path: s.optional(s.nullable(s.string())) }),
+]);
+
+/** One file of a patch: `diff` is the added/deleted content, or the unified diff of an update. */
+export const FileUpdateChange = s.object({ path: s.string(), kind: PatchChangeKind, diff: s.string() });
+
 export const ThreadItem = s.union([
   s.object({ type: s.literal("userMessage"), id: s.string(), content: s.array(s.record(s.unknown())) }),
   s.object({ type: s.literal("agentMessage"), id: s.string(), text: s.string() }),
@@ -24,6 +33,12 @@ export const ThreadItem = s.union([
     exitCode: s.nullable(s.integer()),
     durationMs: s.nullable(s.integer()),
   }),
+  s.object({
+    type: s.literal("fileChange"),
+    id: s.string(),
+    changes: s.array(FileUpdateChange),
+    status: s.enumOf(["inProgress", "completed", "failed", "declined"]),
+  }),
 ]);
 export type ThreadItem = s.Infer<typeof ThreadItem>;
 
@@ -36,6 +51,9 @@ export const ReasoningSummaryTextDeltaNotification = s.object({ ...scoped, itemI
 export const ReasoningSummaryPartAddedNotification = s.object({ ...scoped, itemId: s.string(), summaryIndex: s.integer() });
 export const ReasoningTextDeltaNotification = s.object({ ...scoped, itemId: s.string(), delta: s.string(), contentIndex: s.integer() });
 export const CommandExecutionOutputDeltaNotification = s.object({ ...scoped, itemId: s.string(), delta: s.string() });
+export const FileChangeOutputDeltaNotification = s.object({ ...scoped, itemId: s.string(), delta: s.string() });
+/** The turn's aggregated unified diff, after each patch that changed files. */
+export const TurnDiffUpdatedNotification = s.object({ ...scoped, diff: s.string() });
 export const TurnPlanUpdatedNotification = s.object({
   ...scoped,
   explanation: s.nullable(s.string()),
