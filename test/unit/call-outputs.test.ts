@@ -16,4 +16,16 @@ describe("withCallOutputs", () => {
     expect(withCallOutputs(items)).toEqual([user, call("a"), output("a", "done"), call("b"), output("b", "aborted")]);
     expect(items).toHaveLength(4);
   });
+
+  it("answers an unanswered custom tool call (apply_patch) with a custom_tool_call_output", () => {
+    const custom: ResponseItem = { type: "custom_tool_call", call_id: "p", name: "apply_patch", input: "*** Begin Patch" };
+    const answered: ResponseItem = { type: "custom_tool_call_output", call_id: "q", output: "ok" };
+    const other: ResponseItem = { ...custom, call_id: "q" };
+    expect(withCallOutputs([custom, other, answered])).toEqual([
+      custom,
+      { type: "custom_tool_call_output", call_id: "p", output: "aborted" },
+      other,
+      answered,
+    ]);
+  });
 });
