@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { customToolCallTurn, functionCallTurn, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
+import { startOtlpReceiver } from "../support/otlp-receiver.js";
 import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
 import { useTempDirs } from "../support/temp-dirs.js";
 import { events, fakeProviderToml, openConversation, say, startInitialized, turnsEnded, useFakeModel } from "../support/v1-session.js";
@@ -306,5 +307,27 @@ describe("applyPatchApproval", () => {
     await turnsEnded(s);
     expect(readFileSync(target, "utf8")).toBe("x\n");
     expect(s.messages.filter((m) => m.method === "applyPatchApproval")).toHaveLength(0);
+  });
+});
+
+describe("telemetry", () => {
+  it("reports codex.tool_decision and codex.tool_result for apply_patch", async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const dir = tempDir();
+      seedTree(dir);
+      const otel = `\n[otel]\nexporter = { otlp-http = { endpoint = "${receiver.logsUrl}", protocol = "json" } }\n`;
+      const s = await startInitialized(start, toml("on-request", "workspace-write", WORKSPACE_TABLES + otel));
+      model.enqueue(customToolCallTurn({ callId: "p1", name: "apply_patch", input: EVERY_KIND }), textTurn("done"));
+      const { conversationId } = await openConversation(s, { cwd: dir });
+      await say(s, conversationId, "edit");
+      await turnsEnded(s);
+      expect((await s.closeStdin()).code).toBe(0);
+      const byName = (name: string) => receiver.logs.filter((l) => l.attributes["event.name"] === name).map((l) => l.attributes);
+      expect(byName("codex.tool_decision")).toEqual([expect.objectContaining({ tool_name: "apply_patch", call_id: "p1", decision: "approved", source: "Config" })]);
+      expect(byName("codex.tool_result")).toEqual([expect.objectContaining({ tool_name: "apply_patch", call_id: "p1", success: "true", output: SUMMARY })]);
+    } finally {
+      await receiver.close();
+    }
   });
 });
