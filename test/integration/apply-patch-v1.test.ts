@@ -2,7 +2,7 @@
 // through the shell all change files atomically, announce themselves with patch_apply_begin /
 // patch_apply_end / turn_diff, ask through applyPatchApproval when the policy says so, and hand
 // errors back to the model while the turn goes on.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { customToolCallTurn, functionCallTurn, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
@@ -329,5 +329,46 @@ describe("telemetry", () => {
     } finally {
       await receiver.close();
     }
+  });
+});
+
+describe("bad input", () => {
+  it("refuses each bad patch whole, tells the model why, writes nothing, and the turn goes on", async () => {
+    const root = tempDir();
+    const cwd = path.join(root, "work");
+    const outside = path.join(root, "outside");
+    mkdirSync(cwd);
+    mkdirSync(outside);
+    writeFileSync(path.join(cwd, "a.txt"), "a\n");
+    writeFileSync(path.join(cwd, "b.txt"), "b\n");
+    writeFileSync(path.join(cwd, "blob.bin"), Buffer.from([0x61, 0x00, 0x62, 0x0a]));
+    symlinkSync(outside, path.join(cwd, "link"));
+    const patches: [string, string][] = [
+      ["missing", "*** Begin Patch\n*** Update File: nope.txt\n@@\n-x\n+y\n*** End Patch"],
+      ["move-onto-existing", "*** Begin Patch\n*** Update File: a.txt\n*** Move to: b.txt\n@@\n-a\n+A\n*** End Patch"],
+      ["binary", "*** Begin Patch\n*** Update File: blob.bin\n@@\n-a\n+A\n*** End Patch"],
+      ["dot-dot", "*** Begin Patch\n*** Add File: ../outside/escaped.txt\n+x\n*** End Patch"],
+      ["symlink", "*** Begin Patch\n*** Add File: link/escaped.txt\n+x\n*** Add File: fine.txt\n+ok\n*** End Patch"],
+    ];
+    const s = await startInitialized(start, toml("never"));
+    model.enqueue(...patches.map(([callId, input]) => customToolCallTurn({ callId, name: "apply_patch", input })), textTurn("gave up"));
+    const { conversationId } = await openConversation(s, { cwd });
+    await say(s, conversationId, "edit");
+    await turnsEnded(s);
+
+    const last = model.requests.length - 1;
+    const outputOfCall = (id: string) => String(outputOf(last, id)!.output);
+    expect(outputOfCall("missing")).toMatch(/^apply_patch verification failed: .*nope\.txt/s);
+    expect(outputOfCall("move-onto-existing")).toMatch(/^apply_patch verification failed: .*already exists/s);
+    expect(outputOfCall("binary")).toMatch(/^apply_patch verification failed: .*binary/s);
+    expect(outputOfCall("dot-dot")).toContain("rejected");
+    expect(outputOfCall("symlink")).toContain("rejected");
+    expect(readFileSync(path.join(cwd, "a.txt"), "utf8")).toBe("a\n");
+    expect(readFileSync(path.join(cwd, "b.txt"), "utf8")).toBe("b\n");
+    expect(existsSync(path.join(outside, "escaped.txt"))).toBe(false);
+    // All or nothing: the hunk inside the cwd was not written either.
+    expect(existsSync(path.join(cwd, "fine.txt"))).toBe(false);
+    expect(events(s, "patch_apply_begin")).toHaveLength(0);
+    expect(events(s, "task_complete")[0]).toMatchObject({ last_agent_message: "gave up" });
   });
 });
