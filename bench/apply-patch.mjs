@@ -1,7 +1,10 @@
 // apply_patch bench: the wall time of applying one patch that updates 100 files (plan: read,
 // match and compute every file in memory; commit: stage temp files, rename, all or nothing).
-// The library is not wired into the server yet, so this bundles src/tools/apply-patch with
-// esbuild into a temp file and times it in-process. Target from issue 9: ≤ 100 ms.
+// The library is timed in-process (src/tools/apply-patch bundled with esbuild into a temp file);
+// target from issue 9: ≤ 100 ms. Then the same patch through the server: a v1 turn whose model
+// answers with the apply_patch call, from sendUserMessage to patch_apply_end, beside a turn that
+// answers with text (user message → task_complete): the difference is what the patch costs a
+// client, events and approval checks included.
 // Beside it, a floor measured in the same run: the bare filesystem work any atomic apply must
 // do (read each file, write a temp beside it, rename it over), with no parsing, matching or
 // checks, so a loaded machine's figures can still be read as "library cost over the floor".
@@ -12,7 +15,19 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { printTable, repeat, REPO_ROOT, summarize } from "./lib.mjs";
+import {
+  closeCleanly,
+  expectResult,
+  fakeProviderToml,
+  FAKE_PROVIDER_ENV,
+  oursTarget,
+  printTable,
+  repeat,
+  REPO_ROOT,
+  startFakeResponses,
+  startRpcSession,
+  summarize,
+} from "./lib.mjs";
 
 export const name = "apply-patch";
 
@@ -108,8 +123,76 @@ export async function run(ctx) {
     console.log(`## apply_patch: one patch updating ${FILES} files of ${LINES_PER_FILE} lines (${runs} runs)`);
     printTable(["phase", "median ms", "p90 ms"], rows, ["l", "r", "r"]);
     console.log(`target: total median ≤ ${TARGET_MS} ms — ${total.median <= TARGET_MS ? "met" : "MISSED"} (floor ${floorStats.median.toFixed(1)} ms, ratio ${(total.median / floorStats.median).toFixed(2)})\n`);
-    ctx.json({ files: FILES, runs, medianMs: total.median, p90Ms: total.p90, floorMedianMs: floorStats.median });
+    const served = await throughServer(cwd, reset, patch, runs);
+    console.log(`## apply_patch through the server: the same patch as a v1 turn's tool call (${runs} runs)`);
+    printTable(
+      ["turn", "median ms", "p90 ms"],
+      [
+        ["apply_patch call: sendUserMessage → patch_apply_end", served.patch.median.toFixed(1), served.patch.p90.toFixed(1)],
+        ["text answer: sendUserMessage → task_complete", served.text.median.toFixed(1), served.text.p90.toFixed(1)],
+      ],
+      ["l", "r", "r"],
+    );
+    console.log(`patch cost seen by a client: ${(served.patch.median - served.text.median).toFixed(1)} ms (median difference)\n`);
+    ctx.json({
+      files: FILES,
+      runs,
+      medianMs: total.median,
+      p90Ms: total.p90,
+      floorMedianMs: floorStats.median,
+      serverPatchTurnMedianMs: served.patch.median,
+      serverTextTurnMedianMs: served.text.median,
+    });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// One v1 conversation under workspace-write / never (the patch lies in the cwd: applied without
+// asking). Each run resets the files, then times a patch turn and a text turn, interleaved.
+async function throughServer(cwd, reset, patch, runs) {
+  const fake = await startFakeResponses();
+  const configToml = `sandbox_mode = "workspace-write"\n${fakeProviderToml(fake.url)}`;
+  const session = startRpcSession(oursTarget(), { configToml, env: FAKE_PROVIDER_ENV });
+  try {
+    await session.initialize();
+    const conv = expectResult(await session.request("newConversation", { cwd }), "newConversation");
+    const conversationId = conv.conversationId;
+    expectResult(await session.request("addConversationListener", { conversationId }), "addConversationListener");
+    const text = { count: 3, delta: "ok " };
+    const say = async () => {
+      const t0 = performance.now();
+      expectResult(await session.request("sendUserMessage", { conversationId, items: [{ type: "text", data: { text: "go" } }] }), "sendUserMessage");
+      return t0;
+    };
+    const patchTurn = async () => {
+      reset();
+      fake.respondWith({ functionCall: { name: "apply_patch", arguments: JSON.stringify({ input: patch }) }, then: text });
+      const ended = session.waitFor("codex/event/patch_apply_end", (p) => p.msg.success === true);
+      const done = session.waitFor("codex/event/task_complete");
+      const t0 = await say();
+      const at = await ended;
+      await done;
+      return at - t0;
+    };
+    const textTurn = async () => {
+      fake.respondWith(text);
+      const done = session.waitFor("codex/event/task_complete");
+      const t0 = await say();
+      return (await done) - t0;
+    };
+    await patchTurn(); // warm-up
+    await textTurn();
+    const patches = [];
+    const texts = [];
+    await repeat(runs, async () => {
+      patches.push(await patchTurn());
+      texts.push(await textTurn());
+    });
+    await closeCleanly(oursTarget(), session);
+    return { patch: summarize(patches), text: summarize(texts) };
+  } finally {
+    await session.close();
+    await fake.close();
   }
 }

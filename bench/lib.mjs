@@ -345,7 +345,8 @@ function sseEvent(event) {
 
 /**
  * Starts the fake model server on 127.0.0.1:0. `respondWith({count, delta})` sets the turn every
- * later request gets; `respondWith({functionCall: {name, arguments}})` makes it a tool call. Other
+ * later request gets; `respondWith({functionCall: {name, arguments}})` makes it a tool call, and
+ * `then: {…}` what the requests after that one get. Other
  * paths get 404; all requests are counted per "METHOD path".
  */
 export async function startFakeResponses() {
@@ -362,7 +363,10 @@ export async function startFakeResponses() {
         return;
       }
       served++;
-      (turn.functionCall ? playFunctionCall(res, turn.functionCall, served) : playTextTurn(res, turn, served)).catch(() => res.destroy());
+      const current = turn;
+      // `then`: the turn later requests get once this one has been served (a call, then its answer).
+      if (turn.then) turn = { ...turn.then };
+      (current.functionCall ? playFunctionCall(res, current.functionCall, served) : playTextTurn(res, current, served)).catch(() => res.destroy());
     });
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
