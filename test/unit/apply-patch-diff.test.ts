@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { applyPatch, structuredPatch } from "diff";
 import { commitPatch } from "../../src/tools/apply-patch/commit.js";
 import { v1FileChanges, v2FileChanges } from "../../src/tools/apply-patch/file-changes.js";
 import { planPatch, type PatchPlan } from "../../src/tools/apply-patch/plan.js";
@@ -136,5 +137,43 @@ describe("TurnDiffTracker", () => {
     await commitPatch(plan, { writableRoots: "anywhere" });
     tracker.recordApplied(plan);
     expect(tracker.unifiedDiff().split("\n")[0]).toBe(`diff --git a/${path.join(other, "o.txt")} b/${path.join(other, "o.txt")}`);
+  });
+});
+
+describe("diffHunks on large files", () => {
+  // The untrimmed diff of the whole texts, printed the same way: what diffHunks must equal.
+  function fullDiff(oldText: string, newText: string, context: number): string {
+    const range = (start: number, length: number) => (length === 0 ? `${start - 1},0` : length === 1 ? `${start}` : `${start},${length}`);
+    return structuredPatch("", "", oldText, newText, "", "", { context })
+      .hunks.map((h) => `@@ -${range(h.oldStart, h.oldLines)} +${range(h.newStart, h.newLines)} @@\n${h.lines.map((l) => `${l}\n`).join("")}`)
+      .join("");
+  }
+
+  it("equals the diff of the whole texts when lines are distinct, and always rebuilds the new text", () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    let fresh = 0;
+    for (let round = 0; round < 400; round++) {
+      const repeated = round % 2 === 0;
+      const line = () => (repeated ? ["a", "b", ""][rand(3)]! : `line ${fresh++}`);
+      const lines = Array.from({ length: rand(14) }, line);
+      const edited = [...lines];
+      for (let e = rand(3); e >= 0; e--) {
+        const at = rand(edited.length + 1);
+        if (rand(2) === 0) edited.splice(at, 1);
+        else edited.splice(at, 0, line());
+      }
+      const oldText = lines.join("\n") + (rand(2) ? "\n" : "");
+      const newText = edited.join("\n") + (rand(2) ? "\n" : "");
+      for (const context of [0, 1, 3]) {
+        const what = JSON.stringify([oldText, newText, context]);
+        const hunks = diffHunks(oldText, newText, context);
+        if (!repeated) expect(hunks, what).toBe(fullDiff(oldText, newText, context));
+        if (hunks !== "") expect(applyPatch(oldText, `--- a\n+++ b\n${hunks}`), what).toBe(newText);
+      }
+    }
   });
 });

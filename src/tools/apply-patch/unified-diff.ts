@@ -6,10 +6,27 @@ import { structuredPatch } from "diff";
 
 /** Just the "@@" hunks between two texts (no file headers), as the v1 `unified_diff` carries. */
 export function diffHunks(oldText: string, newText: string, context: number): string {
-  const { hunks } = structuredPatch("", "", oldText, newText, "", "", { context });
+  if (oldText === newText) return "";
+  // Only the span from the first to the last changed line (with its context) is diffed: a patch
+  // changes a few lines of large files, and the diff of the unchanged rest would cost the most.
+  const a = oldText.split("\n");
+  const b = newText.split("\n");
+  let prefix = 0;
+  while (prefix < a.length - 1 && prefix < b.length - 1 && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  const skip = Math.max(0, prefix - context);
+  const keepEnd = Math.max(0, suffix - context);
+  // With lines kept off the end, each middle line had a newline after it; otherwise the slice ends
+  // with the text's own last line (or "" after a final newline).
+  const middle = (lines: string[]) => {
+    const kept = lines.slice(skip, lines.length - keepEnd);
+    return keepEnd > 0 ? kept.map((line) => `${line}\n`).join("") : kept.join("\n");
+  };
+  const { hunks } = structuredPatch("", "", middle(a), middle(b), "", "", { context });
   let out = "";
   for (const hunk of hunks) {
-    out += `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@\n`;
+    out += `@@ -${range(hunk.oldStart + skip, hunk.oldLines)} +${range(hunk.newStart + skip, hunk.newLines)} @@\n`;
     for (const line of hunk.lines) out += line + "\n";
   }
   return out;
