@@ -99,7 +99,8 @@ describe("v1 conversation", () => {
       functionCallTurn({ callId: "call_A", name: "shell", arguments: JSON.stringify({ command: ["bash", "-lc", "echo approved-output && touch approved.txt"] }) }),
       textTurn("done"),
     );
-    const { conversationId } = await newConversation(s, { cwd: s.codexHome });
+    // workspace-write: the approved command may write in its cwd, inside the sandbox.
+    const { conversationId } = await newConversation(s, { cwd: s.codexHome, sandbox: "workspace-write" });
     await s.request("sendUserMessage", { conversationId, items: [{ type: "text", data: { text: "run it" } }] });
     const ask = await s.waitFor(() => s.messages.find((m) => m.method === "execCommandApproval" && "id" in m), 10_000, "approval request");
     expect(ask.params).toMatchObject({ conversationId, callId: "call_A", command: ["bash", "-lc", "echo approved-output && touch approved.txt"], reason: null });
