@@ -16,7 +16,9 @@ import { readRollout } from "../rollout/reader.js";
 import { collectGitInfo } from "../rollout/git-info.js";
 import type { SessionMeta } from "../rollout/types.js";
 import { RolloutWriter } from "../rollout/writer.js";
-import { sandboxModeOf, sandboxPolicyFromConfig } from "../sandbox/policy.js";
+import { serverSandbox, type SandboxAvailability } from "../sandbox/availability.js";
+import { sandboxInstructions } from "../sandbox/instructions.js";
+import { isUnsandboxed, sandboxModeOf, sandboxPolicyFromConfig } from "../sandbox/policy.js";
 import { ephemeralSink, type RolloutSink } from "./rollout-sink.js";
 import { conversationTelemetry } from "../telemetry/catalog.js";
 import { buildShellEnv, parseShellEnvironmentPolicy } from "../tools/shell-env.js";
@@ -58,6 +60,8 @@ export interface ManagerDeps {
   log?: Logger;
   /** How long an idle conversation nobody listens to stays loaded; undefined keeps it loaded. */
   unloadIdleAfterMs?: number;
+  /** The sandbox commands run in; defaults to detecting it once (serverSandbox). */
+  sandbox?(): Promise<SandboxAvailability>;
   /** Tests and benches may swap the model client. */
   clientFactory?: (config: AppConfig, hooks: ReturnType<typeof conversationTelemetry>) => ModelClient;
 }
@@ -125,8 +129,9 @@ export class ConversationManager {
       ...(git ? { git } : {}),
     };
     const writer = options.ephemeral ? ephemeralSink() : await RolloutWriter.create(config.codexHome, meta);
+    const permissions = permissionsMessage(settings.approvalPolicy, settings.sandboxPolicy, await this.sandboxText(config, settings));
     const context: ResponseItem[] = [
-      { type: "message", role: "developer", content: [{ type: "input_text", text: permissionsMessage(settings.approvalPolicy, sandboxModeOf(settings.sandboxPolicy)) }] },
+      { type: "message", role: "developer", content: [{ type: "input_text", text: permissions }] },
       { type: "message", role: "user", content: [{ type: "input_text", text: environmentContext(settings.cwd, "bash") }] },
       ...history,
     ];
@@ -301,6 +306,7 @@ export class ConversationManager {
       shellEnv: () => buildShellEnv(shellPolicy, this.deps.env),
       toolTelemetry: { decision: hooks.toolDecision, result: hooks.toolResult },
       ...(this.deps.pace ? { pace: this.deps.pace } : {}),
+      sandbox: () => this.sandbox(),
       onTurnEnd: (_turnId, ms) => hooks.turnEnded(ms),
       onUserPrompt: (text) => hooks.userPrompt(text),
       onListenerError: (error) => this.deps.log?.debug({ err: error, conversationId: id }, "event not delivered"),
@@ -315,6 +321,19 @@ export class ConversationManager {
     });
     this.live.set(id, conversation);
     return conversation;
+  }
+
+  /** The sandbox this server can build: detected once, with the bwrap locations its env allows. */
+  private sandbox(): Promise<SandboxAvailability> {
+    return this.deps.sandbox?.() ?? serverSandbox(this.deps.env);
+  }
+
+  /** What the model is told about its sandbox: what is enforced here, not merely configured. */
+  private async sandboxText(config: AppConfig, settings: TurnSettings): Promise<string> {
+    const env = buildShellEnv(parseShellEnvironmentPolicy(config.table.shell_environment_policy), this.deps.env);
+    // Unsandboxed policies need no detection (sandboxInstructions does not look at it then).
+    const availability: SandboxAvailability = isUnsandboxed(settings.sandboxPolicy) ? { available: false, reason: "", fix: "" } : await this.sandbox();
+    return sandboxInstructions(settings.sandboxPolicy, settings.cwd, env, availability);
   }
 
   /** How requests will authenticate, for telemetry's auth_mode / user.account_id; unknown is fine. */

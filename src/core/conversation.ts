@@ -1,5 +1,6 @@
 // A live conversation: its settings, history and rollout, one turn at a time, and the listeners of
 // its event stream. Protocol faces subscribe and supply the approval channel.
+import type { SandboxAvailability } from "../sandbox/availability.js";
 import type { ModelClient, ResponseItem, TokenUsage } from "../model/types.js";
 import type { SessionMeta } from "../rollout/types.js";
 import type { RolloutSink } from "./rollout-sink.js";
@@ -23,6 +24,8 @@ export interface ConversationInit {
   toolTelemetry: ToolTelemetry;
   onTurnEnd?(turnId: string, durationMs: number): void;
   pace?(): Promise<void> | undefined;
+  /** The sandbox commands run in (detected once per server). */
+  sandbox?(): Promise<SandboxAvailability>;
   onUserPrompt?(text: string): void;
   /** Nothing running or queued (also after the last listener leaves while idle). */
   onIdle?(conversation: Conversation): void;
@@ -153,6 +156,7 @@ export class Conversation {
         shellEnv: this.init.shellEnv,
         toolTelemetry: this.init.toolTelemetry,
         ...(this.init.pace ? { pace: this.init.pace } : {}),
+        ...(this.init.sandbox ? { sandbox: this.init.sandbox } : {}),
       },
       controller.signal,
     ).catch(() => {

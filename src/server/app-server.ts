@@ -12,6 +12,7 @@ import type { Lifecycle } from "../transport/lifecycle.js";
 import type { ProtocolOutput } from "../transport/ndjson-writer.js";
 import { ClientSession } from "./client-session.js";
 import { ConfigWarningOutbox } from "./config-warnings.js";
+import { warnIfSandboxUnavailable } from "./sandbox-warning.js";
 import { handleGetUserAgent, handleInitialize } from "./initialize.js";
 import { Notifier } from "./notifier.js";
 import { handleGetUserSavedConfig } from "./user-config.js";
@@ -61,6 +62,7 @@ export function startAppServer(options: AppServerOptions): AppServer {
   const notifier = new Notifier(rpc.connection, log);
   const warnings = new ConfigWarningOutbox(session, notifier);
   for (const warning of options.config.warnings) warnings.add(warning);
+  void warnIfSandboxUnavailable(options.config, warnings, process.env).catch((error: unknown) => log.warn({ err: error }, "sandbox detection failed"));
 
   const c = clientRequests;
   router.register("initialize", c.initialize, (params) =>
