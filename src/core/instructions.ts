@@ -10,6 +10,8 @@ You help the user with software engineering tasks in their workspace.
 - Use the \`shell\` tool to run commands. Pass the command as an array of arguments, e.g.
   ["bash", "-lc", "ls -la"], and set \`workdir\` when the command must run elsewhere than the
   session's working directory.
+- Edit files with \`apply_patch\` (\`*** Begin Patch\` … \`*** End Patch\`, paths relative to the working
+  directory). When no \`apply_patch\` tool is offered, send it through \`shell\` as ["apply_patch", "<patch>"].
 - Use \`update_plan\` to share a short plan for multi-step work and keep it current.
 - When you are done, reply with a concise summary of what you did and anything left to do.`;
 

@@ -293,7 +293,8 @@ async function runCall(
       // The model ran apply_patch through the shell: applied as a patch, and it is told to use the tool.
       if (shellPatch.kind === "invalid") output = shellPatch.message;
       else ({ output, success } = await patch({ parsed: shellPatch.parsed }, shellPatch.cwd));
-      warnings.push(shellPatch.warning);
+      // Pointless (and confusing) when this model is not offered the tool.
+      if (settings.tools.some((t) => t.name === "apply_patch")) warnings.push(shellPatch.warning);
     } else if (call.type === "custom_tool_call") {
       output = `unsupported custom tool call: ${call.name}`;
     } else if (call.name === "shell") {
