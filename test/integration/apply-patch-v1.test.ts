@@ -198,6 +198,18 @@ describe("a patch sent through the shell tool", () => {
     expect(warning).toMatchObject({ role: "user" });
   });
 
+  it("applies it without the warning when the model is not offered the apply_patch tool", async () => {
+    const dir = tempDir();
+    seedTree(dir);
+    const s = await startInitialized(start, toml("on-request", "workspace-write", ""));
+    model.enqueue(shell("s1", ["apply_patch", EVERY_KIND]), textTurn("done"));
+    const { conversationId } = await openConversation(s, { cwd: dir });
+    await say(s, conversationId, "edit");
+    await turnsEnded(s);
+    expectEveryKindApplied(dir);
+    expect(JSON.stringify(requestInput(1))).not.toContain("Use the apply_patch tool");
+  });
+
   it("applies a `cd DIR && apply_patch <<'EOF'` heredoc relative to DIR", async () => {
     const dir = tempDir();
     mkdirSync(path.join(dir, "sub"));
