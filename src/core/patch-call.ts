@@ -80,7 +80,7 @@ export async function runPatchCall(
   }
   const outside = roots === "anywhere" ? [] : await planWritesOutsideRoots(plan, roots);
   const sessionKeys = plan.files.filter((f) => f.before !== f.after).map((f) => sessionKey(f.realPath));
-  const approvedBefore = sessionKeys.every((k) => deps.approvedForSession.has(k));
+  const approvedBefore = sessionKeys.length > 0 && sessionKeys.every((k) => deps.approvedForSession.has(k));
 
   let autoApproved: boolean;
   if (approvedBefore) autoApproved = true;
