@@ -116,7 +116,7 @@ describe("v2 fileChange items", () => {
   });
 });
 
-describe("resumed threads", () => {
+describe("resumed and forked threads", () => {
   it("show the fileChange items of earlier turns, and the model gets the patch calls back", async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, "a.txt"), "one\n");
@@ -147,6 +147,11 @@ describe("resumed threads", () => {
       },
       { type: "fileChange", id: "s1", status: "completed", changes: [{ path: path.join(dir, "c.txt"), kind: { type: "add" }, diff: "sea\n" }] },
     ]);
+
+    // A fork carries the same items.
+    const forked = (await again.request("thread/fork", { threadId: thread.id })).result as { thread: { id: string; turns: { items: JsonObject[] }[] } };
+    expect(forked.thread.id).not.toBe(thread.id);
+    expect(forked.thread.turns[0]!.items.filter((i) => i.type === "fileChange").map((i) => i.id)).toEqual(["p1", "s1"]);
 
     model.enqueue(textTurn("again"));
     await turn(again, thread.id);
