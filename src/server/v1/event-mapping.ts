@@ -119,6 +119,8 @@ export function toEventMsgs(event: CoreEvent, conversationId: string): EventMsg[
     case "patchApplyBegin":
       return [{ type: "patch_apply_begin", call_id: event.callId, turn_id: event.turnId, auto_approved: event.autoApproved, changes: event.changes }];
     case "patchApplyEnd":
+      // 0.90 ends a declined patch with its tool output only; v2 shows it as a declined item.
+      if (event.status === "declined") return [];
       return [
         {
           type: "patch_apply_end",
