@@ -305,6 +305,13 @@ export class ConversationManager {
       history,
       shellEnv: () => buildShellEnv(shellPolicy, this.deps.env),
       toolTelemetry: { decision: hooks.toolDecision, result: hooks.toolResult },
+      toolsForModel: (model, current) =>
+        toolsFor({
+          model,
+          wireApi: config.modelProvider.wireApi,
+          applyPatchFreeform: applyPatchFreeformFlag(config.table),
+          includePlanTool: current.some((t) => t.name === "update_plan"),
+        }),
       ...(this.deps.pace ? { pace: this.deps.pace } : {}),
       sandbox: () => this.sandbox(),
       onTurnEnd: (_turnId, ms) => hooks.turnEnded(ms),

@@ -1,7 +1,7 @@
 // A live conversation: its settings, history and rollout, one turn at a time, and the listeners of
 // its event stream. Protocol faces subscribe and supply the approval channel.
 import type { SandboxAvailability } from "../sandbox/availability.js";
-import type { ModelClient, ResponseItem, TokenUsage } from "../model/types.js";
+import type { ModelClient, ResponseItem, TokenUsage, ToolSpec } from "../model/types.js";
 import type { SessionMeta } from "../rollout/types.js";
 import type { RolloutSink } from "./rollout-sink.js";
 import type { ApprovalDecision } from "./approval-policy.js";
@@ -22,6 +22,8 @@ export interface ConversationInit {
   history: ResponseItem[];
   shellEnv: () => NodeJS.ProcessEnv;
   toolTelemetry: ToolTelemetry;
+  /** The tools for `model`, given the ones offered so far (a per-turn model override). */
+  toolsForModel?(model: string, current: readonly ToolSpec[]): ToolSpec[];
   onTurnEnd?(turnId: string, durationMs: number): void;
   pace?(): Promise<void> | undefined;
   /** The sandbox commands run in (detected once per server). */
@@ -104,6 +106,10 @@ export class Conversation {
     if (this.closed) throw new Error("conversation is closed");
     // Overrides stay for later turns, except the output schema, which is for this turn only.
     const { outputSchema, ...lasting } = overrides;
+    // Another model may be offered another apply_patch (or none).
+    if (lasting.model !== undefined && lasting.model !== this.settings.model && lasting.tools === undefined && this.init.toolsForModel) {
+      lasting.tools = this.init.toolsForModel(lasting.model, this.settings.tools);
+    }
     this.settings = { ...this.settings, ...lasting };
     const settings = outputSchema === undefined ? this.settings : { ...this.settings, outputSchema };
     const turnId = String(this.nextTurnNumber++);

@@ -160,3 +160,18 @@ describe("resumed and forked threads", () => {
     expect(input.find((i) => i.type === "custom_tool_call_output")).toMatchObject({ call_id: "p1", output: expect.stringContaining("Success.") });
   });
 });
+
+describe("tools per model", () => {
+  it("a turn that switches to a model family trained on apply_patch is offered the freeform tool", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model, "", "on-request"));
+    model.enqueue(textTurn("one"), textTurn("two"));
+    const thread = await startThread(s, tempDir());
+    await turn(s, thread.id);
+    const res = await s.request("turn/start", { threadId: thread.id, model: "gpt-5.1-codex", input: [{ type: "text", text: "again" }] });
+    expect(res.error).toBeUndefined();
+    await s.waitFor(() => (v2(s, "turn/completed").length >= 2 ? true : undefined), 15_000, "2 turn/completed");
+    const tools = (n: number) => (model.requests[n]!.body.tools as JsonObject[]).map((t) => `${t.type}:${t.name}`);
+    expect(tools(0)).not.toContain("custom:apply_patch");
+    expect(tools(1)).toEqual(["function:shell", "function:update_plan", "custom:apply_patch"]);
+  });
+});
