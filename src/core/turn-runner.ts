@@ -320,9 +320,8 @@ async function runShellCall(
     // Output is paced like model output: a client that stops reading stops the command's pipes.
     ...(deps.pace ? { pace: deps.pace } : {}),
   };
-  const availability = await deps.sandbox?.();
   // Escalated permissions reach here only approved (on-request): the command runs unsandboxed.
-  let attempt = await runAttempt(settings.sandboxPolicy, escalated, run, hooks, availability);
+  let attempt = await runAttempt(settings.sandboxPolicy, escalated, run, hooks, deps.sandbox);
   if ("refused" in attempt) return refused(turnId, callId, command, cwd, parsedCmd, attempt.refused, deps);
   if (attempt.result.aborted || signal.aborted) throw new TurnAbort();
   if (attempt.sandboxed && offersUnsandboxedRetry(settings.approvalPolicy) && likelySandboxDenied(attempt.result, networkBlocked(settings.sandboxPolicy))) {
@@ -332,7 +331,7 @@ async function runShellCall(
       if (decision === "denied") return declined(turnId, callId, command, cwd, parsedCmd, deps);
       if (decision === "approved_for_session") deps.approvedForSession.add(retryKey);
     }
-    attempt = await runAttempt(settings.sandboxPolicy, true, run, hooks, availability);
+    attempt = await runAttempt(settings.sandboxPolicy, true, run, hooks, deps.sandbox);
     if ("refused" in attempt) return refused(turnId, callId, command, cwd, parsedCmd, attempt.refused, deps);
     if (attempt.result.aborted || signal.aborted) throw new TurnAbort();
   }
