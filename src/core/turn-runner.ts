@@ -68,6 +68,8 @@ export interface TurnDeps {
   pace?(): Promise<void> | undefined;
   /** The sandbox this server can build (detected once); absent: detected with the default bwrap locations. */
   sandbox?(): Promise<SandboxAvailability>;
+  /** Before the turn's first event: context the model must hear first (permissions that changed). */
+  beforeTurn?(): Promise<void>;
 }
 
 // A streamed response yields the event loop this often, so other requests and other turns' streams
@@ -81,6 +83,8 @@ const REJECTED = "exec command rejected by user";
 
 export async function runTurn(turnId: string, settings: TurnSettings, input: UserInput, deps: TurnDeps, signal: AbortSignal): Promise<void> {
   const { emit, recorder } = deps;
+  // A failure here leaves the model with the context it had; the turn runs anyway.
+  await deps.beforeTurn?.().catch(() => undefined);
   emit({ type: "turnStarted", turnId, modelContextWindow: null });
   let localImages: ContentItem[];
   try {

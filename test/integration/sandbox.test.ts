@@ -277,6 +277,35 @@ describe("v2 turn/start sandboxPolicy", () => {
   });
 });
 
+describe("the model hears when its permissions change", () => {
+  it("a turn with a new sandboxPolicy starts with a new permissions message; an unchanged one adds none", async () => {
+    const dir = tempDir();
+    const s = await startInitialized(start, toml("never", "read-only"));
+    model.enqueue(textTurn("one"), textTurn("two"), textTurn("three"));
+    const started = await s.request("thread/start", { cwd: dir });
+    const threadId = (started.result as { thread: { id: string } }).thread.id;
+    const turn = async (n: number, extra: JsonObject = {}) => {
+      await s.request("turn/start", { threadId, input: [{ type: "text", text: `turn ${n}` }], ...extra });
+      await s.waitFor(() => s.notifications("turn/completed")[n - 1], 15_000, `turn ${n}`);
+    };
+    await turn(1);
+    await turn(2);
+    await turn(3, { sandboxPolicy: { type: "workspaceWrite", excludeSlashTmp: true, excludeTmpdirEnvVar: true } });
+    const permissions = (n: number) =>
+      (model.requests[n]!.body.input as { role?: string; content?: { text?: string }[] }[])
+        .filter((i) => i.role === "developer")
+        .map((i) => i.content?.[0]?.text ?? "")
+        .filter((text) => text.startsWith("<permissions instructions>"));
+    expect(permissions(0)).toHaveLength(1);
+    expect(permissions(1)).toHaveLength(1);
+    const third = permissions(2);
+    expect(third).toHaveLength(2);
+    expect(third[0]).toContain("Sandbox: read-only");
+    expect(third[1]).toContain("Sandbox: workspace-write, enforced with bubblewrap");
+    expect(third[1]).toContain(`- ${dir}`);
+  });
+});
+
 describe("no trusted bubblewrap", () => {
   it("refuses commands under read-only with the fix, says so in configWarning and to the model", async () => {
     const dir = tempDir();
