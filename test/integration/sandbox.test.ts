@@ -383,6 +383,21 @@ describe("no trusted bubblewrap", () => {
   });
 });
 
+describe("a sandboxed command does not outlive its timeout", () => {
+  it("times out with exit 124 and nothing inside bwrap is left running", async () => {
+    const marker = `sandboxed-timeout-${process.pid}-${Date.now()}`;
+    const s = await startInitialized(start, toml("never", "read-only"));
+    model.enqueue(shellCall("slow", ["bash", "-c", `exec -a ${marker} sleep 30`], { timeout_ms: 300 }), textTurn("done"));
+    try {
+      await runOne(s, tempDir());
+      expect(events(s, "exec_command_end").map((e) => e.exit_code)).toEqual([124]);
+      await s.waitFor(() => (processesWith(marker).length === 0 ? true : undefined), 5_000, "the sandboxed sleep to be gone");
+    } finally {
+      killProcessesWith(marker);
+    }
+  });
+});
+
 describe("a sandboxed command does not outlive its server", () => {
   it("SIGKILL of the server takes the command inside bwrap with it", async () => {
     const marker = `sandboxed-sleep-${process.pid}-${Date.now()}`;
