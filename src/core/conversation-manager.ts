@@ -26,7 +26,7 @@ import { terminalName } from "../user-agent.js";
 import { APP_VERSION } from "../version.js";
 import { Conversation } from "./conversation.js";
 import { applyPatchFreeformFlag, toolsFor } from "./tool-selection.js";
-import { BASE_INSTRUCTIONS, environmentContext, permissionsMessage } from "./instructions.js";
+import { BASE_INSTRUCTIONS, environmentContext, permissionsItem, permissionsMessage } from "./instructions.js";
 import type { TurnSettings } from "./turn-runner.js";
 import { uuidv7 } from "./uuid.js";
 
@@ -129,9 +129,8 @@ export class ConversationManager {
       ...(git ? { git } : {}),
     };
     const writer = options.ephemeral ? ephemeralSink() : await RolloutWriter.create(config.codexHome, meta);
-    const permissions = permissionsMessage(settings.approvalPolicy, settings.sandboxPolicy, await this.sandboxText(config, settings));
     const context: ResponseItem[] = [
-      { type: "message", role: "developer", content: [{ type: "input_text", text: permissions }] },
+      permissionsItem(await this.permissionsText(config, settings)),
       { type: "message", role: "user", content: [{ type: "input_text", text: environmentContext(settings.cwd, "bash") }] },
       ...history,
     ];
@@ -314,6 +313,7 @@ export class ConversationManager {
         }),
       ...(this.deps.pace ? { pace: this.deps.pace } : {}),
       sandbox: () => this.sandbox(),
+      permissionsText: (s) => this.permissionsText(config, s),
       onTurnEnd: (_turnId, ms) => hooks.turnEnded(ms),
       onUserPrompt: (text) => hooks.userPrompt(text),
       onListenerError: (error) => this.deps.log?.debug({ err: error, conversationId: id }, "event not delivered"),
@@ -335,12 +335,13 @@ export class ConversationManager {
     return this.deps.sandbox?.() ?? serverSandbox(this.deps.env);
   }
 
-  /** What the model is told about its sandbox: what is enforced here, not merely configured. */
-  private async sandboxText(config: AppConfig, settings: TurnSettings): Promise<string> {
+  /** The permissions message for `settings`: what is enforced here, not merely configured. */
+  private async permissionsText(config: AppConfig, settings: TurnSettings): Promise<string> {
     const env = buildShellEnv(parseShellEnvironmentPolicy(config.table.shell_environment_policy), this.deps.env);
     // Unsandboxed policies need no detection (sandboxInstructions does not look at it then).
     const availability: SandboxAvailability = isUnsandboxed(settings.sandboxPolicy) ? { available: false, reason: "", fix: "" } : await this.sandbox();
-    return sandboxInstructions(settings.sandboxPolicy, settings.cwd, env, availability);
+    const sandbox = await sandboxInstructions(settings.sandboxPolicy, settings.cwd, env, availability);
+    return permissionsMessage(settings.approvalPolicy, settings.sandboxPolicy, sandbox);
   }
 
   /** How requests will authenticate, for telemetry's auth_mode / user.account_id; unknown is fine. */

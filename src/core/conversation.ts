@@ -6,6 +6,7 @@ import type { SessionMeta } from "../rollout/types.js";
 import type { RolloutSink } from "./rollout-sink.js";
 import type { ApprovalDecision } from "./approval-policy.js";
 import type { CoreEvent, CoreEventListener } from "./events.js";
+import { lastPermissionsText, permissionsItem } from "./instructions.js";
 import type { PatchApprovalRequest } from "./patch-call.js";
 import { rolloutRecorder } from "./turn-recorder.js";
 import { runTurn, type ApprovalRequest, type ToolTelemetry, type TurnSettings, type UserInput } from "./turn-runner.js";
@@ -28,6 +29,8 @@ export interface ConversationInit {
   pace?(): Promise<void> | undefined;
   /** The sandbox commands run in (detected once per server). */
   sandbox?(): Promise<SandboxAvailability>;
+  /** The permissions message for these settings; a turn whose text differs from the last one sent tells the model anew. */
+  permissionsText?(settings: TurnSettings): Promise<string>;
   onUserPrompt?(text: string): void;
   /** Nothing running or queued (also after the last listener leaves while idle). */
   onIdle?(conversation: Conversation): void;
@@ -163,6 +166,7 @@ export class Conversation {
         toolTelemetry: this.init.toolTelemetry,
         ...(this.init.pace ? { pace: this.init.pace } : {}),
         ...(this.init.sandbox ? { sandbox: this.init.sandbox } : {}),
+        beforeTurn: () => this.announcePermissions(settings),
       },
       controller.signal,
     ).catch(() => {
@@ -172,6 +176,15 @@ export class Conversation {
     await done;
     this.active = undefined;
     this.init.onTurnEnd?.(turnId, Date.now() - started);
+  }
+
+  /** A turn whose sandbox, approval policy or cwd changed starts by telling the model what now holds. */
+  private async announcePermissions(settings: TurnSettings): Promise<void> {
+    const text = await this.init.permissionsText?.(settings);
+    if (text === undefined || text === lastPermissionsText(this.history)) return;
+    const item = permissionsItem(text);
+    this.history.push(item);
+    this.init.writer.write("response_item", item);
   }
 
   private emit(event: CoreEvent): void {

@@ -1,5 +1,6 @@
 // Our own instruction texts: the base instructions sent with every model request, and the context
 // messages a session starts with (permissions, environment).
+import type { ResponseItem } from "../model/types.js";
 import type { AskForApproval } from "../protocol/config.js";
 import { isUnsandboxed, type SandboxPolicy } from "../sandbox/policy.js";
 
@@ -21,10 +22,28 @@ You help the user with software engineering tasks in their workspace.
  */
 export function permissionsMessage(approvalPolicy: AskForApproval, sandboxPolicy: SandboxPolicy, sandboxText: string): string {
   const approval = isUnsandboxed(sandboxPolicy) ? UNSANDBOXED_APPROVAL[approvalPolicy] : SANDBOXED_APPROVAL[approvalPolicy];
-  return `<permissions instructions>
+  return `${PERMISSIONS_OPEN}
 Approval policy: ${approvalPolicy}. ${approval}
 ${sandboxText}
 </permissions instructions>`;
+}
+
+const PERMISSIONS_OPEN = "<permissions instructions>";
+
+/** The permissions message as the developer item the model sees. */
+export function permissionsItem(text: string): ResponseItem {
+  return { type: "message", role: "developer", content: [{ type: "input_text", text }] };
+}
+
+/** The text of the last permissions message in `history` (what the model was last told), if any. */
+export function lastPermissionsText(history: readonly ResponseItem[]): string | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const item = history[i]!;
+    if (item.type !== "message" || item.role !== "developer") continue;
+    const first = item.content[0];
+    if (first?.type === "input_text" && first.text.startsWith(PERMISSIONS_OPEN)) return first.text;
+  }
+  return undefined;
 }
 
 const SANDBOXED_APPROVAL: Record<AskForApproval, string> = {

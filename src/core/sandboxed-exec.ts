@@ -4,7 +4,7 @@
 // built. The approval conversation itself stays in the turn runner.
 import type { AskForApproval } from "../protocol/config.js";
 import type { SandboxAvailability } from "../sandbox/availability.js";
-import { allowsNetwork, type SandboxPolicy } from "../sandbox/policy.js";
+import { allowsNetwork, isUnsandboxed, type SandboxPolicy } from "../sandbox/policy.js";
 import { isRefusal, prepareSandboxedSpawn } from "../sandbox/prepare-spawn.js";
 import { runCommand, type ExecHooks, type ExecResult } from "../tools/exec.js";
 
@@ -75,9 +75,12 @@ export async function runAttempt(
   unsandboxed: boolean,
   run: ShellRun,
   hooks: ExecHooks,
-  availability: SandboxAvailability | undefined,
+  sandbox: (() => Promise<SandboxAvailability>) | undefined,
 ): Promise<Attempt> {
-  const prepared = await prepareSandboxedSpawn(unsandboxed ? NO_SANDBOX : policy, { command: run.command, cwd: run.cwd, policyCwd: run.policyCwd, env: run.env }, availability);
+  const effective = unsandboxed ? NO_SANDBOX : policy;
+  // Detection (a probe process, once per server) only when a sandbox is wanted.
+  const availability = isUnsandboxed(effective) ? undefined : await sandbox?.();
+  const prepared = await prepareSandboxedSpawn(effective, { command: run.command, cwd: run.cwd, policyCwd: run.policyCwd, env: run.env }, availability);
   if (isRefusal(prepared)) return prepared;
   const result = await runCommand(
     { command: [prepared.file, ...prepared.args], cwd: prepared.cwd, env: prepared.env, ...(run.timeoutMs !== undefined ? { timeoutMs: run.timeoutMs } : {}) },

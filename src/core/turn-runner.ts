@@ -71,6 +71,8 @@ export interface TurnDeps {
   pace?(): Promise<void> | undefined;
   /** The sandbox this server can build (detected once); absent: detected with the default bwrap locations. */
   sandbox?(): Promise<SandboxAvailability>;
+  /** Before the turn's first event: context the model must hear first (permissions that changed). */
+  beforeTurn?(): Promise<void>;
 }
 
 // A streamed response yields the event loop this often, so other requests and other turns' streams
@@ -84,6 +86,8 @@ const REJECTED = "exec command rejected by user";
 
 export async function runTurn(turnId: string, settings: TurnSettings, input: UserInput, deps: TurnDeps, signal: AbortSignal): Promise<void> {
   const { emit, recorder } = deps;
+  // A failure here leaves the model with the context it had; the turn runs anyway.
+  await deps.beforeTurn?.().catch(() => undefined);
   emit({ type: "turnStarted", turnId, modelContextWindow: null });
   let localImages: ContentItem[];
   try {
@@ -368,9 +372,8 @@ async function runShellCall(
     // Output is paced like model output: a client that stops reading stops the command's pipes.
     ...(deps.pace ? { pace: deps.pace } : {}),
   };
-  const availability = await deps.sandbox?.();
   // Escalated permissions reach here only approved (on-request): the command runs unsandboxed.
-  let attempt = await runAttempt(settings.sandboxPolicy, escalated, run, hooks, availability);
+  let attempt = await runAttempt(settings.sandboxPolicy, escalated, run, hooks, deps.sandbox);
   if ("refused" in attempt) return refused(turnId, callId, command, cwd, parsedCmd, attempt.refused, deps);
   if (attempt.result.aborted || signal.aborted) throw new TurnAbort();
   if (attempt.sandboxed && offersUnsandboxedRetry(settings.approvalPolicy) && likelySandboxDenied(attempt.result, networkBlocked(settings.sandboxPolicy))) {
@@ -380,7 +383,7 @@ async function runShellCall(
       if (decision === "denied") return declined(turnId, callId, command, cwd, parsedCmd, deps);
       if (decision === "approved_for_session") deps.approvedForSession.add(retryKey);
     }
-    attempt = await runAttempt(settings.sandboxPolicy, true, run, hooks, availability);
+    attempt = await runAttempt(settings.sandboxPolicy, true, run, hooks, deps.sandbox);
     if ("refused" in attempt) return refused(turnId, callId, command, cwd, parsedCmd, attempt.refused, deps);
     if (attempt.result.aborted || signal.aborted) throw new TurnAbort();
   }

@@ -62,11 +62,22 @@ export function startAppServer(options: AppServerOptions): AppServer {
   const notifier = new Notifier(rpc.connection, log);
   const warnings = new ConfigWarningOutbox(session, notifier);
   for (const warning of options.config.warnings) warnings.add(warning);
-  void warnIfSandboxUnavailable(options.config, warnings, process.env).catch((error: unknown) => log.warn({ err: error }, "sandbox detection failed"));
 
   const c = clientRequests;
   router.register("initialize", c.initialize, (params) =>
-    handleInitialize({ session, log, afterInitialize: () => warnings.flush() }, params),
+    handleInitialize(
+      {
+        session,
+        log,
+        afterInitialize: () => {
+          warnings.flush();
+          // Once the reply is on its way (its latency is the client's start-up): a configWarning
+          // when the configured mode needs a sandbox this machine cannot build.
+          void warnIfSandboxUnavailable(options.config, warnings, process.env).catch((error: unknown) => log.warn({ err: error }, "sandbox detection failed"));
+        },
+      },
+      params,
+    ),
   );
   router.register("getUserAgent", c.getUserAgent, handleGetUserAgent);
   router.register("getUserSavedConfig", c.getUserSavedConfig, () => handleGetUserSavedConfig(options.config));

@@ -200,6 +200,27 @@ describe("approval policies around the sandbox", () => {
     expect(callOutput("w")).toBe("exec command rejected by user");
   });
 
+  it("on-failure: approved_for_session covers the same rerun in the same folder, not in another", async () => {
+    const [root] = [tempDir()];
+    const [a, b] = [path.join(root, "A"), path.join(root, "B")];
+    mkdirSync(a);
+    mkdirSync(b);
+    const write = ["bash", "-c", "echo $RANDOM >> log.txt"];
+    const s = await startInitialized(start, toml("on-failure", "read-only"));
+    model.enqueue(shellCall("a1", write, { workdir: a }), shellCall("a2", write, { workdir: a }), shellCall("b1", write, { workdir: b }), textTurn("done"));
+    const { conversationId } = await openConversation(s, { cwd: root });
+    await say(s, conversationId, "go");
+    const first = await approvalRequest(s, 0);
+    expect(first.params).toMatchObject({ callId: "a1", cwd: a, reason: RETRY_REASON });
+    s.send({ id: first.id as number, result: { decision: "approved_for_session" } });
+    const second = await approvalRequest(s, 1);
+    expect(second.params).toMatchObject({ callId: "b1", cwd: b });
+    s.send({ id: second.id as number, result: { decision: "denied" } });
+    await turnsEnded(s);
+    expect(readFileSync(path.join(a, "log.txt"), "utf8").trim().split("\n")).toHaveLength(2);
+    expect(existsSync(path.join(b, "log.txt"))).toBe(false);
+  });
+
   it("on-failure: a command failing for its own reasons is not offered a rerun", async () => {
     const s = await startInitialized(start, toml("on-failure", "read-only"));
     model.enqueue(shellCall("f", ["bash", "-c", "exit 3"]), shellCall("nf", ["no-such-program-xyz"]), textTurn("done"));
@@ -241,6 +262,25 @@ describe("approval policies around the sandbox", () => {
     expect(existsSync(path.join(dir, "esc.txt"))).toBe(true);
   });
 
+  it("v2 on-request: an escalation request asks with its justification; decline runs nothing", async () => {
+    const dir = tempDir();
+    const s = await startInitialized(start, toml("on-request", "read-only"));
+    model.enqueue(shellCall("esc", writeFile(path.join(dir, "esc.txt")), { sandbox_permissions: "require_escalated", justification: "Write esc.txt?" }), textTurn("done"));
+    const started = await s.request("thread/start", { cwd: dir });
+    const threadId = (started.result as { thread: { id: string } }).thread.id;
+    await s.request("turn/start", { threadId, input: [{ type: "text", text: "go" }] });
+    const ask = await s.waitFor(() => s.messages.find((m) => m.method === "item/commandExecution/requestApproval" && "id" in m), 15_000, "a v2 approval");
+    expect(ask.params).toMatchObject({ threadId, reason: "Write esc.txt?" });
+    s.send({ id: ask.id as number, result: { decision: "decline" } });
+    await s.waitFor(() => s.notifications("turn/completed")[0], 15_000, "turn/completed");
+    const item = s
+      .notifications("item/completed")
+      .map((m) => (m.params as { item: JsonObject }).item)
+      .find((i) => i.type === "commandExecution")!;
+    expect(item.status).toBe("declined");
+    expect(existsSync(path.join(dir, "esc.txt"))).toBe(false);
+  });
+
   it("never: never asks, and an escalation request is refused with the reference's text, running nothing", async () => {
     const dir = tempDir();
     const s = await startInitialized(start, toml("never", "read-only"));
@@ -274,6 +314,35 @@ describe("v2 turn/start sandboxPolicy", () => {
     await s.waitFor(() => s.notifications("turn/completed")[1], 15_000, "turn 2");
     expect(existsSync(path.join(dir, "ro.txt"))).toBe(false);
     expect(existsSync(path.join(dir, "ww.txt"))).toBe(true);
+  });
+});
+
+describe("the model hears when its permissions change", () => {
+  it("a turn with a new sandboxPolicy starts with a new permissions message; an unchanged one adds none", async () => {
+    const dir = tempDir();
+    const s = await startInitialized(start, toml("never", "read-only"));
+    model.enqueue(textTurn("one"), textTurn("two"), textTurn("three"));
+    const started = await s.request("thread/start", { cwd: dir });
+    const threadId = (started.result as { thread: { id: string } }).thread.id;
+    const turn = async (n: number, extra: JsonObject = {}) => {
+      await s.request("turn/start", { threadId, input: [{ type: "text", text: `turn ${n}` }], ...extra });
+      await s.waitFor(() => s.notifications("turn/completed")[n - 1], 15_000, `turn ${n}`);
+    };
+    await turn(1);
+    await turn(2);
+    await turn(3, { sandboxPolicy: { type: "workspaceWrite", excludeSlashTmp: true, excludeTmpdirEnvVar: true } });
+    const permissions = (n: number) =>
+      (model.requests[n]!.body.input as { role?: string; content?: { text?: string }[] }[])
+        .filter((i) => i.role === "developer")
+        .map((i) => i.content?.[0]?.text ?? "")
+        .filter((text) => text.startsWith("<permissions instructions>"));
+    expect(permissions(0)).toHaveLength(1);
+    expect(permissions(1)).toHaveLength(1);
+    const third = permissions(2);
+    expect(third).toHaveLength(2);
+    expect(third[0]).toContain("Sandbox: read-only");
+    expect(third[1]).toContain("Sandbox: workspace-write, enforced with bubblewrap");
+    expect(third[1]).toContain(`- ${dir}`);
   });
 });
 
@@ -311,6 +380,21 @@ describe("no trusted bubblewrap", () => {
     await runOne(s, dir);
     expect(existsSync(path.join(dir, "ok.txt"))).toBe(true);
     expect(s.notifications("configWarning")).toHaveLength(0);
+  });
+});
+
+describe("a sandboxed command does not outlive its timeout", () => {
+  it("times out with exit 124 and nothing inside bwrap is left running", async () => {
+    const marker = `sandboxed-timeout-${process.pid}-${Date.now()}`;
+    const s = await startInitialized(start, toml("never", "read-only"));
+    model.enqueue(shellCall("slow", ["bash", "-c", `exec -a ${marker} sleep 30`], { timeout_ms: 300 }), textTurn("done"));
+    try {
+      await runOne(s, tempDir());
+      expect(events(s, "exec_command_end").map((e) => e.exit_code)).toEqual([124]);
+      await s.waitFor(() => (processesWith(marker).length === 0 ? true : undefined), 5_000, "the sandboxed sleep to be gone");
+    } finally {
+      killProcessesWith(marker);
+    }
   });
 });
 
