@@ -355,11 +355,13 @@ describe("bad input", () => {
     writeFileSync(path.join(cwd, "b.txt"), "b\n");
     writeFileSync(path.join(cwd, "blob.bin"), Buffer.from([0x61, 0x00, 0x62, 0x0a]));
     symlinkSync(outside, path.join(cwd, "link"));
+    mkdirSync(path.join(cwd, ".git", "hooks"), { recursive: true });
     const patches: [string, string][] = [
       ["missing", "*** Begin Patch\n*** Update File: nope.txt\n@@\n-x\n+y\n*** End Patch"],
       ["move-onto-existing", "*** Begin Patch\n*** Update File: a.txt\n*** Move to: b.txt\n@@\n-a\n+A\n*** End Patch"],
       ["binary", "*** Begin Patch\n*** Update File: blob.bin\n@@\n-a\n+A\n*** End Patch"],
       ["dot-dot", "*** Begin Patch\n*** Add File: ../outside/escaped.txt\n+x\n*** End Patch"],
+      ["git-hook", "*** Begin Patch\n*** Add File: .git/hooks/pre-commit\n+#!/bin/sh\n*** End Patch"],
       ["symlink", "*** Begin Patch\n*** Add File: link/escaped.txt\n+x\n*** Add File: fine.txt\n+ok\n*** End Patch"],
     ];
     const s = await startInitialized(start, toml("never"));
@@ -375,6 +377,8 @@ describe("bad input", () => {
     expect(outputOfCall("binary")).toMatch(/^apply_patch verification failed: .*binary/s);
     expect(outputOfCall("dot-dot")).toContain("rejected");
     expect(outputOfCall("symlink")).toContain("rejected");
+    expect(outputOfCall("git-hook")).toContain("rejected");
+    expect(existsSync(path.join(cwd, ".git", "hooks", "pre-commit"))).toBe(false);
     expect(readFileSync(path.join(cwd, "a.txt"), "utf8")).toBe("a\n");
     expect(readFileSync(path.join(cwd, "b.txt"), "utf8")).toBe("b\n");
     expect(existsSync(path.join(outside, "escaped.txt"))).toBe(false);
