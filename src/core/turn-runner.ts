@@ -279,7 +279,7 @@ async function runCall(
   warnings: ResponseItem[],
 ): Promise<string> {
   const started = Date.now();
-  const args = call.type === "custom_tool_call" ? call.input : call.arguments;
+  const callArgs = call.type === "custom_tool_call" ? call.input : call.arguments;
   let output: string;
   let success = false;
   const patch = async (source: PatchSource, cwd: string) => {
@@ -315,7 +315,7 @@ async function runCall(
     if (error instanceof TurnAbort || signal.aborted) throw error;
     output = error instanceof Error ? error.message : String(error);
   }
-  deps.toolTelemetry.result(call.name, call.call_id, args, Date.now() - started, success, output);
+  deps.toolTelemetry.result(call.name, call.call_id, callArgs, Date.now() - started, success, output);
   return output;
 }
 
