@@ -45,8 +45,9 @@ export function isPrivateDir(dir: string, uid: number): boolean {
     const own = lstatSync(dir);
     if (!own.isDirectory() || own.uid !== uid || (own.mode & GROUP_OTHER_WRITE) !== 0) return false;
     const parent = path.dirname(dir);
+    const realParent = realpathSync.native(parent);
     // The path as written (its symlinks must be ours or root's) and the folders it really goes through.
-    return ancestorsAreSafe(parent, uid) && ancestorsAreSafe(realpathSync.native(parent), uid);
+    return ancestorsAreSafe(parent, uid) && (realParent === parent || ancestorsAreSafe(realParent, uid));
   } catch {
     return false;
   }

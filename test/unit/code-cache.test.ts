@@ -117,6 +117,14 @@ describe("requireWithCodeCache", () => {
     expect(requireWithCodeCache(sticky.real, { dir: sticky.dir }).exports).toBe("evil");
   });
 
+  it("never uses a folder reached through a symlink to a place others can write to", () => {
+    const { real, dir } = plantEvilCache();
+    chmodSync(path.dirname(dir), 0o777);
+    const link = path.join(tmp(), "link");
+    symlinkSync(path.dirname(dir), link);
+    expect(requireWithCodeCache(real, { dir: path.join(link, path.basename(dir)) }).exports).toBe("real");
+  });
+
   it("never uses a cache file that others can write to", () => {
     const { real, dir, entry } = plantEvilCache();
     chmodSync(entry, 0o666);
