@@ -3,7 +3,7 @@
 // only we can write to (cache-dir.ts) and an entry is used only for the exact source it was made
 // from (entry-file.ts); any doubt runs the bundle without it. Node 22 has
 // module.enableCompileCache for this; Node 20 does not, and this path works on every version.
-import { readFileSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
@@ -51,11 +51,24 @@ export function requireWithCodeCache<T>(file: string, options: CodeCacheOptions 
       try {
         if (!ensurePrivateDir(cache.dir, cache.uid)) return;
         writeEntry(cacheFile, { runtimeKey: cache.key, source: bytes, data: script.createCachedData() });
+        pruneEntries(cache.dir, path.basename(file));
       } catch {
         // A full or read-only disk only costs speed.
       }
     },
   };
+}
+
+// Entries of installs and runtimes no longer used would pile up (npx installs each version in its
+// own folder): keep the newest few of a bundle. One still in use is rewritten at its next exit.
+const ENTRIES_KEPT_PER_BUNDLE = 4;
+
+function pruneEntries(dir: string, bundle: string): void {
+  const entries = readdirSync(dir)
+    .filter((name) => name.startsWith(`${bundle}-`) && name.endsWith(".v8cache"))
+    .map((name) => ({ name, mtimeMs: lstatSync(path.join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const { name } of entries.slice(ENTRIES_KEPT_PER_BUNDLE)) rmSync(path.join(dir, name), { force: true });
 }
 
 // One entry per installed file and runtime: an upgrade in place overwrites its predecessor, and

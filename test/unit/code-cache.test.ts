@@ -154,6 +154,21 @@ describe("requireWithCodeCache", () => {
     expect(decodeEntry(readFileSync(entry))!.source.toString()).toBe("module.exports = 'new';");
   });
 
+  it("keeps the newest four entries of a bundle installed in several places", () => {
+    const cache = privateDir();
+    const otherEntry = path.join(cache, "other.cjs-0-0.v8cache");
+    writeFileSync(otherEntry, "");
+    const entries: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      requireWithCodeCache(moduleFile(`module.exports = ${i};`), { dir: cache }).saveCache();
+      const added = readdirSync(cache).find((name) => name.startsWith("mod.cjs-") && !entries.includes(name))!;
+      entries.push(added);
+      // Distinct mtimes, oldest first, whatever the clock's resolution.
+      utimesSync(path.join(cache, added), new Date(1_000 * (i + 1)), new Date(1_000 * (i + 1)));
+    }
+    expect(readdirSync(cache).sort()).toEqual([...entries.slice(2), path.basename(otherEntry)].sort());
+  });
+
   it("ignores a corrupt or truncated cache file", () => {
     const cache = privateDir();
     const file = moduleFile("module.exports = 'ok';");
