@@ -13,7 +13,8 @@ const STICKY = 0o1000;
 
 /**
  * $CODEX_APP_SERVER_CACHE_DIR, else $XDG_CACHE_HOME/codex-app-server, else
- * ~/.cache/codex-app-server; null when the cache is off or no absolute folder can be named.
+ * ~/.cache/codex-app-server ($HOME, else the password database's home); null when the cache is
+ * off or no absolute folder can be named.
  */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
   const override = env[CACHE_DIR_ENV];
@@ -21,12 +22,14 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | 
   // The XDG spec says to ignore a relative XDG_CACHE_HOME.
   const xdg = env.XDG_CACHE_HOME;
   if (xdg && path.isAbsolute(xdg)) return path.join(xdg, "codex-app-server");
-  let home: string;
-  try {
-    // HOME, else the password database.
-    home = os.homedir();
-  } catch {
-    return null;
+  let home = env.HOME;
+  if (!home) {
+    try {
+      home = os.userInfo().homedir;
+    } catch {
+      // No password entry either.
+      return null;
+    }
   }
   return path.isAbsolute(home) ? path.join(home, ".cache", "codex-app-server") : null;
 }

@@ -1,6 +1,8 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import os from "node:os";
+import { defaultCacheDir } from "../../src/code-cache/cache-dir.js";
 import { decodeEntry, encodeEntry } from "../../src/code-cache/entry-file.js";
 import { requireWithCodeCache } from "../../src/code-cache/require-with-cache.js";
 import { useTempDirs } from "../support/temp-dirs.js";
@@ -194,5 +196,21 @@ describe("requireWithCodeCache", () => {
     const under = requireWithCodeCache<string>(file, { dir: path.join(blocker, "cache") });
     expect(under.exports).toBe("ok");
     under.saveCache();
+  });
+});
+
+describe("defaultCacheDir", () => {
+  it("takes the override, else $XDG_CACHE_HOME, else ~/.cache; off or relative means no cache", () => {
+    expect(defaultCacheDir({ CODEX_APP_SERVER_CACHE_DIR: "/x/cache", XDG_CACHE_HOME: "/xdg", HOME: "/h" })).toBe("/x/cache");
+    expect(defaultCacheDir({ CODEX_APP_SERVER_CACHE_DIR: "off", HOME: "/h" })).toBeNull();
+    expect(defaultCacheDir({ CODEX_APP_SERVER_CACHE_DIR: "cache", HOME: "/h" })).toBeNull();
+    expect(defaultCacheDir({ XDG_CACHE_HOME: "/xdg", HOME: "/h" })).toBe("/xdg/codex-app-server");
+    // The XDG spec: a relative XDG_CACHE_HOME is ignored.
+    expect(defaultCacheDir({ XDG_CACHE_HOME: "xdg", HOME: "/h" })).toBe("/h/.cache/codex-app-server");
+    expect(defaultCacheDir({ HOME: "relative" })).toBeNull();
+  });
+
+  it("finds the home folder in the password database when HOME is unset", () => {
+    expect(defaultCacheDir({})).toBe(path.join(os.userInfo().homedir, ".cache", "codex-app-server"));
   });
 });
