@@ -28,13 +28,13 @@ export function requireWithCodeCache<T>(file: string, options: CodeCacheOptions 
   const bytes = readFileSync(file);
   const dir = options.dir === undefined ? defaultCacheDir() : options.dir;
   const uid = options.uid ?? currentUid();
-  const cache = dir === null || uid === undefined ? undefined : { dir, uid, key: runtimeKey() };
-  const cacheFile = cache && path.join(cache.dir, entryName(file, cache.key));
+  const key = runtimeKey();
+  const cache = dir === null || uid === undefined ? undefined : { dir, uid, file: path.join(dir, entryName(file, key)) };
 
   let cachedData: Buffer | undefined;
-  if (cache && cacheFile && isPrivateDir(cache.dir, cache.uid)) {
-    const entry = readEntry(cacheFile, cache.uid);
-    if (entry && entry.runtimeKey === cache.key && entry.source.equals(bytes)) cachedData = entry.data;
+  if (cache && isPrivateDir(cache.dir, cache.uid)) {
+    const entry = readEntry(cache.file, cache.uid);
+    if (entry && entry.runtimeKey === key && entry.source.equals(bytes)) cachedData = entry.data;
   }
   // esbuild writes ASCII only (it escapes the rest), and latin1 skips UTF-8 decoding.
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${bytes.toString("latin1")}\n})`;
@@ -47,10 +47,10 @@ export function requireWithCodeCache<T>(file: string, options: CodeCacheOptions 
   return {
     exports: module.exports,
     saveCache() {
-      if (!needsCache || !cache || !cacheFile) return;
+      if (!needsCache || !cache) return;
       try {
         if (!ensurePrivateDir(cache.dir, cache.uid)) return;
-        writeEntry(cacheFile, { runtimeKey: cache.key, source: bytes, data: script.createCachedData() });
+        writeEntry(cache.file, { runtimeKey: key, source: bytes, data: script.createCachedData() });
         pruneEntries(cache.dir, path.basename(file));
       } catch {
         // A full or read-only disk only costs speed.
