@@ -5,6 +5,7 @@ import { chmodSync, chownSync, cpSync, mkdirSync, readdirSync, readFileSync, sta
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeEntry, encodeEntry } from "../../src/code-cache/entry-file.js";
+import { startOtlpReceiver } from "../support/otlp-receiver.js";
 import { BIN, expectOnlyJsonLines, useServers } from "../support/server-process.js";
 import { useTempDirs } from "../support/temp-dirs.js";
 
@@ -132,6 +133,25 @@ describe("code cache", () => {
       expect((await s.closeStdin()).code).toBe(0);
       expect(statSync(dir).mode & 0o777).toBe(0o700);
       expect(statSync(onlyEntry(dir)).mode & 0o777).toBe(0o600);
+    }
+  });
+
+  it("keeps the OpenTelemetry SDK bundle's cache in the same private folder", async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const dir = cacheFolder();
+      const s = start({
+        env: { CODEX_APP_SERVER_CACHE_DIR: dir },
+        configToml: `[otel]\nexporter = { otlp-http = { endpoint = "${receiver.logsUrl}", protocol = "json" } }\n`,
+      });
+      expect((await s.initialize()).result).toBeDefined();
+      expect((await s.closeStdin()).code).toBe(0);
+      expect(receiver.requests.length).toBeGreaterThan(0);
+      const sdkEntries = readdirSync(dir).filter((name) => name.startsWith("otel-sdk.cjs-"));
+      expect(sdkEntries).toHaveLength(1);
+      expect(statSync(path.join(dir, sdkEntries[0]!)).mode & 0o777).toBe(0o600);
+    } finally {
+      await receiver.close();
     }
   });
 
