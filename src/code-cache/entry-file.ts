@@ -2,7 +2,7 @@
 // compiled from, then V8's cached data. V8 itself only checks the source's length, so the copy is
 // what proves the bytecode belongs to this source: compared byte for byte, it costs less than
 // loading node:crypto to hash (≈ 20 ms of start-up) and cannot collide.
-import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
 
 const MAGIC = "codex-app-server code cache 1";
 const GROUP_OTHER_WRITE = 0o022;
@@ -59,12 +59,25 @@ export function readEntry(file: string, uid: number): CacheEntry | undefined {
     // Checked on the open file, so what is checked is what is read.
     const stats = fstatSync(fd);
     if (!stats.isFile() || stats.uid !== uid || (stats.mode & GROUP_OTHER_WRITE) !== 0) return undefined;
-    return decodeEntry(readFileSync(fd));
+    const bytes = readWhole(fd, stats.size);
+    return bytes && decodeEntry(bytes);
   } catch {
     return undefined;
   } finally {
     closeSync(fd);
   }
+}
+
+// The size is known from fstat: one buffer, no growing (readFileSync(fd) costs more here).
+function readWhole(fd: number, size: number): Buffer | undefined {
+  const bytes = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = readSync(fd, bytes, filled, size - filled, filled);
+    if (n === 0) return undefined;
+    filled += n;
+  }
+  return bytes;
 }
 
 /** Writes aside (mode 0600, never through an existing file) and renames: no reader sees half an entry. */
