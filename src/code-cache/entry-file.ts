@@ -1,7 +1,7 @@
 // One cache entry on disk: a header naming the runtime, a copy of the source the bytecode was
 // compiled from, then V8's cached data. V8 itself only checks the source's length, so the copy is
-// what proves the bytecode belongs to this source: compared byte for byte, it costs less than
-// loading node:crypto to hash (≈ 20 ms of start-up) and cannot collide.
+// what proves the bytecode belongs to this source: compared byte for byte (≈ 0.1 ms) it costs less
+// than loading node:crypto to hash it (≈ 4.5 ms of CPU at start-up) and cannot collide.
 import { closeSync, constants, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
 
 const MAGIC = "codex-app-server code cache 1";
