@@ -6,6 +6,8 @@ import { closeSync, constants, fstatSync, openSync, readSync, renameSync, rmSync
 
 const MAGIC = "codex-app-server code cache 1";
 const GROUP_OTHER_WRITE = 0o022;
+// Our entries are under 2 MB; anything far bigger is not one, and is not read into memory.
+const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 
 export interface CacheEntry {
   /** What the bytecode depends on besides the source: see `runtimeKey`. */
@@ -51,7 +53,8 @@ export function decodeEntry(bytes: Buffer): CacheEntry | undefined {
 export function readEntry(file: string, uid: number): CacheEntry | undefined {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO in its place must not hang the start.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
@@ -59,6 +62,7 @@ export function readEntry(file: string, uid: number): CacheEntry | undefined {
     // Checked on the open file, so what is checked is what is read.
     const stats = fstatSync(fd);
     if (!stats.isFile() || stats.uid !== uid || (stats.mode & GROUP_OTHER_WRITE) !== 0) return undefined;
+    if (stats.size > MAX_ENTRY_BYTES) return undefined;
     const bytes = readWhole(fd, stats.size);
     return bytes && decodeEntry(bytes);
   } catch {

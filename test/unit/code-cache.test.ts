@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
 import os from "node:os";
 import { defaultCacheDir } from "../../src/code-cache/cache-dir.js";
 import { decodeEntry, encodeEntry } from "../../src/code-cache/entry-file.js";
@@ -139,6 +140,16 @@ describe("requireWithCodeCache", () => {
     renameSync(entry, elsewhere);
     symlinkSync(elsewhere, entry);
     expect(requireWithCodeCache(real, { dir }).exports).toBe("real");
+  });
+
+  it("does not hang on a FIFO in place of the cache file", () => {
+    const cache = privateDir();
+    const file = moduleFile("module.exports = 'ok';");
+    requireWithCodeCache(file, { dir: cache }).saveCache();
+    const entry = onlyEntry(cache);
+    rmSync(entry);
+    execFileSync("mkfifo", [entry]);
+    expect(requireWithCodeCache<string>(file, { dir: cache }).exports).toBe("ok");
   });
 
   it("rebuilds the cache when the source changes but keeps its length", () => {
