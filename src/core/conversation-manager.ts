@@ -348,6 +348,7 @@ export class ConversationManager {
       summary: config.modelReasoningSummary,
       instructions,
       tools: options.includePlanTool === false ? [SHELL_TOOL] : [SHELL_TOOL, UPDATE_PLAN_TOOL],
+      modelOverrides: config.modelOverrides,
     };
   }
 }
