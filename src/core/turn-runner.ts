@@ -152,7 +152,8 @@ async function sampleOnce(turnId: string, settings: TurnSettings, limits: ModelL
     instructions: settings.instructions,
     input: withCallOutputs(deps.history),
     tools: settings.tools,
-    reasoning: settings.effort || settings.summary !== "none" ? { effort: settings.effort, summary: settings.summary } : null,
+    // A model whose family takes no reasoning parameters would reject them (unknown models included).
+    reasoning: limits.supportsReasoning && (settings.effort || settings.summary !== "none") ? { effort: settings.effort, summary: settings.summary } : null,
     conversationId: deps.conversationId,
     ...(settings.outputSchema !== undefined ? { outputSchema: settings.outputSchema } : {}),
     ...(limits.maxOutputTokens !== undefined ? { maxOutputTokens: limits.maxOutputTokens } : {}),

@@ -74,6 +74,8 @@ export interface ModelLimits {
   contextWindow: number | null;
   /** Usage past which the history should be compacted; null when the window is unknown and none is configured. */
   autoCompactTokenLimit: number | null;
+  /** Whether requests may carry `reasoning` (effort, summary). */
+  supportsReasoning: boolean;
   maxOutputTokens?: number;
 }
 
@@ -84,6 +86,7 @@ export function modelLimits(model: string, overrides: ModelOverrides = {}): Mode
   const limits: ModelLimits = {
     contextWindow: window === null ? null : Math.floor((window * family.effectiveContextWindowPercent) / 100),
     autoCompactTokenLimit: autoCompact,
+    supportsReasoning: family.supportsReasoningSummaries,
   };
   if (overrides.maxOutputTokens !== undefined) limits.maxOutputTokens = overrides.maxOutputTokens;
   return limits;

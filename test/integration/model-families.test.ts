@@ -67,6 +67,17 @@ describe("model families", () => {
     expect(model.requests[1]!.body).not.toHaveProperty("max_output_tokens");
   });
 
+  it("reasoning parameters go only to models whose family takes them", async () => {
+    const known = await startInitialized(start, toml("gpt-5.1-codex", 'model_reasoning_effort = "high"'));
+    model.enqueue(textTurn("ok"));
+    await v2TokenUsage(known);
+    expect(model.requests[0]!.body.reasoning).toEqual({ effort: "high", summary: "auto" });
+    const unknown = await startInitialized(start, toml("local-llama", 'model_reasoning_effort = "high"'));
+    model.enqueue(textTurn("ok"));
+    await v2TokenUsage(unknown);
+    expect(model.requests[1]!.body.reasoning).toBeNull();
+  });
+
   it("a non-positive model_context_window is a config error naming the key", async () => {
     const s = start({ configToml: toml("local-llama", "model_context_window = -5"), env: { FAKE_API_KEY: "k" } });
     await s.initialize("ide", "1");

@@ -13,18 +13,19 @@ describe("model families", () => {
 
   it("an unknown model promises nothing: no window, no reasoning parameters, apply_patch through the shell", () => {
     expect(findModelFamily("llama3.1:8b")).toMatchObject({ family: "llama3.1:8b", contextWindow: null, supportsReasoningSummaries: false, applyPatchToolType: null });
-    expect(modelLimits("llama3.1:8b")).toEqual({ contextWindow: null, autoCompactTokenLimit: null });
+    expect(modelLimits("llama3.1:8b")).toEqual({ contextWindow: null, autoCompactTokenLimit: null, supportsReasoning: false });
   });
 
   it("limits: the window clients see is 95 %, auto-compaction at 90 % of the full window", () => {
-    expect(modelLimits("gpt-5.1-codex")).toEqual({ contextWindow: 258_400, autoCompactTokenLimit: 244_800 });
+    expect(modelLimits("gpt-5.1-codex")).toEqual({ contextWindow: 258_400, autoCompactTokenLimit: 244_800, supportsReasoning: true });
   });
 
   it("config overrides beat the family, also for unknown models", () => {
-    expect(modelLimits("llama3.1:8b", { contextWindow: 8_192 })).toEqual({ contextWindow: 7_782, autoCompactTokenLimit: 7_372 });
+    expect(modelLimits("llama3.1:8b", { contextWindow: 8_192 })).toEqual({ contextWindow: 7_782, autoCompactTokenLimit: 7_372, supportsReasoning: false });
     expect(modelLimits("gpt-5.1-codex", { autoCompactTokenLimit: 1_000, maxOutputTokens: 512 })).toEqual({
       contextWindow: 258_400,
       autoCompactTokenLimit: 1_000,
+      supportsReasoning: true,
       maxOutputTokens: 512,
     });
   });
