@@ -47,7 +47,7 @@ export class ChatStreamDecoder implements WireDecoder {
     }
     if (!isObject(data)) return { kind: sse.event, events: NO_EVENTS };
     if (isObject(data.error)) return { kind: "error", events: NO_EVENTS, failure: streamError(data.error) };
-    if (typeof data.id === "string" && data.id) this.responseId = data.id;
+    if (!this.responseId && typeof data.id === "string") this.responseId = data.id;
     const usage = mapChatUsage(data.usage);
     if (usage) this.usage = usage;
     const choice = Array.isArray(data.choices) ? data.choices.find((c) => isObject(c) && (c.index ?? 0) === 0) : undefined;
