@@ -3,8 +3,15 @@
 // batching: 1,000 SSE frames per write). Runs alternate between the wires so both see the same
 // machine load. Target: the chat turn within 1.2× of the Responses turn. The client is v2
 // (thread/start, turn/start → turn/completed) and JSON-parses every stdout line.
+// A second figure weighs the `openai` npm package as the chat client (issue 12 asks): the same
+// 10,000-chunk stream consumed in-process by our client (src/model/chat-client.ts, bundled on the
+// fly with esbuild) and by the SDK's `chat.completions.create({ stream: true })`, plus the cost of
+// importing each. Skipped when the package is not installed (it is not a dependency).
 //   BENCH_RUNS=N   runs per wire (default 5 here)
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import { closeCleanly, expectResult, FAKE_PROVIDER_ENV, fakeProviderToml, oursTarget, printTable, progress, REPO_ROOT, startRpcSession, summarize } from "./lib.mjs";
 
@@ -49,7 +56,75 @@ export async function run(ctx) {
     ["", "r", "r", "r"],
   );
   console.log(`chat / responses: ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) ${ratio <= TARGET_RATIO ? "ok" : "MISSED"}`);
-  ctx.json({ responsesMs: r.median, chatMs: c.median, ratio });
+  const sdk = await compareSdk(runs);
+  ctx.json({ responsesMs: r.median, chatMs: c.median, ratio, ...(sdk ?? {}) });
+}
+
+/** In-process: our chat client vs the openai SDK reading the same stream; null when the SDK is absent. */
+async function compareSdk(runs) {
+  let OpenAI;
+  const importStarted = performance.now();
+  try {
+    OpenAI = (await import("openai")).default;
+  } catch {
+    console.log("openai package not installed: SDK comparison skipped");
+    return null;
+  }
+  const sdkImportMs = performance.now() - importStarted;
+  // Inside the repository: the bundle's external imports (pino) resolve from its node_modules.
+  const dir = mkdtempSync(path.join(REPO_ROOT, ".chat-wire-bench-"));
+  const fake = await startBothWires();
+  try {
+    const { build } = await import("esbuild");
+    const out = path.join(dir, "chat-client.mjs");
+    await build({ entryPoints: [path.join(REPO_ROOT, "src/model/chat-client.ts")], bundle: true, platform: "node", format: "esm", outfile: out, logLevel: "error", external: ["pino", "thread-stream"] });
+    const oursStarted = performance.now();
+    const { createChatClient } = await import(pathToFileURL(out).href);
+    const oursImportMs = performance.now() - oursStarted;
+    fake.respondWith(DELTAS);
+    const provider = { id: "b", name: "b", baseUrl: fake.url, wireApi: "chat", queryParams: {}, httpHeaders: {}, envHttpHeaders: {}, requestMaxRetries: 0, streamMaxRetries: 0, streamIdleTimeoutMs: 30_000, requiresOpenaiAuth: false };
+    const ours = createChatClient(provider, { codexHome: dir, env: {} });
+    const sdk = new OpenAI({ baseURL: fake.url, apiKey: "sk-bench", maxRetries: 0 });
+    const request = { model: "bench-model", instructions: "x", input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "go" }] }], tools: [], conversationId: "bench" };
+    const timeOurs = async () => {
+      const t = performance.now();
+      let n = 0;
+      for await (const e of ours.stream(request, new AbortController().signal)) if (e.type === "output_text_delta") n++;
+      if (n !== DELTAS) throw new Error(`ours: ${n} deltas`);
+      return performance.now() - t;
+    };
+    const timeSdk = async () => {
+      const t = performance.now();
+      let n = 0;
+      const stream = await sdk.chat.completions.create({ model: "bench-model", messages: [{ role: "user", content: "go" }], stream: true, stream_options: { include_usage: true } });
+      for await (const chunk of stream) if (chunk.choices[0]?.delta?.content) n++;
+      if (n !== DELTAS) throw new Error(`openai SDK: ${n} deltas`);
+      return performance.now() - t;
+    };
+    await timeOurs();
+    await timeSdk();
+    const o = [];
+    const k = [];
+    for (let i = 0; i < runs * 2; i++) {
+      o.push(await timeOurs());
+      k.push(await timeSdk());
+    }
+    const om = summarize(o).median;
+    const km = summarize(k).median;
+    console.log(`\n== the same ${DELTAS.toLocaleString("en")}-chunk chat stream read in-process: our client vs the openai SDK ==`);
+    printTable(
+      ["client", "median read", "import"],
+      [
+        ["ours (chat-client.ts)", `${om.toFixed(1)} ms`, `${oursImportMs.toFixed(1)} ms`],
+        ["openai SDK", `${km.toFixed(1)} ms`, `${sdkImportMs.toFixed(1)} ms`],
+      ],
+      ["", "r", "r"],
+    );
+    return { oursReadMs: om, sdkReadMs: km, oursImportMs, sdkImportMs };
+  } finally {
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function timeTurn(fake, wire, count) {
