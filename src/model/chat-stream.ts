@@ -9,7 +9,7 @@
 // as complete (some servers never send it); one that ends before finish_reason was cut short.
 import { randomUUID } from "node:crypto";
 import type { SseEvent } from "./sse.js";
-import { NO_EVENTS, type DecodedEvent, type WireDecoder } from "./streaming-client.js";
+import { NO_EVENTS, payloadObject, type DecodedEvent, type WireDecoder } from "./streaming-client.js";
 import { ModelError, type ModelEvent, type ResponseItem, type TokenUsage } from "./types.js";
 import { isObject } from "./wire.js";
 
@@ -38,19 +38,14 @@ export class ChatStreamDecoder implements WireDecoder {
 
   event(sse: SseEvent): DecodedEvent {
     if (sse.data === DONE) return { kind: DONE, events: this.complete() };
-    let data: unknown;
-    try {
-      data = JSON.parse(sse.data);
-    } catch {
-      // As on the Responses wire: one undecodable chunk is skipped, not fatal.
-      return { kind: sse.event, events: NO_EVENTS, problem: "failed to parse SSE event data as JSON" };
-    }
-    if (!isObject(data)) return { kind: sse.event, events: NO_EVENTS };
+    const payload = payloadObject(sse);
+    if (!("data" in payload)) return payload;
+    const { data } = payload;
     if (isObject(data.error)) return { kind: "error", events: NO_EVENTS, failure: streamError(data.error) };
     if (!this.responseId && typeof data.id === "string") this.responseId = data.id;
     const usage = mapChatUsage(data.usage);
     if (usage) this.usage = usage;
-    const choice = Array.isArray(data.choices) ? data.choices.find((c) => isObject(c) && (c.index ?? 0) === 0) : undefined;
+    const choice = firstChoice(data.choices);
     if (!isObject(choice)) return { kind: CHUNK, events: NO_EVENTS };
     const events: ModelEvent[] = [];
     if (isObject(choice.delta)) this.delta(choice.delta, events);
@@ -138,6 +133,13 @@ export class ChatStreamDecoder implements WireDecoder {
     events.push(this.usage ? { type: "completed", responseId: this.responseId, usage: this.usage } : { type: "completed", responseId: this.responseId });
     return events;
   }
+}
+
+/** Choice 0 (we ask for one; a server that sends more has the others ignored). */
+function firstChoice(choices: unknown): unknown {
+  if (!Array.isArray(choices)) return undefined;
+  for (const c of choices) if (isObject(c) && (c.index ?? 0) === 0) return c;
+  return undefined;
 }
 
 /** delta.reasoning_content (DeepSeek, vLLM, llama.cpp) or delta.reasoning (Ollama, OpenRouter: a string or { text }). */

@@ -6,6 +6,7 @@ import type { SseEvent } from "./sse.js";
 import {
   createStreamingClient,
   NO_EVENTS,
+  payloadObject,
   providerUrl,
   type DecodedEvent,
   type ModelClientDeps,
@@ -13,7 +14,7 @@ import {
   type WireProtocol,
 } from "./streaming-client.js";
 import { ModelError, type ModelClient } from "./types.js";
-import { buildRequestBody, isObject, mapSseEvent } from "./wire.js";
+import { buildRequestBody, mapSseEvent } from "./wire.js";
 
 export type { ApiRequestReport, ModelClientDeps, SseEventReport } from "./streaming-client.js";
 
@@ -21,14 +22,9 @@ export const STREAM_CLOSED_MESSAGE = "stream disconnected before completion: str
 
 const responsesDecoder: WireDecoder = {
   event(sse: SseEvent): DecodedEvent {
-    let data: unknown;
-    try {
-      data = JSON.parse(sse.data);
-    } catch {
-      // The reference skips undecodable payloads too; one bad line must not end the turn.
-      return { kind: sse.event, events: NO_EVENTS, problem: "failed to parse SSE event data as JSON" };
-    }
-    if (!isObject(data)) return { kind: sse.event, events: NO_EVENTS };
+    const payload = payloadObject(sse);
+    if (!("data" in payload)) return payload;
+    const { data } = payload;
     const kind = typeof data.type === "string" ? data.type : sse.event;
     const event = mapSseEvent(kind, data);
     if (event === undefined) return { kind, events: NO_EVENTS };

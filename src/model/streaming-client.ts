@@ -84,6 +84,21 @@ export interface WireProtocol {
 
 export const NO_EVENTS: readonly ModelEvent[] = [];
 
+/**
+ * An event's JSON payload as an object, or what to report when it is none. Both wires skip an
+ * undecodable payload, as the reference does: one bad line must not end the turn.
+ */
+export function payloadObject(sse: SseEvent): { data: Record<string, unknown> } | DecodedEvent {
+  let data: unknown;
+  try {
+    data = JSON.parse(sse.data);
+  } catch {
+    return { kind: sse.event, events: NO_EVENTS, problem: "failed to parse SSE event data as JSON" };
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return { kind: sse.event, events: NO_EVENTS };
+  return { data: data as Record<string, unknown> };
+}
+
 /** Error bodies are shown to the user; anything longer is not a message any more. */
 const ERROR_BODY_LIMIT = 1 << 20;
 
