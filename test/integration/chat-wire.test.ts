@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { chatStream, chatTextTurn, chatToolCallTurn, deltaChunk } from "../support/fake-chat.js";
 import { httpError, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
+import { useTempDirs } from "../support/temp-dirs.js";
 import { v1Face, v2Face } from "../support/turn-faces.js";
 import { events, fakeProviderToml, openConversation, say, startInitialized, turnsEnded, useFakeModel } from "../support/v1-session.js";
 
@@ -13,6 +14,7 @@ beforeEach(() => {
   model = fakeModel();
 });
 const start = useServers(afterEach, expectOnlyJsonLines);
+const tempDir = useTempDirs(afterEach, "chat-wire-");
 
 /** The fake provider speaking chat; `settings` replace the retry lines or add keys. */
 function chatToml(settings: { requestRetries?: number; streamRetries?: number; extra?: string; policy?: string } = {}): string {
@@ -197,6 +199,50 @@ describe("chat wire: bad input", () => {
     const { turn } = await v2Turn(s);
     expect(turn.status).toBe("failed");
     expect(turn.error).toMatchObject({ message: "the model crashed", codexErrorInfo: "internalServerError" });
+  });
+});
+
+describe("chat wire: context overflow", () => {
+  for (const [what, status, body] of [
+    ["vLLM's 400 \"maximum context length\"", 400, { object: "error", message: "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens.", type: "BadRequestError" }],
+    ["llama.cpp's exceed_context_size_error", 400, { code: 400, message: "the request exceeds the available context size, try increasing it", type: "exceed_context_size_error" }],
+    ["a proxy's 413", 413, { message: "Payload Too Large" }],
+  ] as const) {
+    it(`${what} fails the turn as contextWindowExceeded with a clear message; the thread stays usable`, async () => {
+      const s = await startInitialized(start, chatToml());
+      model.enqueue(httpError(status, JSON.stringify({ error: body })));
+      const { threadId, turn } = await v2Turn(s);
+      expect(turn.status).toBe("failed");
+      expect(turn.error).toMatchObject({ codexErrorInfo: "contextWindowExceeded", message: expect.stringMatching(/^Codex ran out of room in the model's context window/) });
+      model.enqueue(chatTextTurn(["still here"]));
+      await v2Face.say(s, threadId, "shorter");
+      expect(await v2Face.turnEnded(s, threadId, 2)).toMatchObject({ status: "completed", lastAgentMessage: "still here" });
+    });
+  }
+});
+
+describe("chat wire: resume", () => {
+  it("a resumed chat thread sends its history back: the call in the assistant message, its output as a tool message", async () => {
+    const home = tempDir();
+    const first = await startInitialized(start, chatToml(), { codexHome: home });
+    model.enqueue(chatToolCallTurn({ id: "call_r", name: "shell", parts: ['{"command":["echo","remembered"]}'] }), chatTextTurn(["first done"]));
+    const { threadId } = await v2Turn(first, "run it");
+    const rolloutPath = (first.notifications("thread/started")[0]!.params as { thread: { path: string } }).thread.path;
+    await first.closeStdin();
+    const second = await startInitialized(start, chatToml(), { codexHome: home });
+    const { id } = await v2Face.resume(second, rolloutPath);
+    expect(id).toBe(threadId);
+    model.enqueue(chatTextTurn(["second done"]));
+    await v2Face.say(second, id, "and now?");
+    expect(await v2Face.turnEnded(second, id, 1)).toMatchObject({ status: "completed", lastAgentMessage: "second done" });
+    const messages = (model.requests[2]!.body as { messages: JsonObject[] }).messages;
+    const call = messages.find((m) => Array.isArray(m.tool_calls))!;
+    expect(call.tool_calls).toEqual([{ id: "call_r", type: "function", function: { name: "shell", arguments: '{"command":["echo","remembered"]}' } }]);
+    const output = messages.find((m) => m.role === "tool")!;
+    expect(output).toMatchObject({ tool_call_id: "call_r", content: expect.stringContaining("remembered") });
+    expect(messages.indexOf(output)).toBe(messages.indexOf(call) + 1);
+    expect(messages.filter((m) => m.role === "assistant").map((m) => m.content)).toContain("first done");
+    expect(messages.at(-1)).toEqual({ role: "user", content: "and now?" });
   });
 });
 
