@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { chatStream, chatTextTurn, chatToolCallTurn, deltaChunk } from "../support/fake-chat.js";
 import { httpError, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
+import { startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver.js";
 import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
 import { useTempDirs } from "../support/temp-dirs.js";
 import { v1Face, v2Face } from "../support/turn-faces.js";
@@ -219,6 +220,29 @@ describe("chat wire: context overflow", () => {
       expect(await v2Face.turnEnded(s, threadId, 2)).toMatchObject({ status: "completed", lastAgentMessage: "still here" });
     });
   }
+});
+
+describe("chat wire: telemetry", () => {
+  let receiver: OtlpReceiver;
+  beforeEach(async () => {
+    receiver = await startOtlpReceiver();
+  });
+  afterEach(async () => {
+    await receiver.close();
+  });
+
+  it("exports codex.api_request and codex.sse_event as the Responses wire does, the token counts on [DONE]", async () => {
+    const extra = `\n[otel]\nexporter = { otlp-http = { endpoint = "${receiver.logsUrl}", protocol = "json" } }\n`;
+    const s = await startInitialized(start, chatToml({ extra }));
+    model.enqueue(chatTextTurn(["a", "b"], { usage: { prompt_tokens: 40, completion_tokens: 2 } }));
+    await v2Turn(s);
+    expect((await s.closeStdin()).code).toBe(0);
+    const byName = (name: string) => receiver.logs.filter((l) => l.attributes["event.name"] === name);
+    expect(byName("codex.api_request")[0]!.attributes).toMatchObject({ attempt: "1", "http.response.status_code": "200", model: "test-model" });
+    const sse = byName("codex.sse_event");
+    expect(new Set(sse.map((l) => l.attributes["event.kind"]))).toEqual(new Set(["chat.completion.chunk", "[DONE]"]));
+    expect(sse.find((l) => l.attributes["event.kind"] === "[DONE]")!.attributes).toMatchObject({ input_token_count: "40", output_token_count: "2" });
+  });
 });
 
 describe("chat wire: resume", () => {
