@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createChatClient } from "../../src/model/chat-client.js";
-import { chatMessages } from "../../src/model/chat-request.js";
+import { buildChatRequestBody, chatMessages } from "../../src/model/chat-request.js";
 import type { ApiRequestReport, SseEventReport } from "../../src/model/streaming-client.js";
 import type { ModelEvent, ModelRequest, ResponseItem } from "../../src/model/types.js";
 import { chatStream, chatTextTurn, deltaChunk } from "../support/fake-chat.js";
@@ -65,6 +65,20 @@ describe("chat request messages", () => {
       { role: "tool", tool_call_id: "c1", content: "one" },
       { role: "tool", tool_call_id: "c2", content: "two" },
     ]);
+  });
+});
+
+describe("chat request body", () => {
+  it("no tools: neither tools nor tool_choice (some servers reject tool_choice alone)", () => {
+    const body = JSON.parse(buildChatRequestBody(request));
+    expect(body).toEqual({ model: "m", messages: [{ role: "system", content: "be brief" }], stream: true, stream_options: { include_usage: true } });
+  });
+
+  it("an output schema asks for json_schema output; an output cap is max_tokens", () => {
+    const schema = { type: "object", properties: { ok: { type: "boolean" } } };
+    const body = JSON.parse(buildChatRequestBody({ ...request, outputSchema: schema, maxOutputTokens: 64 }));
+    expect(body.response_format).toEqual({ type: "json_schema", json_schema: { name: "codex_output_schema", strict: true, schema } });
+    expect(body.max_tokens).toBe(64);
   });
 });
 
