@@ -16,6 +16,9 @@ import { readRollout } from "../rollout/reader.js";
 import { collectGitInfo } from "../rollout/git-info.js";
 import type { SessionMeta } from "../rollout/types.js";
 import { RolloutWriter } from "../rollout/writer.js";
+import { serverSandbox, type SandboxAvailability } from "../sandbox/availability.js";
+import { sandboxInstructions } from "../sandbox/instructions.js";
+import { isUnsandboxed, sandboxModeOf, sandboxPolicyFromConfig } from "../sandbox/policy.js";
 import { ephemeralSink, type RolloutSink } from "./rollout-sink.js";
 import { conversationTelemetry } from "../telemetry/catalog.js";
 import { buildShellEnv, parseShellEnvironmentPolicy } from "../tools/shell-env.js";
@@ -23,7 +26,7 @@ import { SHELL_TOOL, UPDATE_PLAN_TOOL } from "../tools/tool-specs.js";
 import { terminalName } from "../user-agent.js";
 import { APP_VERSION } from "../version.js";
 import { Conversation } from "./conversation.js";
-import { BASE_INSTRUCTIONS, environmentContext, permissionsMessage } from "./instructions.js";
+import { BASE_INSTRUCTIONS, environmentContext, permissionsItem, permissionsMessage } from "./instructions.js";
 import type { TurnSettings } from "./turn-runner.js";
 import { uuidv7 } from "./uuid.js";
 
@@ -57,6 +60,8 @@ export interface ManagerDeps {
   log?: Logger;
   /** How long an idle conversation nobody listens to stays loaded; undefined keeps it loaded. */
   unloadIdleAfterMs?: number;
+  /** The sandbox commands run in; defaults to detecting it once (serverSandbox). */
+  sandbox?(): Promise<SandboxAvailability>;
   /** Tests and benches may swap the model client. */
   clientFactory?: (config: AppConfig, hooks: ReturnType<typeof conversationTelemetry>) => ModelClient;
 }
@@ -125,7 +130,7 @@ export class ConversationManager {
     };
     const writer = options.ephemeral ? ephemeralSink() : await RolloutWriter.create(config.codexHome, meta);
     const context: ResponseItem[] = [
-      { type: "message", role: "developer", content: [{ type: "input_text", text: permissionsMessage(settings.approvalPolicy, settings.sandboxMode) }] },
+      permissionsItem(await this.permissionsText(config, settings)),
       { type: "message", role: "user", content: [{ type: "input_text", text: environmentContext(settings.cwd, "bash") }] },
       ...history,
     ];
@@ -300,6 +305,8 @@ export class ConversationManager {
       shellEnv: () => buildShellEnv(shellPolicy, this.deps.env),
       toolTelemetry: { decision: hooks.toolDecision, result: hooks.toolResult },
       ...(this.deps.pace ? { pace: this.deps.pace } : {}),
+      sandbox: () => this.sandbox(),
+      permissionsText: (s) => this.permissionsText(config, s),
       onTurnEnd: (_turnId, ms) => hooks.turnEnded(ms),
       onUserPrompt: (text) => hooks.userPrompt(text),
       onListenerError: (error) => this.deps.log?.debug({ err: error, conversationId: id }, "event not delivered"),
@@ -308,12 +315,26 @@ export class ConversationManager {
     hooks.conversationStarts({
       providerName: config.modelProvider.name,
       approvalPolicy: settings.approvalPolicy,
-      sandboxPolicy: settings.sandboxMode,
+      sandboxPolicy: sandboxModeOf(settings.sandboxPolicy),
       reasoningSummary: settings.summary,
       ...(settings.effort ? { reasoningEffort: settings.effort } : {}),
     });
     this.live.set(id, conversation);
     return conversation;
+  }
+
+  /** The sandbox this server can build: detected once, with the bwrap locations its env allows. */
+  private sandbox(): Promise<SandboxAvailability> {
+    return this.deps.sandbox?.() ?? serverSandbox(this.deps.env);
+  }
+
+  /** The permissions message for `settings`: what is enforced here, not merely configured. */
+  private async permissionsText(config: AppConfig, settings: TurnSettings): Promise<string> {
+    const env = buildShellEnv(parseShellEnvironmentPolicy(config.table.shell_environment_policy), this.deps.env);
+    // Unsandboxed policies need no detection (sandboxInstructions does not look at it then).
+    const availability: SandboxAvailability = isUnsandboxed(settings.sandboxPolicy) ? { available: false, reason: "", fix: "" } : await this.sandbox();
+    const sandbox = await sandboxInstructions(settings.sandboxPolicy, settings.cwd, env, availability);
+    return permissionsMessage(settings.approvalPolicy, settings.sandboxPolicy, sandbox);
   }
 
   /** How requests will authenticate, for telemetry's auth_mode / user.account_id; unknown is fine. */
@@ -343,7 +364,7 @@ export class ConversationManager {
       model: config.model ?? DEFAULT_MODEL,
       cwd: options.cwd ?? process.cwd(),
       approvalPolicy: config.approvalPolicy,
-      sandboxMode: config.sandboxMode,
+      sandboxPolicy: sandboxPolicyFromConfig(config.sandboxMode, config.sandboxWorkspaceWrite),
       ...(effort ? { effort } : {}),
       summary: config.modelReasoningSummary,
       instructions,

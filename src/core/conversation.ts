@@ -1,10 +1,12 @@
 // A live conversation: its settings, history and rollout, one turn at a time, and the listeners of
 // its event stream. Protocol faces subscribe and supply the approval channel.
+import type { SandboxAvailability } from "../sandbox/availability.js";
 import type { ModelClient, ResponseItem, TokenUsage } from "../model/types.js";
 import type { SessionMeta } from "../rollout/types.js";
 import type { RolloutSink } from "./rollout-sink.js";
 import type { ApprovalDecision } from "./approval-policy.js";
 import type { CoreEvent, CoreEventListener } from "./events.js";
+import { lastPermissionsText, permissionsItem } from "./instructions.js";
 import { rolloutRecorder } from "./turn-recorder.js";
 import { runTurn, type ApprovalRequest, type ToolTelemetry, type TurnSettings, type UserInput } from "./turn-runner.js";
 
@@ -22,6 +24,10 @@ export interface ConversationInit {
   toolTelemetry: ToolTelemetry;
   onTurnEnd?(turnId: string, durationMs: number): void;
   pace?(): Promise<void> | undefined;
+  /** The sandbox commands run in (detected once per server). */
+  sandbox?(): Promise<SandboxAvailability>;
+  /** The permissions message for these settings; a turn whose text differs from the last one sent tells the model anew. */
+  permissionsText?(settings: TurnSettings): Promise<string>;
   onUserPrompt?(text: string): void;
   /** Nothing running or queued (also after the last listener leaves while idle). */
   onIdle?(conversation: Conversation): void;
@@ -152,6 +158,8 @@ export class Conversation {
         shellEnv: this.init.shellEnv,
         toolTelemetry: this.init.toolTelemetry,
         ...(this.init.pace ? { pace: this.init.pace } : {}),
+        ...(this.init.sandbox ? { sandbox: this.init.sandbox } : {}),
+        beforeTurn: () => this.announcePermissions(settings),
       },
       controller.signal,
     ).catch(() => {
@@ -161,6 +169,15 @@ export class Conversation {
     await done;
     this.active = undefined;
     this.init.onTurnEnd?.(turnId, Date.now() - started);
+  }
+
+  /** A turn whose sandbox, approval policy or cwd changed starts by telling the model what now holds. */
+  private async announcePermissions(settings: TurnSettings): Promise<void> {
+    const text = await this.init.permissionsText?.(settings);
+    if (text === undefined || text === lastPermissionsText(this.history)) return;
+    const item = permissionsItem(text);
+    this.history.push(item);
+    this.init.writer.write("response_item", item);
   }
 
   private emit(event: CoreEvent): void {

@@ -1,6 +1,8 @@
 // Our own instruction texts: the base instructions sent with every model request, and the context
 // messages a session starts with (permissions, environment).
-import type { AskForApproval, SandboxMode } from "../protocol/config.js";
+import type { ResponseItem } from "../model/types.js";
+import type { AskForApproval } from "../protocol/config.js";
+import { isUnsandboxed, type SandboxPolicy } from "../sandbox/policy.js";
 
 export const BASE_INSTRUCTIONS = `You are a coding agent running inside an IDE through the Codex app-server.
 You help the user with software engineering tasks in their workspace.
@@ -12,18 +14,52 @@ You help the user with software engineering tasks in their workspace.
 - Use \`update_plan\` to share a short plan for multi-step work and keep it current.
 - When you are done, reply with a concise summary of what you did and anything left to do.`;
 
-export function permissionsMessage(approvalPolicy: AskForApproval, sandboxMode: SandboxMode): string {
-  const approval: Record<AskForApproval, string> = {
-    untrusted: "Commands that are not known to be read-only need the user's approval before they run.",
-    "on-failure": "Commands run without asking; the user is asked only when a command fails.",
-    "on-request": "Commands run without asking unless you request escalated permissions.",
-    never: "Commands run without asking; the user is never asked.",
-  };
-  return `<permissions instructions>
-Sandbox mode: ${sandboxMode}. Approval policy: ${approvalPolicy}.
-${approval[approvalPolicy]}
+/**
+ * The permissions context message: the approval policy as the server applies it, and
+ * `sandboxText` (sandbox/instructions.ts): what this machine actually enforces.
+ */
+export function permissionsMessage(approvalPolicy: AskForApproval, sandboxPolicy: SandboxPolicy, sandboxText: string): string {
+  const approval = isUnsandboxed(sandboxPolicy) ? UNSANDBOXED_APPROVAL[approvalPolicy] : SANDBOXED_APPROVAL[approvalPolicy];
+  return `${PERMISSIONS_OPEN}
+Approval policy: ${approvalPolicy}. ${approval}
+${sandboxText}
 </permissions instructions>`;
 }
+
+const PERMISSIONS_OPEN = "<permissions instructions>";
+
+/** The permissions message as the developer item the model sees. */
+export function permissionsItem(text: string): ResponseItem {
+  return { type: "message", role: "developer", content: [{ type: "input_text", text }] };
+}
+
+/** The text of the last permissions message in `history` (what the model was last told), if any. */
+export function lastPermissionsText(history: readonly ResponseItem[]): string | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const item = history[i]!;
+    if (item.type !== "message" || item.role !== "developer") continue;
+    const first = item.content[0];
+    if (first?.type === "input_text" && first.text.startsWith(PERMISSIONS_OPEN)) return first.text;
+  }
+  return undefined;
+}
+
+const SANDBOXED_APPROVAL: Record<AskForApproval, string> = {
+  untrusted:
+    "Commands that are not known to be read-only need the user's approval before they run, inside the sandbox. When one fails in a way the sandbox may have caused, the user is asked whether to run it again without the sandbox.",
+  "on-failure":
+    "Commands run inside the sandbox without asking. When one fails in a way the sandbox may have caused, the user is asked whether to run it again without the sandbox.",
+  "on-request":
+    'Commands run inside the sandbox without asking. When a command really needs to run outside it (writing elsewhere, the network), set `sandbox_permissions` to "require_escalated" with a short `justification`: the user is asked first.',
+  never: "Commands run inside the sandbox and the user is never asked; do not request escalated permissions.",
+};
+
+const UNSANDBOXED_APPROVAL: Record<AskForApproval, string> = {
+  untrusted: "Commands that are not known to be read-only need the user's approval before they run.",
+  "on-failure": "Commands run without asking.",
+  "on-request": "Commands run without asking.",
+  never: "Commands run without asking; the user is never asked.",
+};
 
 export function environmentContext(cwd: string, shell: string): string {
   return `<environment_context>

@@ -44,7 +44,7 @@ export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
       writer.write("turn_context", {
         cwd: s.cwd,
         approval_policy: s.approvalPolicy,
-        sandbox_policy: { type: s.sandboxMode },
+        sandbox_policy: s.sandboxPolicy,
         model: s.model,
         effort: s.effort ?? null,
         summary: s.summary,

@@ -6,13 +6,15 @@ import path from "node:path";
 import { describeModelFailure } from "../model/failure-report.js";
 import { modelLimits, type ModelLimits, type ModelOverrides } from "../model/model-family.js";
 import { ModelError, type ContentItem, type ModelClient, type ResponseItem, type TokenUsage, type ToolSpec } from "../model/types.js";
-import type { AskForApproval, ReasoningEffort, ReasoningSummary, SandboxMode } from "../protocol/config.js";
-import { runCommand } from "../tools/exec.js";
+import type { AskForApproval, ReasoningEffort, ReasoningSummary } from "../protocol/config.js";
+import type { SandboxAvailability } from "../sandbox/availability.js";
+import type { SandboxPolicy } from "../sandbox/policy.js";
 import { formatExecForClient, formatFunctionCallOutput } from "../tools/exec-output.js";
 import { parseCommand } from "../tools/parse-command.js";
 import { parsePlanArguments, parseShellArguments } from "../tools/tool-specs.js";
 import { approvalKey, planExec, type ApprovalDecision } from "./approval-policy.js";
 import { withCallOutputs } from "./call-outputs.js";
+import { escalationRefusal, likelySandboxDenied, networkBlocked, offersUnsandboxedRetry, runAttempt, SANDBOX_RETRY_REASON, type ShellRun } from "./sandboxed-exec.js";
 import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
 import { LocalImageError, localImageContent } from "./local-images.js";
 import { turnAbortedItem, type TurnRecorder } from "./turn-recorder.js";
@@ -21,7 +23,8 @@ export interface TurnSettings {
   model: string;
   cwd: string;
   approvalPolicy: AskForApproval;
-  sandboxMode: SandboxMode;
+  /** The effective sandbox every command of the turn runs under (snake_case, as v1 and rollouts spell it). */
+  sandboxPolicy: SandboxPolicy;
   effort?: ReasoningEffort;
   summary: ReasoningSummary;
   instructions: string;
@@ -66,6 +69,10 @@ export interface TurnDeps {
   toolTelemetry: ToolTelemetry;
   /** A promise while the client is behind reading our output: streaming waits for it. */
   pace?(): Promise<void> | undefined;
+  /** The sandbox this server can build (detected once); absent: detected with the default bwrap locations. */
+  sandbox?(): Promise<SandboxAvailability>;
+  /** Before the turn's first event: context the model must hear first (permissions that changed). */
+  beforeTurn?(): Promise<void>;
 }
 
 // A streamed response yields the event loop this often, so other requests and other turns' streams
@@ -79,6 +86,8 @@ const REJECTED = "exec command rejected by user";
 
 export async function runTurn(turnId: string, settings: TurnSettings, input: UserInput, deps: TurnDeps, signal: AbortSignal): Promise<void> {
   const { emit, recorder } = deps;
+  // A failure here leaves the model with the context it had; the turn runs anyway.
+  await deps.beforeTurn?.().catch(() => undefined);
   // The model may change per turn: its family is looked up for each.
   const limits = modelLimits(settings.model, settings.modelOverrides);
   emit({ type: "turnStarted", turnId, modelContextWindow: limits.contextWindow });
@@ -291,43 +300,53 @@ async function runShellCall(
 ): Promise<{ output: string; success: boolean }> {
   const args = parseShellArguments(call.arguments);
   const { command } = args;
+  const escalated = args.withEscalatedPermissions ?? false;
+  const escalationRefused = escalationRefusal(settings.approvalPolicy, escalated);
+  if (escalationRefused !== null) return { output: escalationRefused, success: false };
   const cwd = args.workdir ? path.resolve(settings.cwd, args.workdir) : settings.cwd;
   const parsedCmd = parseCommand(command);
   const callId = call.call_id;
   deps.emit({ type: "execBegin", turnId, callId, command, cwd, parsedCmd });
 
-  const escalated = args.withEscalatedPermissions ?? false;
   const key = approvalKey(command, cwd, escalated);
-  if (!deps.approvedForSession.has(key)) {
+  // Whether the user has approved this very command (now or for the session): the reference then
+  // reruns a sandbox-denied attempt without asking again.
+  let userApproved = deps.approvedForSession.has(key);
+  if (!userApproved) {
     const plan = planExec(settings.approvalPolicy, command, escalated, args.justification);
     if (plan.kind === "ask") {
-      deps.emit({ type: "execApprovalRequest", turnId, callId, command, cwd, reason: plan.reason, parsedCmd });
-      const decision = await deps.requestApproval({ turnId, callId, command, cwd, reason: plan.reason, parsedCmd }, signal);
-      // An interrupt while the client was deciding ends the turn, whatever came back.
-      if (signal.aborted) throw new TurnAbort();
-      deps.toolTelemetry.decision("shell", callId, decision, "user");
-      if (decision === "abort") throw new TurnAbort();
-      if (decision === "denied") {
-        const outcome: ExecOutcome = { stdout: "", stderr: REJECTED, aggregatedOutput: REJECTED, exitCode: -1, durationMs: 0, formattedOutput: REJECTED };
-        deps.emit({ type: "execEnd", turnId, callId, command, cwd, parsedCmd, outcome, status: "declined" });
-        return { output: REJECTED, success: false };
-      }
+      const decision = await askApproval(turnId, callId, command, cwd, plan.reason, parsedCmd, deps, signal);
+      if (decision === "denied") return declined(turnId, callId, command, cwd, parsedCmd, deps);
       if (decision === "approved_for_session") deps.approvedForSession.add(key);
+      userApproved = true;
     } else {
       deps.toolTelemetry.decision("shell", callId, "approved", "config");
     }
   }
 
-  const result = await runCommand(
-    { command, cwd, env: deps.shellEnv(), ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}) },
-    {
-      signal,
-      onOutput: (stream, chunk) => deps.emit({ type: "execOutputDelta", turnId, callId, stream, chunk }),
-      // Output is paced like model output: a client that stops reading stops the command's pipes.
-      ...(deps.pace ? { pace: deps.pace } : {}),
-    },
-  );
-  if (result.aborted || signal.aborted) throw new TurnAbort();
+  const run: ShellRun = { command, cwd, policyCwd: settings.cwd, env: deps.shellEnv(), ...(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {}) };
+  const hooks = {
+    signal,
+    onOutput: (stream: "stdout" | "stderr", chunk: Buffer) => deps.emit({ type: "execOutputDelta", turnId, callId, stream, chunk }),
+    // Output is paced like model output: a client that stops reading stops the command's pipes.
+    ...(deps.pace ? { pace: deps.pace } : {}),
+  };
+  // Escalated permissions reach here only approved (on-request): the command runs unsandboxed.
+  let attempt = await runAttempt(settings.sandboxPolicy, escalated, run, hooks, deps.sandbox);
+  if ("refused" in attempt) return refused(turnId, callId, command, cwd, parsedCmd, attempt.refused, deps);
+  if (attempt.result.aborted || signal.aborted) throw new TurnAbort();
+  if (attempt.sandboxed && offersUnsandboxedRetry(settings.approvalPolicy) && likelySandboxDenied(attempt.result, networkBlocked(settings.sandboxPolicy))) {
+    const retryKey = approvalKey(command, cwd, true);
+    if (!userApproved && !deps.approvedForSession.has(retryKey)) {
+      const decision = await askApproval(turnId, callId, command, cwd, SANDBOX_RETRY_REASON, parsedCmd, deps, signal);
+      if (decision === "denied") return declined(turnId, callId, command, cwd, parsedCmd, deps);
+      if (decision === "approved_for_session") deps.approvedForSession.add(retryKey);
+    }
+    attempt = await runAttempt(settings.sandboxPolicy, true, run, hooks, deps.sandbox);
+    if ("refused" in attempt) return refused(turnId, callId, command, cwd, parsedCmd, attempt.refused, deps);
+    if (attempt.result.aborted || signal.aborted) throw new TurnAbort();
+  }
+  const result = attempt.result;
   const outcome: ExecOutcome = {
     stdout: result.stdout,
     stderr: result.stderr,
@@ -338,4 +357,37 @@ async function runShellCall(
   };
   deps.emit({ type: "execEnd", turnId, callId, command, cwd, parsedCmd, outcome, status: result.exitCode === 0 ? "completed" : "failed" });
   return { output: formatFunctionCallOutput(result), success: result.exitCode === 0 };
+}
+
+/** Asks the client; an interrupt meanwhile or "abort" ends the turn. */
+async function askApproval(
+  turnId: string,
+  callId: string,
+  command: string[],
+  cwd: string,
+  reason: string | null,
+  parsedCmd: ReturnType<typeof parseCommand>,
+  deps: TurnDeps,
+  signal: AbortSignal,
+): Promise<"approved" | "approved_for_session" | "denied"> {
+  deps.emit({ type: "execApprovalRequest", turnId, callId, command, cwd, reason, parsedCmd });
+  const decision = await deps.requestApproval({ turnId, callId, command, cwd, reason, parsedCmd }, signal);
+  // An interrupt while the client was deciding ends the turn, whatever came back.
+  if (signal.aborted) throw new TurnAbort();
+  deps.toolTelemetry.decision("shell", callId, decision, "user");
+  if (decision === "abort") throw new TurnAbort();
+  return decision;
+}
+
+function declined(turnId: string, callId: string, command: string[], cwd: string, parsedCmd: ReturnType<typeof parseCommand>, deps: TurnDeps) {
+  const outcome: ExecOutcome = { stdout: "", stderr: REJECTED, aggregatedOutput: REJECTED, exitCode: -1, durationMs: 0, formattedOutput: REJECTED };
+  deps.emit({ type: "execEnd", turnId, callId, command, cwd, parsedCmd, outcome, status: "declined" });
+  return { output: REJECTED, success: false };
+}
+
+/** No sandbox could be built: the client sees a failed command, the model the reason and the fix. */
+function refused(turnId: string, callId: string, command: string[], cwd: string, parsedCmd: ReturnType<typeof parseCommand>, reason: string, deps: TurnDeps) {
+  const outcome: ExecOutcome = { stdout: "", stderr: reason, aggregatedOutput: reason, exitCode: -1, durationMs: 0, formattedOutput: reason };
+  deps.emit({ type: "execEnd", turnId, callId, command, cwd, parsedCmd, outcome, status: "failed" });
+  return { output: reason, success: false };
 }

@@ -15,6 +15,25 @@ export interface DetectOptions {
   platform?: NodeJS.Platform;
 }
 
+/**
+ * Test hook: CODEX_APP_SERVER_BWRAP_PATHS (colon-separated absolute paths) replaces the fixed bwrap
+ * locations. It only narrows where we look: every candidate still has to pass the same ownership
+ * check (root-owned, not group/other-writable, all the way up), so it cannot make us run a binary
+ * another user controls. Tests point it at a missing file to see the "no sandbox" path.
+ */
+export const BWRAP_PATHS_ENV = "CODEX_APP_SERVER_BWRAP_PATHS";
+
+export function bwrapLocationsFromEnv(env: NodeJS.ProcessEnv): readonly string[] {
+  const raw = env[BWRAP_PATHS_ENV];
+  if (raw === undefined || raw === "") return DEFAULT_BWRAP_LOCATIONS;
+  return raw.split(":").filter((p) => p !== "");
+}
+
+/** This server's sandbox, detected once (cached), honouring the test hook above. */
+export function serverSandbox(env: NodeJS.ProcessEnv): Promise<SandboxAvailability> {
+  return detectSandbox({ locations: bwrapLocationsFromEnv(env) });
+}
+
 const DANGER_FIX = 'or set sandbox_mode = "danger-full-access" to run commands without a sandbox';
 const cache = new Map<string, Promise<SandboxAvailability>>();
 

@@ -5,7 +5,7 @@
 import type { SandboxWorkspaceWrite } from "../config/types.js";
 import type { SandboxMode } from "../protocol/config.js";
 import type { SandboxPolicy } from "../protocol/v1/common.js";
-import type { SandboxPolicyV2 } from "../protocol/v2/thread.js";
+import type { SandboxPolicyV2 } from "../protocol/v2/sandbox.js";
 
 export type { SandboxPolicy };
 
@@ -28,6 +28,8 @@ export function sandboxPolicyFromV2(policy: SandboxPolicyV2): SandboxPolicy {
       return { type: "danger-full-access" };
     case "readOnly":
       return { type: "read-only" };
+    case "externalSandbox":
+      return { type: "external-sandbox", network_access: policy.networkAccess === "enabled" };
     case "workspaceWrite": {
       const out: SandboxPolicy = { type: "workspace-write" };
       if (policy.writableRoots !== undefined) out.writable_roots = [...policy.writableRoots];
@@ -37,6 +39,36 @@ export function sandboxPolicyFromV2(policy: SandboxPolicyV2): SandboxPolicy {
       return out;
     }
   }
+}
+
+/** As v2 reports it (thread/start|resume|fork's `sandbox`), every field spelled out. */
+export function sandboxPolicyToV2(policy: SandboxPolicy): SandboxPolicyV2 {
+  switch (policy.type) {
+    case "danger-full-access":
+      return { type: "dangerFullAccess" };
+    case "read-only":
+      return { type: "readOnly" };
+    case "external-sandbox":
+      return { type: "externalSandbox", networkAccess: policy.network_access ? "enabled" : "restricted" };
+    case "workspace-write": {
+      const options = workspaceWriteOptions(policy);
+      return {
+        type: "workspaceWrite",
+        writableRoots: [...options.writableRoots],
+        networkAccess: options.networkAccess,
+        excludeTmpdirEnvVar: options.excludeTmpdirEnvVar,
+        excludeSlashTmp: options.excludeSlashTmp,
+      };
+    }
+  }
+}
+
+/**
+ * The config-style mode a policy corresponds to, for the places that speak in modes (telemetry,
+ * getUserSavedConfig). external-sandbox has no mode: we add no sandbox, as danger-full-access.
+ */
+export function sandboxModeOf(policy: SandboxPolicy): SandboxMode {
+  return policy.type === "external-sandbox" ? "danger-full-access" : policy.type;
 }
 
 /** The workspace-write options, as config.toml's table holds them, with the reference's defaults (nothing extra, no network, tmp dirs writable). */

@@ -12,6 +12,7 @@ import type { Lifecycle } from "../transport/lifecycle.js";
 import type { ProtocolOutput } from "../transport/ndjson-writer.js";
 import { ClientSession } from "./client-session.js";
 import { ConfigWarningOutbox } from "./config-warnings.js";
+import { warnIfSandboxUnavailable } from "./sandbox-warning.js";
 import { handleGetUserAgent, handleInitialize } from "./initialize.js";
 import { Notifier } from "./notifier.js";
 import { handleGetUserSavedConfig } from "./user-config.js";
@@ -64,7 +65,19 @@ export function startAppServer(options: AppServerOptions): AppServer {
 
   const c = clientRequests;
   router.register("initialize", c.initialize, (params) =>
-    handleInitialize({ session, log, afterInitialize: () => warnings.flush() }, params),
+    handleInitialize(
+      {
+        session,
+        log,
+        afterInitialize: () => {
+          warnings.flush();
+          // Once the reply is on its way (its latency is the client's start-up): a configWarning
+          // when the configured mode needs a sandbox this machine cannot build.
+          void warnIfSandboxUnavailable(options.config, warnings, process.env).catch((error: unknown) => log.warn({ err: error }, "sandbox detection failed"));
+        },
+      },
+      params,
+    ),
   );
   router.register("getUserAgent", c.getUserAgent, handleGetUserAgent);
   router.register("getUserSavedConfig", c.getUserSavedConfig, () => handleGetUserSavedConfig(options.config));

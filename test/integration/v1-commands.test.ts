@@ -86,7 +86,8 @@ describe("a client that stops reading while a command floods output", () => {
       functionCallTurn({ callId: "flood", name: "shell", arguments: JSON.stringify({ command: ["bash", "-c", `head -c ${bytes} /dev/zero && touch ${written}`], timeout_ms: 120_000 }) }),
       textTurn("done"),
     );
-    const { conversationId } = await openConversation(s);
+    // Sandboxed (workspace-write on the folder it writes to): pacing holds through bwrap too.
+    const { conversationId } = await openConversation(s, { cwd: path.dirname(written), sandbox: "workspace-write" });
     await say(s, conversationId, "flood");
     await s.waitFor(() => events(s, "exec_command_begin")[0], 10_000, "the command to start");
     s.child.stdout.pause();
@@ -110,7 +111,9 @@ describe("no command outlives its server", () => {
     const s = await startInitialized(start, fakeProviderToml(model, "", "never"));
     // A background sleep and a foreground one: the group, not just its leader, must go.
     model.enqueue(shellCall("c1", ["bash", "-c", `sleep 30 & echo $$ > ${pgidFile}; sleep 30; wait`], dir));
-    const { conversationId } = await openConversation(s, { cwd: dir });
+    // Unsandboxed: $$ is then the host's process group id (a sandbox has its own pid namespace;
+    // sandbox.test.ts checks that sandboxed commands die with the server too).
+    const { conversationId } = await openConversation(s, { cwd: dir, sandbox: "danger-full-access" });
     await say(s, conversationId, "sleep");
     const pgid = await s.waitFor(() => readPgid(pgidFile), 10_000, "the command to write its process group id");
     try {

@@ -96,13 +96,14 @@ describe("v1 conversation", () => {
   it("asks before running a command under untrusted, runs it when approved, and feeds the output back", async () => {
     const s = await ready();
     model.enqueue(
-      functionCallTurn({ callId: "call_A", name: "shell", arguments: JSON.stringify({ command: ["bash", "-lc", "echo approved-output && touch approved.txt"] }) }),
+      functionCallTurn({ callId: "call_A", name: "shell", arguments: JSON.stringify({ command: ["bash", "-c", "echo approved-output && touch approved.txt"] }) }),
       textTurn("done"),
     );
-    const { conversationId } = await newConversation(s, { cwd: s.codexHome });
+    // workspace-write: the approved command may write in its cwd, inside the sandbox.
+    const { conversationId } = await newConversation(s, { cwd: s.codexHome, sandbox: "workspace-write" });
     await s.request("sendUserMessage", { conversationId, items: [{ type: "text", data: { text: "run it" } }] });
     const ask = await s.waitFor(() => s.messages.find((m) => m.method === "execCommandApproval" && "id" in m), 10_000, "approval request");
-    expect(ask.params).toMatchObject({ conversationId, callId: "call_A", command: ["bash", "-lc", "echo approved-output && touch approved.txt"], reason: null });
+    expect(ask.params).toMatchObject({ conversationId, callId: "call_A", command: ["bash", "-c", "echo approved-output && touch approved.txt"], reason: null });
     expect(existsSync(`${s.codexHome}/approved.txt`)).toBe(false);
     s.send({ id: ask.id as number, result: { decision: "approved" } });
     await turnDone(s);

@@ -23,7 +23,7 @@ function conversation(client: ModelClient, onListenerError: (error: unknown) => 
   return new Conversation({
     id: "c1",
     meta: { id: "c1", timestamp: "2026-01-01T00:00:00.000Z", cwd: "/", originator: "t", cli_version: "0", source: "vscode", model_provider: "p" },
-    settings: { model: "m", cwd: "/", approvalPolicy: "never", sandboxMode: "read-only", summary: "auto", instructions: "", tools: [] },
+    settings: { model: "m", cwd: "/", approvalPolicy: "never", sandboxPolicy: { type: "read-only" }, summary: "auto", instructions: "", tools: [] },
     client,
     writer: ephemeralSink(),
     history: [],

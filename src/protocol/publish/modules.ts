@@ -11,6 +11,7 @@ import * as v1Conversation from "../v1/conversation.js";
 import * as v1History from "../v1/history.js";
 import * as v2Approvals from "../v2/approvals.js";
 import * as v2Item from "../v2/item.js";
+import * as v2Sandbox from "../v2/sandbox.js";
 import * as v2Thread from "../v2/thread.js";
 import * as v2Turn from "../v2/turn.js";
 
@@ -30,6 +31,7 @@ export const protocolModules: readonly ProtocolModule[] = [
   { file: "v1/history.ts", exports: v1History },
   { file: "v2/approvals.ts", exports: v2Approvals },
   { file: "v2/item.ts", exports: v2Item },
+  { file: "v2/sandbox.ts", exports: v2Sandbox },
   { file: "v2/thread.ts", exports: v2Thread },
   { file: "v2/turn.ts", exports: v2Turn },
 ];

@@ -1,6 +1,7 @@
 // v2 threads: start, resume, fork, archive, list, read, loaded/list.
 import { AskForApproval, ReasoningEffort, SandboxMode } from "../config.js";
 import * as s from "../schema.js";
+import { SandboxPolicyV2 } from "./sandbox.js";
 import { Turn } from "./turn.js";
 
 export const GitInfo = s.object({ sha: s.nullable(s.string()), branch: s.nullable(s.string()), originUrl: s.nullable(s.string()) });
@@ -20,18 +21,6 @@ export const Thread = s.object({
 });
 export type Thread = s.Infer<typeof Thread>;
 
-export const SandboxPolicyV2 = s.union([
-  s.object({ type: s.literal("dangerFullAccess") }),
-  s.object({ type: s.literal("readOnly") }),
-  s.object({
-    type: s.literal("workspaceWrite"),
-    writableRoots: s.optional(s.array(s.string())),
-    networkAccess: s.optional(s.boolean()),
-    excludeTmpdirEnvVar: s.optional(s.boolean()),
-    excludeSlashTmp: s.optional(s.boolean()),
-  }),
-]);
-export type SandboxPolicyV2 = s.Infer<typeof SandboxPolicyV2>;
 
 const threadSettings = {
   model: s.optional(s.string()),

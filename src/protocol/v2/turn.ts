@@ -2,6 +2,7 @@
 import { AskForApproval, ReasoningEffort, ReasoningSummary } from "../config.js";
 import * as s from "../schema.js";
 import { ThreadItem } from "./item.js";
+import { SandboxPolicyV2 } from "./sandbox.js";
 
 export const UserInput = s.union([
   s.object({ type: s.literal("text"), text: s.string() }),
@@ -49,7 +50,7 @@ export const TurnStartParams = s.object({
   input: s.array(UserInput),
   cwd: s.optional(s.string()),
   approvalPolicy: s.optional(AskForApproval),
-  sandboxPolicy: s.optional(s.unknown()),
+  sandboxPolicy: s.optional(SandboxPolicyV2),
   model: s.optional(s.string()),
   effort: s.optional(ReasoningEffort),
   summary: s.optional(ReasoningSummary),

@@ -80,11 +80,10 @@ export async function sendUserMessage(deps: V1Deps, params: SendUserMessageParam
 }
 
 export async function sendUserTurn(deps: V1Deps, params: SendUserTurnParams): Promise<Record<string, never>> {
-  const sandboxMode = params.sandboxPolicy.type === "external-sandbox" ? "danger-full-access" : params.sandboxPolicy.type;
   (await requireConversation(deps, params.conversationId)).submit(toUserInput(params.items), {
     cwd: params.cwd,
     approvalPolicy: params.approvalPolicy,
-    sandboxMode,
+    sandboxPolicy: params.sandboxPolicy,
     model: params.model,
     summary: params.summary,
     ...(params.effort ? { effort: params.effort } : {}),

@@ -8,16 +8,13 @@ import { archiveRollout } from "../../rollout/archive.js";
 import { findRolloutPath, listConversations } from "../../rollout/listing.js";
 import { readRollout, summarizeHead } from "../../rollout/reader.js";
 import { rpcErrors } from "../../rpc/errors.js";
+import { sandboxPolicyToV2 } from "../../sandbox/policy.js";
 import { rolloutCall, withConfig } from "../domain-errors.js";
 import { buildTurns, threadFromConversation, threadFromSummary, type ThreadView, type TurnView } from "./thread-view.js";
 import type { V2Deps, V2Threads } from "./threads.js";
 
 export interface ThreadHandlerDeps extends V2Deps {
   threads: V2Threads;
-}
-
-function sandboxView(mode: string) {
-  return { type: mode === "danger-full-access" ? "dangerFullAccess" : mode === "workspace-write" ? "workspaceWrite" : "readOnly" };
 }
 
 function response(conversation: Conversation, thread: ThreadView) {
@@ -28,7 +25,7 @@ function response(conversation: Conversation, thread: ThreadView) {
     modelProvider: conversation.meta.model_provider,
     cwd: s.cwd,
     approvalPolicy: s.approvalPolicy,
-    sandbox: sandboxView(s.sandboxMode),
+    sandbox: sandboxPolicyToV2(s.sandboxPolicy),
     reasoningEffort: s.effort ?? null,
   };
 }

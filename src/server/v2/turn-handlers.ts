@@ -3,6 +3,7 @@
 import type { UserInput as CoreInput } from "../../core/turn-runner.js";
 import type { TurnStartParams, UserInput } from "../../protocol/v2/turn.js";
 import { rpcErrors } from "../../rpc/errors.js";
+import { sandboxPolicyFromV2 } from "../../sandbox/policy.js";
 import { rolloutCall, withConfig } from "../domain-errors.js";
 import type { ThreadHandlerDeps } from "./thread-handlers.js";
 
@@ -14,23 +15,14 @@ function toCoreInput(input: UserInput[]): CoreInput {
   };
 }
 
-function sandboxMode(policy: unknown): "read-only" | "workspace-write" | "danger-full-access" | undefined {
-  const type = (policy as { type?: string } | undefined)?.type;
-  if (type === "dangerFullAccess" || type === "danger-full-access") return "danger-full-access";
-  if (type === "workspaceWrite" || type === "workspace-write") return "workspace-write";
-  if (type === "readOnly" || type === "read-only") return "read-only";
-  return undefined;
-}
-
 export async function turnStart(deps: ThreadHandlerDeps, params: TurnStartParams) {
   const conversation = await withConfig(() => rolloutCall(() => deps.manager.load(params.threadId)));
   if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
   deps.threads.attach(conversation);
-  const mode = sandboxMode(params.sandboxPolicy);
   const turnId = conversation.submit(toCoreInput(params.input), {
     ...(params.cwd ? { cwd: params.cwd } : {}),
     ...(params.approvalPolicy ? { approvalPolicy: params.approvalPolicy } : {}),
-    ...(mode ? { sandboxMode: mode } : {}),
+    ...(params.sandboxPolicy ? { sandboxPolicy: sandboxPolicyFromV2(params.sandboxPolicy) } : {}),
     ...(params.model ? { model: params.model } : {}),
     ...(params.effort ? { effort: params.effort } : {}),
     ...(params.summary ? { summary: params.summary } : {}),
