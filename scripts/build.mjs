@@ -22,7 +22,7 @@ const common = {
   platform: "node",
   target: "node20.19",
   minify: true,
-  // ASCII output (the rest escaped): src/code-cache.ts reads bundles as latin1.
+  // ASCII output (the rest escaped): src/code-cache/ reads bundles as latin1.
   charset: "ascii",
   sourcemap: "linked",
   legalComments: "linked",

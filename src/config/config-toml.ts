@@ -51,5 +51,9 @@ export const ConfigToml = s.object({
   forced_login_method: s.optional(s.enumOf(["chatgpt", "api"])),
   forced_chatgpt_workspace_id: str(),
   tools: s.optional(s.object({ web_search: s.optional(s.boolean()), view_image: s.optional(s.boolean()) })),
+  // Figures for a model our model families do not know, or know differently (src/model/model-family.ts).
+  model_context_window: s.optional(s.integer()),
+  model_auto_compact_token_limit: s.optional(s.integer()),
+  model_max_output_tokens: s.optional(s.integer()),
 });
 export type ConfigToml = s.Infer<typeof ConfigToml>;

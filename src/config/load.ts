@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
 import type { ConfigWarningNotification } from "../protocol/config.js";
+import type { ModelOverrides } from "../model/model-family.js";
 import { SchemaIssue } from "../protocol/schema.js";
 import { ConfigToml } from "./config-toml.js";
 import { resolveOtel } from "./otel.js";
@@ -145,6 +146,7 @@ export function deriveConfig(source: ConfigSource, options: DeriveOptions, env: 
       excludeSlashTmp: sww?.exclude_slash_tmp ?? false,
     },
     modelReasoningSummary: pick("model_reasoning_summary") ?? "auto",
+    modelOverrides: modelOverrides(source, toml),
     otel: resolveOtel(table.otel, env).config,
     table,
   };
@@ -158,6 +160,22 @@ export function deriveConfig(source: ConfigSource, options: DeriveOptions, env: 
   return config;
 }
 
+function modelOverrides(source: ConfigSource, toml: ConfigToml): ModelOverrides {
+  const out: ModelOverrides = {};
+  const keys = [
+    ["model_context_window", "contextWindow"],
+    ["model_auto_compact_token_limit", "autoCompactTokenLimit"],
+    ["model_max_output_tokens", "maxOutputTokens"],
+  ] as const;
+  for (const [key, field] of keys) {
+    const value = toml[key];
+    if (value === undefined) continue;
+    if (value <= 0) throw locate(source, [key], `${key} must be a positive number of tokens, got ${value}`);
+    out[field] = value;
+  }
+  return out;
+}
+
 function defaults(home: string, path: string, env: NodeJS.ProcessEnv): AppConfig {
   const providers = mergeProviders(env, undefined);
   return {
@@ -169,6 +187,7 @@ function defaults(home: string, path: string, env: NodeJS.ProcessEnv): AppConfig
     sandboxMode: "read-only",
     sandboxWorkspaceWrite: { writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: false, excludeSlashTmp: false },
     modelReasoningSummary: "auto",
+    modelOverrides: {},
     otel: resolveOtel(undefined, env).config,
     table: {},
   };

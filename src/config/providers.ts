@@ -20,17 +20,32 @@ function base(id: string, name: string, baseUrl: string, wireApi: ModelProviderI
   };
 }
 
+export const DEFAULT_OLLAMA_PORT = 11434;
+export const DEFAULT_LMSTUDIO_PORT = 1234;
+
+/**
+ * Where a local ("oss") server is: CODEX_OSS_BASE_URL, else http://localhost:$CODEX_OSS_PORT/v1,
+ * else the server's usual port. Blank or unparsable values count as unset, as in the reference.
+ */
+export function ossBaseUrl(env: NodeJS.ProcessEnv, defaultPort: number): string {
+  const base = env.CODEX_OSS_BASE_URL?.trim();
+  if (base) return base;
+  const port = env.CODEX_OSS_PORT?.trim();
+  const valid = port && /^\d+$/.test(port) && Number(port) <= 65_535 ? Number(port) : defaultPort;
+  return `http://localhost:${valid}/v1`;
+}
+
 export function builtInProviders(env: NodeJS.ProcessEnv): Record<string, ModelProviderInfo> {
-  const ossBase = env.CODEX_OSS_BASE_URL;
-  const ossPort = env.CODEX_OSS_PORT;
+  // Local servers take no key: requiresOpenaiAuth stays false, so no Authorization header is sent.
   return {
     openai: {
       ...base("openai", "OpenAI", env.OPENAI_BASE_URL || "https://api.openai.com/v1", "responses"),
       envHttpHeaders: { "OpenAI-Organization": "OPENAI_ORGANIZATION", "OpenAI-Project": "OPENAI_PROJECT" },
       requiresOpenaiAuth: true,
     },
-    ollama: base("ollama", "gpt-oss", ossBase || `http://localhost:${ossPort || 11434}/v1`, "chat"),
-    lmstudio: base("lmstudio", "gpt-oss", ossBase || `http://localhost:${ossPort || 1234}/v1`, "responses"),
+    ollama: base("ollama", "gpt-oss", ossBaseUrl(env, DEFAULT_OLLAMA_PORT), "responses"),
+    "ollama-chat": base("ollama-chat", "gpt-oss", ossBaseUrl(env, DEFAULT_OLLAMA_PORT), "chat"),
+    lmstudio: base("lmstudio", "gpt-oss", ossBaseUrl(env, DEFAULT_LMSTUDIO_PORT), "responses"),
   };
 }
 

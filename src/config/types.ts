@@ -1,5 +1,6 @@
 // The typed configuration the rest of the server reads; loaders fill it, defaults included.
 import type { AskForApproval, ReasoningEffort, ReasoningSummary, SandboxMode, Verbosity } from "../protocol/config.js";
+import type { ModelOverrides } from "../model/model-family.js";
 import type { TomlTable } from "./toml-table.js";
 
 export type WireApi = "responses" | "chat";
@@ -59,6 +60,8 @@ export interface AppConfig {
   modelReasoningEffort?: ReasoningEffort;
   modelReasoningSummary: ReasoningSummary;
   modelVerbosity?: Verbosity;
+  /** model_context_window, model_auto_compact_token_limit, model_max_output_tokens. */
+  modelOverrides: ModelOverrides;
   profile?: string;
   otel: OtelConfig;
   /** The effective TOML table (file + overrides), for keys a later layer reads itself. */

@@ -8,7 +8,7 @@ import { splitDottedKey, type ConfigOverride } from "../config/overrides.js";
 import type { AppConfig } from "../config/types.js";
 import type { Logger } from "../logging/logger.js";
 import { resolveAuth } from "../model/auth.js";
-import { createResponsesClient } from "../model/responses-client.js";
+import { createModelClient } from "../model/client-for-provider.js";
 import type { ModelClient, ResponseItem } from "../model/types.js";
 import { originator } from "../originator.js";
 import type { AskForApproval, ReasoningEffort, SandboxMode } from "../protocol/config.js";
@@ -288,7 +288,7 @@ export class ConversationManager {
     );
     const client =
       this.deps.clientFactory?.(config, hooks) ??
-      createResponsesClient(config.modelProvider, {
+      createModelClient(config.modelProvider, {
         codexHome: config.codexHome,
         env: this.deps.env,
         onApiRequest: (r) => hooks.apiRequest(r),
@@ -382,6 +382,7 @@ export class ConversationManager {
         applyPatchFreeform: applyPatchFreeformFlag(config.table),
         includePlanTool: options.includePlanTool !== false,
       }),
+      modelOverrides: config.modelOverrides,
     };
   }
 }

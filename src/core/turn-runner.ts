@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { describeModelFailure } from "../model/failure-report.js";
+import { modelLimits, type ModelLimits, type ModelOverrides } from "../model/model-family.js";
 import { ModelError, type ContentItem, type ModelClient, type ResponseItem, type TokenUsage, type ToolSpec } from "../model/types.js";
 import type { AskForApproval, ReasoningEffort, ReasoningSummary } from "../protocol/config.js";
 import type { SandboxAvailability } from "../sandbox/availability.js";
@@ -33,6 +34,8 @@ export interface TurnSettings {
   tools: ToolSpec[];
   /** For one turn: the JSON Schema its answer must follow. */
   outputSchema?: unknown;
+  /** Config figures that beat the model family's (context window, compaction limit, output cap). */
+  modelOverrides?: ModelOverrides;
 }
 
 export interface UserInput {
@@ -88,7 +91,9 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
   const { emit, recorder } = deps;
   // A failure here leaves the model with the context it had; the turn runs anyway.
   await deps.beforeTurn?.().catch(() => undefined);
-  emit({ type: "turnStarted", turnId, modelContextWindow: null });
+  // The model may change per turn: its family is looked up for each.
+  const limits = modelLimits(settings.model, settings.modelOverrides);
+  emit({ type: "turnStarted", turnId, modelContextWindow: limits.contextWindow });
   let localImages: ContentItem[];
   try {
     localImages = await Promise.all(input.localImages.map((file) => localImageContent(file, settings.cwd)));
@@ -120,7 +125,7 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
   const diffTracker = new TurnDiffTracker(settings.cwd);
   try {
     for (;;) {
-      const sample = await sampleOnce(turnId, settings, deps, signal);
+      const sample = await sampleOnce(turnId, settings, limits, deps, signal);
       if (sample.lastAgentMessage !== null) lastAgentMessage = sample.lastAgentMessage;
       const calls = sample.items.filter((i): i is ToolCall => i.type === "function_call" || i.type === "custom_tool_call");
       if (calls.length === 0) break;
@@ -161,16 +166,18 @@ interface Sample {
   lastAgentMessage: string | null;
 }
 
-async function sampleOnce(turnId: string, settings: TurnSettings, deps: TurnDeps, signal: AbortSignal): Promise<Sample> {
+async function sampleOnce(turnId: string, settings: TurnSettings, limits: ModelLimits, deps: TurnDeps, signal: AbortSignal): Promise<Sample> {
   const { emit } = deps;
   const request = {
     model: settings.model,
     instructions: settings.instructions,
     input: withCallOutputs(deps.history),
     tools: settings.tools,
-    reasoning: settings.effort || settings.summary !== "none" ? { effort: settings.effort, summary: settings.summary } : null,
+    // A model whose family takes no reasoning parameters would reject them (unknown models included).
+    reasoning: limits.supportsReasoning && (settings.effort || settings.summary !== "none") ? { effort: settings.effort, summary: settings.summary } : null,
     conversationId: deps.conversationId,
     ...(settings.outputSchema !== undefined ? { outputSchema: settings.outputSchema } : {}),
+    ...(limits.maxOutputTokens !== undefined ? { maxOutputTokens: limits.maxOutputTokens } : {}),
   };
   let items: ResponseItem[] = [];
   let lastAgentMessage: string | null = null;
@@ -223,7 +230,7 @@ async function sampleOnce(turnId: string, settings: TurnSettings, deps: TurnDeps
         break;
       }
       case "completed": {
-        const info = addUsage(deps.usage, event.usage);
+        const info = addUsage(deps.usage, event.usage, limits.contextWindow);
         deps.history.push(...items);
         deps.recorder.modelOutput(items);
         if (info) deps.recorder.tokenCount(info);
@@ -250,8 +257,8 @@ function itemId(item: ResponseItem, localIds: Map<number, string>, index: number
   return id;
 }
 
-function addUsage(state: { total: TokenUsage | null }, last: TokenUsage | undefined): TokenUsageInfo | null {
-  if (!last) return state.total ? { total: state.total, last: zeroUsage(), modelContextWindow: null } : null;
+function addUsage(state: { total: TokenUsage | null }, last: TokenUsage | undefined, modelContextWindow: number | null): TokenUsageInfo | null {
+  if (!last) return state.total ? { total: state.total, last: zeroUsage(), modelContextWindow } : null;
   const prev = state.total ?? zeroUsage();
   state.total = {
     input_tokens: prev.input_tokens + last.input_tokens,
@@ -260,7 +267,7 @@ function addUsage(state: { total: TokenUsage | null }, last: TokenUsage | undefi
     reasoning_output_tokens: prev.reasoning_output_tokens + last.reasoning_output_tokens,
     total_tokens: prev.total_tokens + last.total_tokens,
   };
-  return { total: state.total, last, modelContextWindow: null };
+  return { total: state.total, last, modelContextWindow };
 }
 
 function zeroUsage(): TokenUsage {

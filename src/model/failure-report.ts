@@ -58,6 +58,18 @@ export function isUsageLimit(status: number, body: string | undefined): boolean 
   return USAGE_LIMIT_CODES.has(error?.type ?? "") || USAGE_LIMIT_CODES.has(error?.code ?? "");
 }
 
+/**
+ * The request did not fit the model's context: OpenAI's code, and how OpenAI-compatible servers
+ * say it (vLLM: a 400 "maximum context length"; llama.cpp: exceed_context_size_error; proxies: 413).
+ */
+export function isContextWindowError(status: number, body: string | undefined): boolean {
+  if (status === 413) return true;
+  if (status !== 400) return false;
+  const error = parseErrorBody(body);
+  if (error?.code === "context_length_exceeded" || error?.type === "context_length_exceeded" || error?.type === "exceed_context_size_error") return true;
+  return /maximum context length|exceeds the available context size|context window/i.test(error?.message ?? "");
+}
+
 export function describeModelFailure(error: ModelError): FailureReport {
   const report = classify(error);
   return { ...report, message: cap(scrubSecrets(report.message), MAX_MESSAGE_LENGTH) };
@@ -83,9 +95,7 @@ function classify(error: ModelError): FailureReport {
 function httpFailure(status: number, body: string | undefined): FailureReport {
   const error = parseErrorBody(body);
   const codes = [error?.code, error?.type];
-  if (status === 400 && codes.includes("context_length_exceeded")) {
-    return { message: CONTEXT_WINDOW_MESSAGE, info: { kind: "contextWindowExceeded" } };
-  }
+  if (isContextWindowError(status, body)) return { message: CONTEXT_WINDOW_MESSAGE, info: { kind: "contextWindowExceeded" } };
   if (status === 429) {
     if (codes.includes("usage_limit_reached")) return { message: USAGE_LIMIT_MESSAGE, info: { kind: "usageLimitExceeded" } };
     if (codes.includes("insufficient_quota")) return { message: QUOTA_MESSAGE, info: { kind: "usageLimitExceeded" } };

@@ -45,6 +45,8 @@ export interface ModelRequest {
   include?: string[];
   /** JSON Schema the final answer must follow (turn/start and sendUserTurn outputSchema). */
   outputSchema?: unknown;
+  /** config model_max_output_tokens: a cap on the tokens one response may generate. */
+  maxOutputTokens?: number;
 }
 
 export type ModelEvent =

@@ -18,6 +18,7 @@ export function buildRequestBody(request: ModelRequest): string {
     stream: true,
     include: request.include ?? [],
     prompt_cache_key: request.conversationId,
+    ...(request.maxOutputTokens !== undefined ? { max_output_tokens: request.maxOutputTokens } : {}),
     // A turn's outputSchema asks the model for JSON matching it (Responses structured output).
     ...(request.outputSchema !== undefined
       ? { text: { format: { type: "json_schema", name: "codex_output_schema", strict: true, schema: request.outputSchema } } }

@@ -1,7 +1,7 @@
 // Builds the OTEL backend from worker options: reads TLS files, loads dist/otel-sdk.cjs through the
 // V8 code cache, creates the exporters. Used by the telemetry worker and, when a short session ends
 // before the worker is ready, by the main thread at shutdown.
-import { requireWithCodeCache } from "../code-cache.js";
+import { requireWithCodeCache } from "../code-cache/require-with-cache.js";
 import type * as OtelSdk from "./otel-sdk.js";
 import type { DiagnosticsLog, ExporterSetup } from "./otel-sdk.js";
 import type { TelemetryBackend } from "./telemetry.js";

@@ -1,7 +1,8 @@
 // One idempotent shutdown for stdin EOF, SIGTERM/SIGINT/SIGHUP and a broken stdout: the hooks run
 // in order (stop taking requests, flush stdout, flush telemetry) within an overall deadline, then
 // the process exits 0, or non-zero when a crash asked for the shutdown. A second signal exits at
-// once.
+// once; a first signal during a shutdown that EOF started only joins it (IDEs close stdin, then
+// send SIGTERM).
 
 export type ShutdownHook = (remainingMs: number) => Promise<void> | void;
 
@@ -14,6 +15,7 @@ export interface LifecycleOptions {
 export class Lifecycle {
   private readonly hooks: { name: string; run: ShutdownHook }[] = [];
   private stopping: Promise<void> | undefined;
+  private signalled = false;
   private exitCode = 0;
   private readonly deadlineMs: number;
   private readonly exit: (code: number) => void;
@@ -39,14 +41,16 @@ export class Lifecycle {
   }
 
   installSignalHandlers(): void {
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (this.stopping) {
-        this.exit(signal === "SIGINT" ? 130 : 143);
-        return;
-      }
-      void this.shutdown(signal);
-    };
-    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, onSignal);
+    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, (s) => this.onSignal(s));
+  }
+
+  onSignal(signal: NodeJS.Signals): void {
+    if (this.signalled) {
+      this.exit(signal === "SIGINT" ? 130 : 143);
+      return;
+    }
+    this.signalled = true;
+    void this.shutdown(signal);
   }
 
   private async run(): Promise<void> {

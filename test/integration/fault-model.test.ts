@@ -59,7 +59,7 @@ const FAULTS: Fault[] = [
   {
     name: "HTTP 500 (no retries left) fails the turn with the server's message",
     script: () => [httpError(500, "upstream exploded")],
-    check: (o) => expect(o).toMatchObject({ status: "failed", error: "upstream exploded" }),
+    check: (o) => expect(o).toMatchObject({ status: "failed", error: "unexpected status 500 Internal Server Error: upstream exploded" }),
   },
   {
     name: "429 with Retry-After is waited out and retried, and the turn completes",

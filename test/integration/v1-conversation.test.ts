@@ -162,7 +162,7 @@ describe("v1 conversation", () => {
       cwd: s.codexHome,
       approvalPolicy: "never",
       sandboxPolicy: { type: "read-only" },
-      model: "override-model",
+      model: "o3-override",
       effort: "high",
       summary: "concise",
     });
@@ -171,8 +171,8 @@ describe("v1 conversation", () => {
     await s.request("sendUserMessage", { conversationId, items: [{ type: "text", data: { text: "later" } }] });
     await turnDone(s, 2);
     const [first, second] = model.requests;
-    expect(first!.body).toMatchObject({ model: "override-model", reasoning: { effort: "high", summary: "concise" } });
-    expect(second!.body.model).toBe("override-model");
+    expect(first!.body).toMatchObject({ model: "o3-override", reasoning: { effort: "high", summary: "concise" } });
+    expect(second!.body.model).toBe("o3-override");
     const user = (first!.body.input as JsonObject[]).at(-1)!;
     expect(user.content).toEqual([
       { type: "input_text", text: "look" },

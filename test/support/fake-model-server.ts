@@ -26,6 +26,8 @@ export type ScriptedResponse =
   | { kind: "deltas"; count: number; delta: string; itemId: string; responseId: string }
   /** Literal SSE text, for malformed or unusual streams. */
   | { kind: "raw"; body: string }
+  /** Pre-encoded SSE frames (other wires, e.g. Chat Completions chunks), paced and cut like "sse". */
+  | { kind: "frames"; frames: string[]; delayMs?: number; cutAfter?: number; cut?: "end" | "destroy" | "hang" }
   /** Accept the request and never answer: no status line, no headers, the connection stays open. */
   | { kind: "stall" };
 
@@ -112,23 +114,25 @@ async function play(response: ScriptedResponse, res: ServerResponse): Promise<vo
     case "stall":
       return; // close() drops the connection
     case "sse":
-      return playSse(response, res);
+      return playFrames({ ...response, kind: "frames", frames: response.events.map(encodeEvent) }, res, response.headers);
+    case "frames":
+      return playFrames(response, res);
   }
 }
 
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache" };
 
-async function playSse(r: Extract<ScriptedResponse, { kind: "sse" }>, res: ServerResponse): Promise<void> {
-  res.writeHead(200, { ...SSE_HEADERS, ...r.headers });
-  const events = r.cutAfter === undefined ? r.events : r.events.slice(0, r.cutAfter);
+async function playFrames(r: Extract<ScriptedResponse, { kind: "frames" }>, res: ServerResponse, headers?: Record<string, string>): Promise<void> {
+  res.writeHead(200, { ...SSE_HEADERS, ...headers });
+  const frames = r.cutAfter === undefined ? r.frames : r.frames.slice(0, r.cutAfter);
   if (!r.delayMs) {
-    res.write(events.map(encodeEvent).join(""));
+    res.write(frames.join(""));
   } else {
     res.flushHeaders();
-    for (const [i, event] of events.entries()) {
+    for (const [i, frame] of frames.entries()) {
       if (i > 0) await delay(r.delayMs);
       if (res.destroyed) return;
-      res.write(encodeEvent(event));
+      res.write(frame);
     }
   }
   const cut = r.cutAfter === undefined ? "end" : (r.cut ?? "end");

@@ -23,4 +23,22 @@ describe("Lifecycle", () => {
     await l.shutdown("SIGTERM");
     expect(exits).toEqual([1]);
   });
+
+  it("lets a first signal join a shutdown that stdin's end started; a second signal exits at once", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { l, exits } = lifecycle([() => held]);
+    const done = l.shutdown("stdin closed");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    l.onSignal("SIGTERM");
+    expect(exits).toEqual([]);
+    release();
+    await done;
+    expect(exits).toEqual([0]);
+
+    const twice = lifecycle([() => new Promise<void>(() => {})]);
+    twice.l.onSignal("SIGTERM");
+    twice.l.onSignal("SIGINT");
+    expect(twice.exits).toEqual([130]);
+  });
 });

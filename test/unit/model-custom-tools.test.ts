@@ -1,6 +1,7 @@
 // Custom (freeform) tools on the Responses wire, and which apply_patch form a model is offered.
 import { describe, expect, it } from "vitest";
-import { toolsFor, usesFreeformApplyPatch } from "../../src/core/tool-selection.js";
+import { applyPatchToolType, toolsFor } from "../../src/core/tool-selection.js";
+import { chatMessages, chatTool } from "../../src/model/chat-request.js";
 import { buildRequestBody, mapSseEvent, parseResponseItem, toWireItem } from "../../src/model/wire.js";
 import { APPLY_PATCH_FREEFORM_TOOL } from "../../src/tools/apply-patch/index.js";
 
@@ -32,15 +33,32 @@ describe("which apply_patch a model is offered", () => {
   const names = (model: string, flag: unknown, wireApi: "responses" | "chat" = "responses") =>
     toolsFor({ model, wireApi, applyPatchFreeform: flag, includePlanTool: true }).map((t) => `${t.type}:${t.name}`);
 
-  it("freeform for the codex and gpt-5.1+ families, none for gpt-5 or others unless the feature is on", () => {
-    for (const model of ["gpt-5.1-codex", "gpt-5-codex", "codex-mini-latest", "gpt-5.1", "gpt-5.2"]) expect(usesFreeformApplyPatch(model, undefined)).toBe(true);
-    for (const model of ["gpt-5", "gpt-4.1", "o3", "test-model"]) expect(usesFreeformApplyPatch(model, undefined)).toBe(false);
+  it("freeform for the codex and gpt-5.1 families, the function for gpt-oss, none for gpt-5 or others unless the feature is on", () => {
+    for (const model of ["gpt-5.1-codex", "gpt-5-codex", "codex-1", "gpt-5.1", "gpt-5.1-codex-max"]) expect(applyPatchToolType(model, undefined)).toBe("freeform");
+    expect(applyPatchToolType("gpt-oss-20b", undefined)).toBe("function");
+    for (const model of ["gpt-5", "gpt-4.1", "o3", "test-model"]) expect(applyPatchToolType(model, undefined)).toBe(null);
     expect(names("gpt-5.1-codex", undefined)).toEqual(["function:shell", "function:update_plan", "custom:apply_patch"]);
+    expect(names("gpt-oss-120b", undefined)).toEqual(["function:shell", "function:update_plan", "function:apply_patch"]);
     expect(names("gpt-5", undefined)).toEqual(["function:shell", "function:update_plan"]);
     expect(names("gpt-5", true)).toContain("custom:apply_patch");
   });
 
   it("the JSON function where the wire has no custom tools (Chat Completions)", () => {
     expect(names("gpt-5.1-codex", undefined, "chat")).toContain("function:apply_patch");
+  });
+});
+
+describe("custom tools on the Chat Completions wire", () => {
+  it("go as functions taking { input }, and freeform calls in the history as function calls", () => {
+    expect(chatTool(APPLY_PATCH_FREEFORM_TOOL)).toMatchObject({ type: "function", function: { name: "apply_patch", parameters: { required: ["input"] } } });
+    expect(
+      chatMessages("", [
+        { type: "custom_tool_call", call_id: "c1", name: "apply_patch", input: "PATCH" },
+        { type: "custom_tool_call_output", call_id: "c1", output: "Success." },
+      ]),
+    ).toEqual([
+      { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "apply_patch", arguments: '{"input":"PATCH"}' } }] },
+      { role: "tool", tool_call_id: "c1", content: "Success." },
+    ]);
   });
 });
