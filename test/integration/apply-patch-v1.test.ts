@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { customToolCallTurn, functionCallTurn, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
+import { chatTextTurn, chatToolCallTurn } from "../support/fake-chat.js";
 import { startOtlpReceiver } from "../support/otlp-receiver.js";
 import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
 import { useTempDirs } from "../support/temp-dirs.js";
@@ -175,6 +176,24 @@ describe("the JSON apply_patch function", () => {
     await turnsEnded(s);
     expectEveryKindApplied(dir);
     expect(outputOf(1, "f1")).toEqual({ type: "function_call_output", call_id: "f1", output: SUMMARY });
+  });
+});
+
+describe("on the Chat Completions wire", () => {
+  it("a freeform model is offered the JSON function, and its call applies the patch", async () => {
+    const dir = tempDir();
+    seedTree(dir);
+    const chat = toml("on-request").replace('wire_api = "responses"', 'wire_api = "chat"').replace('model = "test-model"', 'model = "gpt-5.1-codex"');
+    const s = await startInitialized(start, chat);
+    model.enqueue(chatToolCallTurn({ id: "call_1", name: "apply_patch", parts: [JSON.stringify({ input: EVERY_KIND })] }), chatTextTurn(["done"]));
+    const { conversationId } = await openConversation(s, { cwd: dir });
+    await say(s, conversationId, "edit");
+    await turnsEnded(s);
+    const tool = (model.requests[0]!.body.tools as JsonObject[]).find((t) => (t.function as JsonObject).name === "apply_patch");
+    expect(tool).toMatchObject({ type: "function", function: { parameters: { required: ["input"] } } });
+    expectEveryKindApplied(dir);
+    const messages = model.requests[1]!.body.messages as JsonObject[];
+    expect(messages.find((m) => m.role === "tool")).toMatchObject({ tool_call_id: "call_1", content: SUMMARY });
   });
 });
 
