@@ -25,9 +25,25 @@ export interface DispatchReport {
   durationMs: number;
 }
 
+/** What the request's envelope carried besides method and params. */
+export interface RequestEnvelope {
+  /** The client's id for the request. */
+  id: string | number;
+  /** 0.169's W3C trace context field, unvalidated. */
+  trace?: unknown;
+}
+
+/** Observes one request from dispatch to reply (a trace span); runs its handler. */
+export interface RequestObserver {
+  run<T>(work: () => T): T;
+  done(outcome: DispatchReport["outcome"], code: number | undefined, result: unknown): void;
+}
+
 export interface RouterOptions {
   isInitialized(): boolean;
   onDispatched?(report: DispatchReport): void;
+  /** Called per request; undefined means nothing observes it (tracing off). */
+  observe?(method: string, params: unknown, envelope: RequestEnvelope | undefined): RequestObserver | undefined;
   onInternalError?(method: string, error: unknown): void;
 }
 
@@ -40,22 +56,26 @@ export class Router {
     this.routes.set(method, { contract, handle } as unknown as Route);
   }
 
-  async dispatch(method: string, params: unknown, token: CancellationToken): Promise<unknown> {
+  async dispatch(method: string, params: unknown, token: CancellationToken, envelope?: RequestEnvelope): Promise<unknown> {
     const started = process.hrtime.bigint();
     const route = this.routes.get(method);
-    const report = (outcome: DispatchReport["outcome"], code?: number) =>
+    const observer = this.options.observe?.(method, params, envelope);
+    const report = (outcome: DispatchReport["outcome"], code?: number, result?: unknown) => {
+      observer?.done(outcome, code, result);
       this.options.onDispatched?.({
         method: route ? method : "unknown",
         outcome,
         ...(code !== undefined ? { code } : {}),
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
       });
+    };
     try {
       if (!route?.contract.beforeInitialize && !this.options.isInitialized()) throw rpcErrors.notInitialized();
       if (!route) throw rpcErrors.methodNotFound(method);
       const parsed = parseParams(route.contract, params);
-      const result = await route.handle(parsed, { signal: requestSignal(token) });
-      report("ok");
+      const ctx = { signal: requestSignal(token) };
+      const result = await (observer ? observer.run(() => route.handle(parsed, ctx)) : route.handle(parsed, ctx));
+      report("ok", undefined, result);
       return result;
     } catch (error) {
       const rpc = error instanceof RpcError ? error : undefined;

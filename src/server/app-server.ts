@@ -17,6 +17,9 @@ import { Notifier } from "./notifier.js";
 import { handleGetUserSavedConfig } from "./user-config.js";
 import type { ConversationFaces } from "./conversation-faces.js";
 import { rpcErrors } from "../rpc/errors.js";
+import { requestSpans } from "./request-spans.js";
+
+let connections = 0;
 
 /** Output (in characters) a client may leave unread before streaming turns wait for it. */
 const OUTPUT_BACKLOG_LIMIT = 256 * 1024;
@@ -45,6 +48,7 @@ export function startAppServer(options: AppServerOptions): AppServer {
   const router = new Router({
     isInitialized: () => session.initialized,
     onDispatched: recordRequest,
+    observe: requestSpans({ session, connectionId: String(connections++), transport: "stdio" }),
     onInternalError: (method, error) => log.error({ err: error, method }, "request failed"),
   });
   const tracker = new RequestTracker();
