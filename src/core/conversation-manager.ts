@@ -18,6 +18,7 @@ import type { SessionMeta } from "../rollout/types.js";
 import { RolloutWriter } from "../rollout/writer.js";
 import { ephemeralSink, type RolloutSink } from "./rollout-sink.js";
 import { conversationTelemetry } from "../telemetry/catalog.js";
+import { conversationTraces } from "../telemetry/turn-spans.js";
 import { buildShellEnv, parseShellEnvironmentPolicy } from "../tools/shell-env.js";
 import { SHELL_TOOL, UPDATE_PLAN_TOOL } from "../tools/tool-specs.js";
 import { terminalName } from "../user-agent.js";
@@ -281,12 +282,16 @@ export class ConversationManager {
       { conversationId: id, model: settings.model, terminalType: terminalName(this.deps.env), ...auth },
       config.otel.logUserPrompt,
     );
+    const traces = conversationTraces({ threadId: id, provider: config.modelProvider.name, logUserPrompt: config.otel.logUserPrompt });
     const client =
       this.deps.clientFactory?.(config, hooks) ??
       createResponsesClient(config.modelProvider, {
         codexHome: config.codexHome,
         env: this.deps.env,
-        onApiRequest: (r) => hooks.apiRequest(r),
+        onApiRequest: (r) => {
+          hooks.apiRequest(r);
+          traces.apiRequest(r);
+        },
         onSseEvent: (r) => hooks.sseEvent(r),
       });
     const shellPolicy = parseShellEnvironmentPolicy(config.table.shell_environment_policy);
@@ -302,6 +307,7 @@ export class ConversationManager {
       ...(this.deps.pace ? { pace: this.deps.pace } : {}),
       onTurnEnd: (_turnId, ms) => hooks.turnEnded(ms),
       onUserPrompt: (text) => hooks.userPrompt(text),
+      traceTurn: (turnId, turnSettings, prompt) => traces.startTurn(turnId, turnSettings, prompt),
       onListenerError: (error) => this.deps.log?.debug({ err: error, conversationId: id }, "event not delivered"),
       onIdle: (c) => this.onIdle(c),
     });

@@ -45,6 +45,8 @@ export interface ModelRequest {
   include?: string[];
   /** JSON Schema the final answer must follow (turn/start and sendUserTurn outputSchema). */
   outputSchema?: unknown;
+  /** W3C trace context of the model-request span: sent as the traceparent/tracestate headers. */
+  trace?: { traceparent: string; tracestate?: string };
 }
 
 export type ModelEvent =
@@ -55,7 +57,7 @@ export type ModelEvent =
   | { type: "reasoning_summary_delta"; itemId: string; delta: string; summaryIndex: number }
   | { type: "reasoning_text_delta"; itemId: string; delta: string; contentIndex: number }
   | { type: "output_item_done"; item: ResponseItem }
-  | { type: "completed"; responseId: string; usage?: TokenUsage }
+  | { type: "completed"; responseId: string; /** The model that answered, when the API says. */ model?: string; usage?: TokenUsage }
   /** The stream is about to be retried as a new response: what this attempt streamed is void (v1 stream_error). */
   | { type: "retrying"; attempt: number; max: number; message: string };
 
