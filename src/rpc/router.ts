@@ -33,9 +33,8 @@ export interface RequestEnvelope {
   trace?: unknown;
 }
 
-/** Observes one request from dispatch to reply (a trace span); runs its handler. */
+/** Observes one request from dispatch to reply (a trace span). */
 export interface RequestObserver {
-  run<T>(work: () => T): T;
   done(outcome: DispatchReport["outcome"], code: number | undefined, result: unknown): void;
 }
 
@@ -73,8 +72,7 @@ export class Router {
       if (!route?.contract.beforeInitialize && !this.options.isInitialized()) throw rpcErrors.notInitialized();
       if (!route) throw rpcErrors.methodNotFound(method);
       const parsed = parseParams(route.contract, params);
-      const ctx = { signal: requestSignal(token) };
-      const result = await (observer ? observer.run(() => route.handle(parsed, ctx)) : route.handle(parsed, ctx));
+      const result = await route.handle(parsed, { signal: requestSignal(token) });
       report("ok", undefined, result);
       return result;
     } catch (error) {

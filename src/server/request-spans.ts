@@ -1,7 +1,7 @@
 // One SERVER span per JSON-RPC request, shaped as 0.169's `app_server.request` span (named after
 // the method, rpc.* and app_server.* attributes). The client's `trace.traceparent` becomes its
-// parent; a malformed one is ignored. The handler runs with the span as the current request, so a
-// turn it starts is traced under it.
+// parent; a malformed one is ignored. While it is handled the span is registered under the thread
+// the request names, so a turn it starts is traced under it.
 import type { RequestEnvelope, RequestObserver } from "../rpc/router.js";
 import { parseTraceparent } from "../telemetry/trace-context.js";
 import { tracing } from "../telemetry/tracing.js";
@@ -19,6 +19,7 @@ export function requestSpans(source: RequestSpanSource) {
     const trace = envelope?.trace as { traceparent?: unknown; tracestate?: unknown } | null | undefined;
     const parent = trace && typeof trace === "object" ? parseTraceparent(trace.traceparent, trace.tracestate) : undefined;
     const client = method === "initialize" ? initializeClient(params) : source.session.clientInfo;
+    const threadId = threadIdOf(params);
     const span = tracing.start(method, "server", parent, {
       "rpc.system": "jsonrpc",
       "rpc.method": method,
@@ -29,11 +30,12 @@ export function requestSpans(source: RequestSpanSource) {
       "app_server.api_version": method.includes("/") || method === "initialize" ? "v2" : "v1",
       "app_server.client_name": client?.name,
       "app_server.client_version": client?.version,
-      "thread.id": threadIdOf(params),
+      "thread.id": threadId,
     });
+    const leave = threadId !== undefined ? tracing.handling(threadId, span) : undefined;
     return {
-      run: (work) => tracing.withRequest(span, work),
       done(outcome, code, result) {
+        leave?.();
         span.set({ "app_server.outcome": outcome, "rpc.jsonrpc.error_code": code });
         if (method === "turn/start") span.set({ "turn.id": turnIdOf(result) });
         span.end(outcome === "error" ? { error: `JSON-RPC error ${code}` } : undefined);

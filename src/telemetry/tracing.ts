@@ -1,9 +1,9 @@
 // Spans on the main thread are plain records: a handle collects attributes and events, and at
 // `end()` a sampled span goes to the telemetry hub, which posts it to the worker that exports it.
 // With no trace exporter `tracing.enabled` is false and callers build nothing at all.
-// The request being handled is carried in an AsyncLocalStorage, so the turn a request starts (on a
-// later tick) finds its parent without every layer passing it along.
-import { AsyncLocalStorage } from "node:async_hooks";
+// A request that names a thread is registered under it while it is handled, so the turn it starts
+// (on a later tick) finds its parent. (An AsyncLocalStorage would do it too, but its promise hooks
+// cost a streaming turn ~30%.)
 import { performance } from "node:perf_hooks";
 import { telemetry, type AttributeValue, type SpanData } from "./telemetry.js";
 import { newSpanId, newTraceId, type TraceContext } from "./trace-context.js";
@@ -61,7 +61,7 @@ export class SpanHandle {
 
 export class Tracing {
   private samplingRatio = 1;
-  private readonly requests = new AsyncLocalStorage<SpanHandle>();
+  private readonly requestsByThread = new Map<string, SpanHandle>();
 
   /** A trace exporter is configured and running. */
   get enabled(): boolean {
@@ -80,14 +80,17 @@ export class Tracing {
     return new SpanHandle(name, kind, context, parent, attributes, startMs);
   }
 
-  /** Runs a request's handler with its span as the current request. */
-  withRequest<T>(span: SpanHandle, work: () => T): T {
-    return this.requests.run(span, work);
+  /** While a request about `threadId` is handled, what it starts there is traced under it. */
+  handling(threadId: string, span: SpanHandle): () => void {
+    this.requestsByThread.set(threadId, span);
+    return () => {
+      if (this.requestsByThread.get(threadId) === span) this.requestsByThread.delete(threadId);
+    };
   }
 
-  /** The span of the request whose handler (or what it started) is running, if any. */
-  currentRequest(): SpanHandle | undefined {
-    return this.enabled ? this.requests.getStore() : undefined;
+  /** The span of the request being handled for `threadId`, if any. */
+  requestFor(threadId: string): SpanHandle | undefined {
+    return this.requestsByThread.get(threadId);
   }
 
   private root(): TraceContext {

@@ -57,7 +57,7 @@ function turnTrace(
   setLiveModelSpan: (span: SpanHandle | undefined) => void,
 ): TurnTrace {
   const content = info.logUserPrompt;
-  const turn = tracing.start("session_task.turn", "internal", tracing.currentRequest()?.context, {
+  const turn = tracing.start("session_task.turn", "internal", tracing.requestFor(info.threadId)?.context, {
     "thread.id": info.threadId,
     "turn.id": turnId,
     model: settings.model,
