@@ -161,8 +161,11 @@ function addUsage(totals: { input: number; output: number; cached: number; reaso
   totals.reasoning += usage.reasoning_output_tokens;
 }
 
-/** One span per model request (retries are its events); passes its context on as traceparent. */
-async function* tracedStream(
+/**
+ * One span per model request (retries are its events); passes its context on as traceparent.
+ * A plain iterator rather than an async generator: it adds one promise per streamed event, not three.
+ */
+function tracedStream(
   inner: ModelClient,
   request: ModelRequest,
   signal: AbortSignal,
@@ -170,7 +173,7 @@ async function* tracedStream(
   info: ConversationTraceInfo,
   content: boolean,
   setLive: (span: SpanHandle | undefined) => void,
-): AsyncGenerator<ModelEvent, void, undefined> {
+): AsyncIterable<ModelEvent> {
   const span = tracing.start(`chat ${request.model}`, "client", turn.context, {
     "gen_ai.operation.name": "chat",
     "gen_ai.system": "openai",
@@ -180,54 +183,77 @@ async function* tracedStream(
     "gen_ai.request.tool_count": request.tools.length,
   });
   if (content) span.set({ "gen_ai.input.messages": scrubSecrets(JSON.stringify(lastUserMessage(request))) });
-  const traceparent = formatTraceparent(span.context);
   const traced: ModelRequest = {
     ...request,
-    trace: { traceparent, ...(span.context.traceState ? { tracestate: span.context.traceState } : {}) },
+    trace: { traceparent: formatTraceparent(span.context), ...(span.context.traceState ? { tracestate: span.context.traceState } : {}) },
   };
   setLive(span);
   let attempts = 1;
   let toolCalls = 0;
   const completion: string[] = [];
-  let error: string | undefined;
-  try {
-    for await (const event of inner.stream(traced, signal)) {
-      if (event.type === "retrying") {
-        attempts++;
-        span.event("codex.retry", { attempt: event.attempt, max: event.max, message: event.message });
-      } else if (event.type === "output_item_done") {
-        if (event.item.type === "function_call") toolCalls++;
-        else if (content && event.item.type === "message" && event.item.role === "assistant") {
-          completion.push(event.item.content.map((c) => (c.type === "output_text" ? c.text : "")).join(""));
-        }
-      } else if (event.type === "completed") {
-        span.set({
-          "gen_ai.response.id": event.responseId || undefined,
-          "gen_ai.response.model": event.model ?? request.model,
-          "gen_ai.response.finish_reasons": [toolCalls > 0 ? "tool_calls" : "stop"],
-          ...(event.usage
-            ? {
-                "gen_ai.usage.input_tokens": event.usage.input_tokens,
-                "gen_ai.usage.output_tokens": event.usage.output_tokens,
-                "gen_ai.usage.cache_read.input_tokens": event.usage.cached_input_tokens,
-                "gen_ai.usage.reasoning.output_tokens": event.usage.reasoning_output_tokens,
-              }
-            : {}),
-        });
+  let ended = false;
+
+  const see = (event: ModelEvent): void => {
+    if (event.type === "retrying") {
+      attempts++;
+      span.event("codex.retry", { attempt: event.attempt, max: event.max, message: event.message });
+    } else if (event.type === "output_item_done") {
+      if (event.item.type === "function_call") toolCalls++;
+      else if (content && event.item.type === "message" && event.item.role === "assistant") {
+        completion.push(event.item.content.map((c) => (c.type === "output_text" ? c.text : "")).join(""));
       }
-      yield event;
+    } else if (event.type === "completed") {
+      span.set({
+        "gen_ai.response.id": event.responseId || undefined,
+        "gen_ai.response.model": event.model ?? request.model,
+        "gen_ai.response.finish_reasons": [toolCalls > 0 ? "tool_calls" : "stop"],
+        ...(event.usage
+          ? {
+              "gen_ai.usage.input_tokens": event.usage.input_tokens,
+              "gen_ai.usage.output_tokens": event.usage.output_tokens,
+              "gen_ai.usage.cache_read.input_tokens": event.usage.cached_input_tokens,
+              "gen_ai.usage.reasoning.output_tokens": event.usage.reasoning_output_tokens,
+            }
+          : {}),
+      });
     }
-  } catch (e) {
-    error = signal.aborted ? "interrupted" : scrubSecrets(e instanceof Error ? e.message : String(e));
-    throw e;
-  } finally {
+  };
+  const finish = (error?: unknown): void => {
+    if (ended) return;
+    ended = true;
     setLive(undefined);
     span.set({ "codex.attempts": attempts });
     if (content && completion.length > 0) {
       span.set({ "gen_ai.output.messages": scrubSecrets(JSON.stringify([{ role: "assistant", parts: completion.map((text) => ({ type: "text", content: text })) }])) });
     }
-    span.end(error !== undefined ? { error } : undefined);
-  }
+    if (error === undefined) span.end();
+    else span.end({ error: signal.aborted ? "interrupted" : scrubSecrets(error instanceof Error ? error.message : String(error)) });
+  };
+
+  return {
+    [Symbol.asyncIterator]() {
+      const it = inner.stream(traced, signal)[Symbol.asyncIterator]();
+      return {
+        next: () =>
+          it.next().then(
+            (r) => {
+              if (r.done) finish();
+              else see(r.value);
+              return r;
+            },
+            (error: unknown) => {
+              finish(error);
+              throw error;
+            },
+          ),
+        // The turn stopped reading (an interrupt): the request ends here.
+        return: async (value?: unknown) => {
+          finish(signal.aborted ? new Error("interrupted") : undefined);
+          return it.return ? it.return(value) : { done: true as const, value: undefined };
+        },
+      };
+    },
+  };
 }
 
 function lastUserMessage(request: ModelRequest) {
