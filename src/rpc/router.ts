@@ -29,7 +29,7 @@ export interface DispatchReport {
 export interface RequestEnvelope {
   /** The client's id for the request. */
   id: string | number;
-  /** 0.169's W3C trace context field, unvalidated. */
+  /** 0.169's W3C trace context field as sent (src/protocol/trace.ts reads it). */
   trace?: unknown;
 }
 

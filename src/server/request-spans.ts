@@ -2,6 +2,7 @@
 // the method, rpc.* and app_server.* attributes). The client's `trace.traceparent` becomes its
 // parent; a malformed one is ignored. While it is handled the span is registered under the thread
 // the request names, so a turn it starts is traced under it.
+import { readTraceField } from "../protocol/trace.js";
 import type { RequestEnvelope, RequestObserver } from "../rpc/router.js";
 import { parseTraceparent } from "../telemetry/trace-context.js";
 import { tracing } from "../telemetry/tracing.js";
@@ -16,8 +17,8 @@ export interface RequestSpanSource {
 export function requestSpans(source: RequestSpanSource) {
   return (method: string, params: unknown, envelope: RequestEnvelope | undefined): RequestObserver | undefined => {
     if (!tracing.enabled) return undefined;
-    const trace = envelope?.trace as { traceparent?: unknown; tracestate?: unknown } | null | undefined;
-    const parent = trace && typeof trace === "object" ? parseTraceparent(trace.traceparent, trace.tracestate) : undefined;
+    const trace = readTraceField(envelope?.trace);
+    const parent = trace ? parseTraceparent(trace.traceparent, trace.tracestate) : undefined;
     const client = method === "initialize" ? initializeClient(params) : source.session.clientInfo;
     const threadId = threadIdOf(params);
     const span = tracing.start(method, "server", parent, {

@@ -109,7 +109,7 @@ function turnTrace(
     },
     client(inner) {
       return {
-        stream: (request, signal) => tracedStream(inner, request, signal, turn, info, content, setLiveModelSpan),
+        stream: (request, signal) => tracedStream(inner, request, signal, { span: turn, turnId }, info, content, setLiveModelSpan),
       };
     },
     tools(inner) {
@@ -135,6 +135,11 @@ function turnTrace(
       tools.clear();
       turn.set({
         "turn.outcome": outcome,
+        // 0.169's names for the turn's usage, then the GenAI ones.
+        "codex.turn.token_usage.input_tokens": totals.input,
+        "codex.turn.token_usage.cached_input_tokens": totals.cached,
+        "codex.turn.token_usage.output_tokens": totals.output,
+        "codex.turn.token_usage.reasoning_output_tokens": totals.reasoning,
         "gen_ai.usage.input_tokens": totals.input,
         "gen_ai.usage.output_tokens": totals.output,
         "gen_ai.usage.cache_read.input_tokens": totals.cached,
@@ -169,18 +174,21 @@ function tracedStream(
   inner: ModelClient,
   request: ModelRequest,
   signal: AbortSignal,
-  turn: SpanHandle,
+  turn: { span: SpanHandle; turnId: string },
   info: ConversationTraceInfo,
   content: boolean,
   setLive: (span: SpanHandle | undefined) => void,
 ): AsyncIterable<ModelEvent> {
-  const span = tracing.start(`chat ${request.model}`, "client", turn.context, {
+  const span = tracing.start(`chat ${request.model}`, "client", turn.span.context, {
     "gen_ai.operation.name": "chat",
     "gen_ai.system": "openai",
     "gen_ai.provider.name": info.provider,
     "gen_ai.request.model": request.model,
     "gen_ai.conversation.id": info.threadId,
     "gen_ai.request.tool_count": request.tools.length,
+    // As on 0.169's try_run_sampling_request span.
+    model: request.model,
+    turn_id: turn.turnId,
   });
   if (content) span.set({ "gen_ai.input.messages": scrubSecrets(JSON.stringify(lastUserMessage(request))) });
   const traced: ModelRequest = {
@@ -213,6 +221,8 @@ function tracedStream(
               "gen_ai.usage.output_tokens": event.usage.output_tokens,
               "gen_ai.usage.cache_read.input_tokens": event.usage.cached_input_tokens,
               "gen_ai.usage.reasoning.output_tokens": event.usage.reasoning_output_tokens,
+              "codex.usage.reasoning_output_tokens": event.usage.reasoning_output_tokens,
+              "codex.usage.total_tokens": event.usage.total_tokens,
             }
           : {}),
       });

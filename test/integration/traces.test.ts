@@ -119,6 +119,8 @@ for (const [label, startReceiver, exporter] of transports) {
         originator: "trace_ide",
         "gen_ai.usage.input_tokens": 40,
         "gen_ai.usage.output_tokens": 12,
+        "codex.turn.token_usage.input_tokens": 40,
+        "codex.turn.token_usage.cached_input_tokens": 4,
       });
 
       const chats = byName(spans, "chat test-model").sort((a, b) => a.startTimeUnixNano.localeCompare(b.startTimeUnixNano));
@@ -131,6 +133,7 @@ for (const [label, startReceiver, exporter] of transports) {
           "gen_ai.request.model": "test-model",
           "gen_ai.response.model": "test-model",
           "gen_ai.conversation.id": threadId,
+          turn_id: turnId,
         });
         expect(chat.events.find((e) => e.name === "http.request")?.attributes).toMatchObject({ "http.response.status_code": 200 });
       }
