@@ -249,21 +249,21 @@ describe("a dead collector", () => {
   });
 
   /** Accepts connections and never answers. */
-  async function hangingCollector(): Promise<string> {
+  async function hangingCollector(): Promise<{ url: string; connections: () => number }> {
     const sockets: Socket[] = [];
     const server = createServer((socket) => void sockets.push(socket));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     hung.push({ server, sockets });
-    return `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/traces`;
+    return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/traces`, connections: () => sockets.length };
   }
 
-  const cases: [string, () => Promise<string>][] = [
-    ["refusing connections", async () => "http://127.0.0.1:9/v1/traces"],
+  const cases: [string, () => Promise<{ url: string; connections?: () => number }>][] = [
+    ["refusing connections", async () => ({ url: "http://127.0.0.1:9/v1/traces" })],
     ["accepting and never answering", hangingCollector],
   ];
   for (const [label, endpoint] of cases) {
     it(`${label}: the turn and its replies are unaffected and the process exits within 3 s of EOF`, async () => {
-      const url = await endpoint();
+      const { url, connections } = await endpoint();
       model.enqueue(textTurn("fine"));
       const s = await startTraced(traceToml(`{ otlp-http = { endpoint = "${url}", protocol = "binary" } }`));
       await startTurn(s, await threadStart(s), "hello");
@@ -271,6 +271,8 @@ describe("a dead collector", () => {
       // Long enough for the batch processor to start an export that will never finish.
       await new Promise((r) => setTimeout(r, 1_200));
       expect((await s.request("getUserAgent")).error).toBeUndefined();
+      // The exporter really is stuck on it (the spans of the turn went out to it).
+      if (connections) expect(connections()).toBeGreaterThan(0);
       const { code, ms } = await s.closeStdin();
       expect(code).toBe(0);
       expect(ms).toBeLessThan(3_000);
