@@ -268,11 +268,11 @@ describe("a dead collector", () => {
       const s = await startTraced(traceToml(`{ otlp-http = { endpoint = "${url}", protocol = "binary" } }`));
       await startTurn(s, await threadStart(s), "hello");
       await turnCompleted(s);
-      // Long enough for the batch processor to start an export that will never finish.
-      await new Promise((r) => setTimeout(r, 1_200));
+      // Until the batch processor has started an export that will never finish (the hung one is
+      // seen connecting; the refusing one gets the batch delay).
+      if (connections) await s.waitFor(() => (connections() > 0 ? true : undefined), 10_000, "the exporter to connect");
+      else await new Promise((r) => setTimeout(r, 1_500));
       expect((await s.request("getUserAgent")).error).toBeUndefined();
-      // The exporter really is stuck on it (the spans of the turn went out to it).
-      if (connections) expect(connections()).toBeGreaterThan(0);
       const { code, ms } = await s.closeStdin();
       expect(code).toBe(0);
       expect(ms).toBeLessThan(3_000);
