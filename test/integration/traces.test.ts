@@ -4,10 +4,10 @@
 // for and never a secret, and a dead collector that costs nothing at exit.
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { functionCallTurn, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
+import { completed, created, functionCallTurn, messageEvents, slow, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { startOtlpGrpcReceiver, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver.js";
 import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
-import { fakeProviderToml, FAKE_ENV, useFakeModel } from "../support/v1-session.js";
+import { approvalRequest, fakeProviderToml, FAKE_ENV, openConversation, say, turnsEnded, useFakeModel } from "../support/v1-session.js";
 
 const fakeModel = useFakeModel(beforeEach, afterEach, startFakeModelServer);
 let model: FakeModelServer;
@@ -24,9 +24,9 @@ const CLIENT_TRACE = "0af7651916cd43dd8448eb211c80319c";
 const CLIENT_SPAN = "b7ad6b7169203331";
 const TRACEPARENT = `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01`;
 
-function traceToml(exporter: string, extra = ""): string {
+function traceToml(exporter: string, extra = "", policy = "never"): string {
   // danger-full-access: the shell call runs as is, whatever the sandbox work in flight does.
-  return `sandbox_mode = "danger-full-access"\n${fakeProviderToml(model, `\n[otel]\ntrace_exporter = ${exporter}\n${extra}`, "never")}`;
+  return `sandbox_mode = "danger-full-access"\n${fakeProviderToml(model, `\n[otel]\ntrace_exporter = ${exporter}\n${extra}`, policy)}`;
 }
 
 const httpExporter = (r: OtlpReceiver, protocol: "binary" | "json") => `{ otlp-http = { endpoint = "${r.tracesUrl}", protocol = "${protocol}" } }`;
@@ -200,6 +200,51 @@ describe("trace context in", () => {
     await s.request("getUserAgent");
     expect((await s.closeStdin()).code).toBe(0);
     expect(receiver.spans.map((x) => [x.name, x.attributes["rpc.request_id"]])).toEqual([["getUserAgent", "sampled"]]);
+  });
+});
+
+describe("turns", () => {
+  it("v1: the turn sendUserMessage starts is its child; a user approval is an event of the tool span", async () => {
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    model.enqueue(shellCall("call_ask"));
+    model.enqueue(textTurn("ran it"));
+    const s = await startTraced(traceToml(httpExporter(receiver, "json"), "", "untrusted"));
+    const { conversationId } = await openConversation(s);
+    s.send({ id: "say-1", method: "sendUserMessage", params: { conversationId, items: [{ type: "text", data: { text: "go" } }] }, trace: { traceparent: TRACEPARENT } });
+    expect((await s.response("say-1")).error).toBeUndefined();
+    const ask = await approvalRequest(s);
+    s.send({ id: ask.id as number, result: { decision: "approved" } });
+    await turnsEnded(s);
+    expect((await s.closeStdin()).code).toBe(0);
+    const request = one(receiver.spans, "sendUserMessage");
+    expect(request).toMatchObject({ traceId: CLIENT_TRACE, parentSpanId: CLIENT_SPAN });
+    expect(request.attributes).toMatchObject({ "app_server.api_version": "v1", "thread.id": conversationId });
+    const turn = one(receiver.spans, "session_task.turn");
+    expect(turn).toMatchObject({ traceId: CLIENT_TRACE, parentSpanId: request.spanId });
+    expect(turn.attributes).toMatchObject({ "approval.policy": "untrusted", "turn.outcome": "completed" });
+    const tool = one(receiver.spans, "execute_tool shell");
+    expect(tool.parentSpanId).toBe(turn.spanId);
+    expect(tool.attributes).toMatchObject({ "codex.tool.decision": "approved", "codex.tool.decision_source": "user", "process.exit_code": 3 });
+    expect(tool.events.map((e) => e.name)).toEqual(["codex.approval.requested", "codex.tool_decision"]);
+  });
+
+  it("v2: an interrupted turn ends its model span with an error and its outcome says interrupted", async () => {
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    const deltas = Array.from({ length: 40 }, (_, i) => `d${i} `);
+    model.enqueue(slow([created("r1"), ...messageEvents(deltas.join(""), { id: "msg_slow", deltas }), completed({}, "r1")], 200));
+    const s = await startTraced(traceToml(httpExporter(receiver, "binary")));
+    const threadId = await threadStart(s);
+    const turnId = await startTurn(s, threadId, "slowly");
+    await s.waitFor(() => s.notifications("item/agentMessage/delta")[0], 10_000, "the first delta");
+    expect((await s.request("turn/interrupt", { threadId, turnId })).error).toBeUndefined();
+    await turnCompleted(s);
+    expect((await s.closeStdin()).code).toBe(0);
+    const turn = one(receiver.spans, "session_task.turn");
+    expect(turn.attributes["turn.outcome"]).toBe("interrupted");
+    const chat = one(receiver.spans, "chat test-model");
+    expect(chat).toMatchObject({ parentSpanId: turn.spanId, status: { code: 2, message: "interrupted" } });
   });
 });
 
