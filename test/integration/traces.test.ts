@@ -4,7 +4,7 @@
 // for and never a secret, and a dead collector that costs nothing at exit.
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { completed, created, functionCallTurn, messageEvents, slow, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
+import { completed, created, cut, functionCallTurn, messageEvents, slow, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { startOtlpGrpcReceiver, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver.js";
 import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
 import { approvalRequest, fakeProviderToml, FAKE_ENV, openConversation, say, turnsEnded, useFakeModel } from "../support/v1-session.js";
@@ -227,6 +227,22 @@ describe("turns", () => {
     expect(tool.parentSpanId).toBe(turn.spanId);
     expect(tool.attributes).toMatchObject({ "codex.tool.decision": "approved", "codex.tool.decision_source": "user", "process.exit_code": 3 });
     expect(tool.events.map((e) => e.name)).toEqual(["codex.approval.requested", "codex.tool_decision"]);
+  });
+
+  it("a retried model stream is one model span with the retry and both HTTP attempts as events", async () => {
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    model.enqueue(cut(textTurn("lost"), 2, "end"));
+    model.enqueue(textTurn("second try"));
+    const toml = traceToml(httpExporter(receiver, "json")).replace("stream_max_retries = 0", "stream_max_retries = 1");
+    const s = await startTraced(toml);
+    await startTurn(s, await threadStart(s), "retry me");
+    await turnCompleted(s);
+    expect((await s.closeStdin()).code).toBe(0);
+    const chat = one(receiver.spans, "chat test-model");
+    expect(chat.attributes).toMatchObject({ "codex.attempts": 2, "gen_ai.response.finish_reasons": ["stop"] });
+    expect(chat.events.map((e) => e.name)).toEqual(["http.request", "codex.retry", "http.request"]);
+    expect(model.requests.map((r) => r.headers.traceparent)).toEqual([`00-${chat.traceId}-${chat.spanId}-01`, `00-${chat.traceId}-${chat.spanId}-01`]);
   });
 
   it("v2: an interrupted turn ends its model span with an error and its outcome says interrupted", async () => {
