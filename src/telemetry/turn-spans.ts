@@ -72,7 +72,8 @@ function turnTrace(
   const tools = new Map<string, SpanHandle>();
   const totals = { input: 0, output: 0, cached: 0, reasoning: 0 };
   let failure: string | undefined;
-  let outcome = "completed";
+  // Until the turn says otherwise: one closed before it started never ran.
+  let outcome = "not_started";
 
   const toolSpan = (name: string, callId: string, startMs?: number): SpanHandle => {
     let span = tools.get(callId);
@@ -87,10 +88,11 @@ function turnTrace(
     observe(event) {
       switch (event.type) {
         case "execBegin":
-          toolSpan("shell", event.callId).set({ "process.command_args": event.command, "process.working_directory": event.cwd });
+          // The model wrote the command: it may hold a key.
+          toolSpan("shell", event.callId).set({ "process.command_args": event.command.map(scrubSecrets), "process.working_directory": event.cwd });
           return;
         case "execApprovalRequest":
-          toolSpan("shell", event.callId).event("codex.approval.requested", { reason: event.reason ?? undefined });
+          toolSpan("shell", event.callId).event("codex.approval.requested", { reason: event.reason === null ? undefined : scrubSecrets(event.reason) });
           return;
         case "execEnd":
           toolSpan("shell", event.callId).set({ "process.exit_code": event.outcome.exitCode, "codex.tool.status": event.status });
@@ -101,6 +103,9 @@ function turnTrace(
         case "error":
           outcome = "failed";
           failure = scrubSecrets(event.message);
+          return;
+        case "turnComplete":
+          if (outcome !== "failed") outcome = "completed";
           return;
         case "turnAborted":
           outcome = "interrupted";

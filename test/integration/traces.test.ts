@@ -267,9 +267,10 @@ describe("turns", () => {
 describe("content and secrets", () => {
   const prompt = "print sk-fake-123 and the-prompt-text";
 
-  it("keeps prompt and completion text off spans unless log_user_prompt = true", async () => {
+  it("keeps prompt and completion text off spans unless log_user_prompt = true, and a key in a command off always", async () => {
     const receiver = await startOtlpReceiver();
     receivers.push(receiver);
+    model.enqueue(functionCallTurn({ callId: "call_key", name: "shell", arguments: JSON.stringify({ command: ["echo", "sk-fake-123"] }) }));
     model.enqueue(textTurn("the-completion-text"));
     const s = await startTraced(traceToml(httpExporter(receiver, "json")));
     await startTurn(s, await threadStart(s), prompt);
@@ -282,6 +283,7 @@ describe("content and secrets", () => {
     expect(everything).not.toContain("sk-fake-123");
     const turn = one(receiver.spans, "session_task.turn");
     expect(turn.events.find((e) => e.name === "codex.user_prompt")?.attributes).toEqual({ prompt_length: prompt.length });
+    expect(one(receiver.spans, "execute_tool shell").attributes["process.command_args"]).toEqual(["echo", "[REDACTED]"]);
   });
 
   it("with log_user_prompt = true carries them as gen_ai messages, secrets redacted", async () => {
