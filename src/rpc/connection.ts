@@ -34,6 +34,8 @@ export interface RpcConnectionOptions {
   log: Logger;
   onNotification?(method: string, params: unknown): void;
   maxLineBytes?: number;
+  /** Whether the router wants each request's envelope (tracing is on); nothing is kept otherwise. */
+  keepEnvelopes?(): boolean;
 }
 
 let dispatchPatched = false;
@@ -105,6 +107,7 @@ export function createRpcConnection(options: RpcConnectionOptions): RpcConnectio
       kind: "request" as const,
       createCancellationTokenSource(message: RequestMessage) {
         const source = new CancellationTokenSource();
+        if (!options.keepEnvelopes?.()) return source;
         const trace = (message as { trace?: unknown }).trace;
         const id = ids.clientId(message.id) ?? message.id ?? "";
         envelopes.set(source.token, { id, ...(trace !== undefined ? { trace } : {}) });

@@ -17,6 +17,7 @@ import { Notifier } from "./notifier.js";
 import { handleGetUserSavedConfig } from "./user-config.js";
 import type { ConversationFaces } from "./conversation-faces.js";
 import { rpcErrors } from "../rpc/errors.js";
+import { tracing } from "../telemetry/tracing.js";
 import { requestSpans } from "./request-spans.js";
 
 let connections = 0;
@@ -58,6 +59,7 @@ export function startAppServer(options: AppServerOptions): AppServer {
     router,
     tracker,
     log,
+    keepEnvelopes: () => tracing.enabled,
     onNotification: (method) => {
       if (method !== "initialized") log.debug({ method }, "ignored notification");
     },

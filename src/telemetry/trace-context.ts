@@ -1,6 +1,5 @@
 // W3C trace context (https://www.w3.org/TR/trace-context/): reading a client's `traceparent` and
 // writing ours. A malformed value reads as undefined: it is ignored, never an error.
-import { randomBytes } from "node:crypto";
 
 export interface TraceContext {
   traceId: string;
@@ -31,13 +30,14 @@ export function formatTraceparent(context: TraceContext): string {
   return `00-${context.traceId}-${context.spanId}-${context.sampled ? "01" : "00"}`;
 }
 
-// Ids come from a pooled buffer: one randomBytes call per 512 spans instead of one per id.
+// Ids come from a pooled buffer: one random fill per 512 spans instead of one per id. Web crypto
+// (a lazy global) keeps node:crypto out of start-up.
 let pool = Buffer.alloc(0);
 let offset = 0;
 
 function randomHex(bytes: number): string {
   if (offset + bytes > pool.length) {
-    pool = randomBytes(4096);
+    pool = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(4096)));
     offset = 0;
   }
   const hex = pool.toString("hex", offset, offset + bytes);
