@@ -4,7 +4,7 @@
 // the request names, so a turn it starts is traced under it.
 import { readTraceField } from "../protocol/trace.js";
 import type { RequestEnvelope, RequestObserver } from "../rpc/router.js";
-import { parseTraceparent } from "../telemetry/trace-context.js";
+import { parseTraceparent, type TraceContext } from "../telemetry/trace-context.js";
 import { tracing } from "../telemetry/tracing.js";
 import type { ClientSession } from "./client-session.js";
 
@@ -15,10 +15,15 @@ export interface RequestSpanSource {
 }
 
 export function requestSpans(source: RequestSpanSource) {
+  // As 0.169: a process started with TRACEPARENT (/ TRACESTATE) puts requests without a `trace`
+  // field under that context. Read once.
+  let fromEnv: { context: TraceContext | undefined } | undefined;
+  const envParent = () => (fromEnv ??= { context: parseTraceparent(process.env.TRACEPARENT, process.env.TRACESTATE) }).context;
   return (method: string, params: unknown, envelope: RequestEnvelope | undefined): RequestObserver | undefined => {
     if (!tracing.enabled) return undefined;
     const trace = readTraceField(envelope?.trace);
-    const parent = trace ? parseTraceparent(trace.traceparent, trace.tracestate) : undefined;
+    // A field that is there but malformed starts a new trace; it does not fall back to the env.
+    const parent = trace ? parseTraceparent(trace.traceparent, trace.tracestate) : envParent();
     const client = method === "initialize" ? initializeClient(params) : source.session.clientInfo;
     const threadId = threadIdOf(params);
     const span = tracing.start(method, "server", parent, {

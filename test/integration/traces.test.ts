@@ -31,8 +31,8 @@ function traceToml(exporter: string, extra = "", policy = "never"): string {
 
 const httpExporter = (r: OtlpReceiver, protocol: "binary" | "json") => `{ otlp-http = { endpoint = "${r.tracesUrl}", protocol = "${protocol}" } }`;
 
-async function startTraced(configToml: string): Promise<ServerProcess> {
-  const s = start({ configToml, env: FAKE_ENV });
+async function startTraced(configToml: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const s = start({ configToml, env: { ...FAKE_ENV, ...env } });
   expect((await s.initialize("trace_ide", "4.2")).error).toBeUndefined();
   return s;
 }
@@ -187,6 +187,20 @@ describe("trace context in", () => {
     const unknown = one(receiver.spans, "no/such/method");
     expect(unknown).toMatchObject({ traceId: CLIENT_TRACE, parentSpanId: CLIENT_SPAN, status: { code: 2 } });
     expect(unknown.attributes).toMatchObject({ "app_server.outcome": "error", "rpc.jsonrpc.error_code": -32601, "rpc.request_id": "unknown-1" });
+  });
+
+  it("a TRACEPARENT in the environment parents requests that carry no trace field (as 0.169)", async () => {
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    const envSpan = "c7ad6b7169203332";
+    const s = await startTraced(traceToml(httpExporter(receiver, "json")), { TRACEPARENT: `00-${CLIENT_TRACE}-${envSpan}-01` });
+    await s.request("getUserAgent");
+    s.send({ id: "own", method: "getUserAgent", trace: { traceparent: TRACEPARENT } });
+    await s.response("own");
+    expect((await s.closeStdin()).code).toBe(0);
+    const agents = byName(receiver.spans, "getUserAgent");
+    expect(agents.map((x) => x.parentSpanId).sort()).toEqual([CLIENT_SPAN, envSpan].sort());
+    expect(one(receiver.spans, "initialize").parentSpanId).toBe(envSpan);
   });
 
   it("follows the client's sampled flag, and trace_sampling_ratio = 0 exports no new traces", async () => {
