@@ -47,7 +47,12 @@ const cjs = {
 };
 
 // The gRPC exporters (≈ 40% of the SDK bundle) stay in node_modules: only gRPC users load them.
-const GRPC_PACKAGES = ["@grpc/grpc-js", "@opentelemetry/exporter-logs-otlp-grpc", "@opentelemetry/exporter-metrics-otlp-grpc"];
+const GRPC_PACKAGES = [
+  "@grpc/grpc-js",
+  "@opentelemetry/exporter-logs-otlp-grpc",
+  "@opentelemetry/exporter-metrics-otlp-grpc",
+  "@opentelemetry/exporter-trace-otlp-grpc",
+];
 // Our own files that a CommonJS bundle loads on demand, by the name they are built under.
 const SIBLINGS = { "./pino-logger.js": "./pino-logger.cjs" };
 

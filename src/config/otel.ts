@@ -1,4 +1,4 @@
-// The `[otel]` table: environment, log_user_prompt, exporter and metrics_exporter. A bad exporter
+// The `[otel]` table: environment, log_user_prompt, exporter, metrics_exporter and trace_exporter. A bad exporter
 // turns only that exporter off (with a warning); it never stops the server.
 import { isTable, type TomlTable } from "./toml-table.js";
 import { DEFAULT_OTEL, type ExporterSpec, type OtelConfig, type TlsFiles } from "./types.js";
@@ -39,10 +39,13 @@ export function resolveOtel(raw: unknown, env: NodeJS.ProcessEnv): OtelResolutio
   config.logUserPrompt = field("log_user_prompt", isBoolean, "a boolean") ?? config.logUserPrompt;
   const interval = field("metrics_export_interval_ms", isPositiveInteger, "a positive integer");
   if (interval !== undefined) config.metricsExportIntervalMs = interval;
+  const ratio = field("trace_sampling_ratio", isRatio, "a number from 0 to 1");
+  if (ratio !== undefined) config.traceSamplingRatio = ratio;
 
   for (const [key, target] of [
     ["exporter", "exporter"],
     ["metrics_exporter", "metricsExporter"],
+    ["trace_exporter", "traceExporter"],
   ] as const) {
     try {
       config[target] = parseExporter(raw[key], ["otel", key], env);
@@ -133,4 +136,5 @@ function parseTls(value: unknown, path: string[]): TlsFiles | undefined {
 
 const isString = (v: unknown): v is string => typeof v === "string";
 const isBoolean = (v: unknown): v is boolean => typeof v === "boolean";
+const isRatio = (v: unknown): v is number => typeof v === "number" && v >= 0 && v <= 1;
 const isPositiveInteger = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;

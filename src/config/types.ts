@@ -39,6 +39,9 @@ export interface OtelConfig {
   exporter: ExporterSpec;
   metricsExporter: ExporterSpec;
   metricsExportIntervalMs: number;
+  traceExporter: ExporterSpec;
+  /** Share of new traces exported (0..1); a client's traceparent decides for its own trace. */
+  traceSamplingRatio: number;
 }
 
 export interface SandboxWorkspaceWrite {
@@ -74,4 +77,6 @@ export const DEFAULT_OTEL: OtelConfig = {
   exporter: { kind: "none" },
   metricsExporter: { kind: "none" },
   metricsExportIntervalMs: 60_000,
+  traceExporter: { kind: "none" },
+  traceSamplingRatio: 1,
 };

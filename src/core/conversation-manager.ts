@@ -21,6 +21,7 @@ import { sandboxInstructions } from "../sandbox/instructions.js";
 import { isUnsandboxed, sandboxModeOf, sandboxPolicyFromConfig } from "../sandbox/policy.js";
 import { ephemeralSink, type RolloutSink } from "./rollout-sink.js";
 import { conversationTelemetry } from "../telemetry/catalog.js";
+import { conversationTraces } from "../telemetry/turn-spans.js";
 import { buildShellEnv, parseShellEnvironmentPolicy } from "../tools/shell-env.js";
 import { terminalName } from "../user-agent.js";
 import { APP_VERSION } from "../version.js";
@@ -286,12 +287,16 @@ export class ConversationManager {
       { conversationId: id, model: settings.model, terminalType: terminalName(this.deps.env), ...auth },
       config.otel.logUserPrompt,
     );
+    const traces = conversationTraces({ threadId: id, provider: config.modelProvider.name, logUserPrompt: config.otel.logUserPrompt });
     const client =
       this.deps.clientFactory?.(config, hooks) ??
       createModelClient(config.modelProvider, {
         codexHome: config.codexHome,
         env: this.deps.env,
-        onApiRequest: (r) => hooks.apiRequest(r),
+        onApiRequest: (r) => {
+          hooks.apiRequest(r);
+          traces.apiRequest(r);
+        },
         onSseEvent: (r) => hooks.sseEvent(r),
       });
     const shellPolicy = parseShellEnvironmentPolicy(config.table.shell_environment_policy);
@@ -316,6 +321,7 @@ export class ConversationManager {
       permissionsText: (s) => this.permissionsText(config, s),
       onTurnEnd: (_turnId, ms) => hooks.turnEnded(ms),
       onUserPrompt: (text) => hooks.userPrompt(text),
+      traceTurn: (turnId, turnSettings, prompt) => traces.startTurn(turnId, turnSettings, prompt),
       onListenerError: (error) => this.deps.log?.debug({ err: error, conversationId: id }, "event not delivered"),
       onIdle: (c) => this.onIdle(c),
     });

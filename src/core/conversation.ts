@@ -9,6 +9,7 @@ import type { CoreEvent, CoreEventListener } from "./events.js";
 import { lastPermissionsText, permissionsItem } from "./instructions.js";
 import type { PatchApprovalRequest } from "./patch-call.js";
 import { rolloutRecorder } from "./turn-recorder.js";
+import type { TurnTrace } from "../telemetry/turn-spans.js";
 import { runTurn, type ApprovalRequest, type ToolTelemetry, type TurnSettings, type UserInput } from "./turn-runner.js";
 
 export type Approver = (conversationId: string, request: ApprovalRequest | PatchApprovalRequest, signal: AbortSignal) => Promise<ApprovalDecision>;
@@ -32,6 +33,8 @@ export interface ConversationInit {
   /** The permissions message for these settings; a turn whose text differs from the last one sent tells the model anew. */
   permissionsText?(settings: TurnSettings): Promise<string>;
   onUserPrompt?(text: string): void;
+  /** Opens the turn's trace (undefined when tracing is off); called as the turn is submitted. */
+  traceTurn?(turnId: string, settings: TurnSettings, prompt: string): TurnTrace | undefined;
   /** Nothing running or queued (also after the last listener leaves while idle). */
   onIdle?(conversation: Conversation): void;
   /** A listener threw: reported, never allowed to end the turn. */
@@ -117,12 +120,13 @@ export class Conversation {
     const settings = outputSchema === undefined ? this.settings : { ...this.settings, outputSchema };
     const turnId = String(this.nextTurnNumber++);
     this.init.onUserPrompt?.(input.text);
+    const trace = this.init.traceTurn?.(turnId, settings, input.text);
     this.queued++;
     this.tail = this.tail.then(async () => {
       this.queued--;
       // Closing (shutdown, archive) drops turns that have not started.
-      if (this.closed) return;
-      await this.run(turnId, settings, input);
+      if (this.closed) return trace?.end();
+      await this.run(turnId, settings, input, trace);
       this.settle();
     });
     return turnId;
@@ -145,7 +149,7 @@ export class Conversation {
     await this.init.writer.flush();
   }
 
-  private async run(turnId: string, settings: TurnSettings, input: UserInput): Promise<void> {
+  private async run(turnId: string, settings: TurnSettings, input: UserInput, trace: TurnTrace | undefined): Promise<void> {
     const controller = new AbortController();
     const started = Date.now();
     const done = runTurn(
@@ -154,16 +158,21 @@ export class Conversation {
       input,
       {
         conversationId: this.id,
-        client: this.init.client,
+        client: trace ? trace.client(this.init.client) : this.init.client,
         history: this.history,
-        emit: (event) => this.emit(event),
+        emit: trace
+          ? (event) => {
+              trace.observe(event);
+              this.emit(event);
+            }
+          : (event) => this.emit(event),
         recorder: rolloutRecorder(this.init.writer),
         requestApproval: (request, signal) =>
           this.approver ? this.approver(this.id, request, signal) : Promise.resolve("denied" as const),
         approvedForSession: this.approvedForSession,
         usage: this.usage,
         shellEnv: this.init.shellEnv,
-        toolTelemetry: this.init.toolTelemetry,
+        toolTelemetry: trace ? trace.tools(this.init.toolTelemetry) : this.init.toolTelemetry,
         ...(this.init.pace ? { pace: this.init.pace } : {}),
         ...(this.init.sandbox ? { sandbox: this.init.sandbox } : {}),
         beforeTurn: () => this.announcePermissions(settings),
@@ -175,6 +184,7 @@ export class Conversation {
     this.active = { turnId, controller, done };
     await done;
     this.active = undefined;
+    trace?.end();
     this.init.onTurnEnd?.(turnId, Date.now() - started);
   }
 

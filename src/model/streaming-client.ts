@@ -114,6 +114,7 @@ interface Context {
   body: string;
   auth: ResolvedAuth | undefined;
   conversationId: string;
+  trace: ModelRequest["trace"];
   signal: AbortSignal;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   httpAttempts: number;
@@ -141,6 +142,7 @@ async function* streamResponse(
     body,
     auth,
     conversationId: request.conversationId,
+    trace: request.trace,
     signal,
     sleep: deps.sleep ?? defaultSleep,
     httpAttempts: 0,
@@ -307,6 +309,10 @@ function requestHeaders(ctx: Context): Record<string, string> {
     session_id: ctx.conversationId,
     conversation_id: ctx.conversationId,
   };
+  if (ctx.trace) {
+    headers.traceparent = ctx.trace.traceparent;
+    if (ctx.trace.tracestate) headers.tracestate = ctx.trace.tracestate;
+  }
   if (ctx.auth) {
     headers.authorization = `Bearer ${ctx.auth.token}`;
     if (ctx.auth.accountId) headers["chatgpt-account-id"] = ctx.auth.accountId;

@@ -47,6 +47,8 @@ export interface ModelRequest {
   outputSchema?: unknown;
   /** config model_max_output_tokens: a cap on the tokens one response may generate. */
   maxOutputTokens?: number;
+  /** W3C trace context of the model-request span: sent as the traceparent/tracestate headers. */
+  trace?: { traceparent: string; tracestate?: string };
 }
 
 export type ModelEvent =
@@ -57,7 +59,7 @@ export type ModelEvent =
   | { type: "reasoning_summary_delta"; itemId: string; delta: string; summaryIndex: number }
   | { type: "reasoning_text_delta"; itemId: string; delta: string; contentIndex: number }
   | { type: "output_item_done"; item: ResponseItem }
-  | { type: "completed"; responseId: string; usage?: TokenUsage }
+  | { type: "completed"; responseId: string; /** The model that answered, when the API says. */ model?: string; usage?: TokenUsage }
   /** The stream is about to be retried as a new response: what this attempt streamed is void (v1 stream_error). */
   | { type: "retrying"; attempt: number; max: number; message: string };
 

@@ -147,7 +147,8 @@ export function mapSseEvent(type: string, data: Json): ModelEvent | ModelError |
     case "response.completed": {
       const response = isObject(data.response) ? data.response : {};
       const usage = mapUsage(response.usage);
-      return usage ? { type: "completed", responseId: str(response.id), usage } : { type: "completed", responseId: str(response.id) };
+      const model = typeof response.model === "string" ? { model: response.model } : {};
+      return usage ? { type: "completed", responseId: str(response.id), ...model, usage } : { type: "completed", responseId: str(response.id), ...model };
     }
     case "response.failed": {
       const response = isObject(data.response) ? data.response : {};

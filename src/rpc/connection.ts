@@ -2,14 +2,23 @@
 // requests (through the router) and one for notifications. Input that never becomes a message
 // (bad JSON, not JSON-RPC, an oversized line) is answered here with the matching error.
 import type { Readable } from "node:stream";
-import { createMessageConnection, RAL, type Logger as RpcLogger, type MessageConnection } from "vscode-jsonrpc/node";
+import {
+  CancellationStrategy,
+  CancellationTokenSource,
+  createMessageConnection,
+  RAL,
+  type CancellationToken,
+  type Logger as RpcLogger,
+  type MessageConnection,
+  type RequestMessage,
+} from "vscode-jsonrpc/node";
 import type { Logger } from "../logging/logger.js";
 import { NdjsonMessageReader, type InputProblem } from "../transport/ndjson-reader.js";
 import { NdjsonMessageWriter, type ProtocolOutput } from "../transport/ndjson-writer.js";
 import { ErrorCode } from "./errors.js";
 import { replyingUnderClientIds, RequestIds } from "./request-ids.js";
 import type { RequestTracker } from "./request-tracker.js";
-import type { Router } from "./router.js";
+import type { RequestEnvelope, Router } from "./router.js";
 
 export interface RpcConnection {
   connection: MessageConnection;
@@ -25,6 +34,8 @@ export interface RpcConnectionOptions {
   log: Logger;
   onNotification?(method: string, params: unknown): void;
   maxLineBytes?: number;
+  /** Whether the router wants each request's envelope (tracing is on); nothing is kept otherwise. */
+  keepEnvelopes?(): boolean;
 }
 
 let dispatchPatched = false;
@@ -88,9 +99,26 @@ export function createRpcConnection(options: RpcConnectionOptions): RpcConnectio
     info: (m) => log.debug(m),
     log: (m) => log.debug(m),
   };
-  const connection = createMessageConnection(reader, replies, rpcLog);
+  // The star handler sees method, params and token only; the envelope (client id, `trace`) is
+  // reached through the token, made per request from the whole message.
+  const envelopes = new WeakMap<CancellationToken, RequestEnvelope>();
+  const cancellationStrategy = {
+    receiver: {
+      kind: "request" as const,
+      createCancellationTokenSource(message: RequestMessage) {
+        const source = new CancellationTokenSource();
+        if (!options.keepEnvelopes?.()) return source;
+        const trace = (message as { trace?: unknown }).trace;
+        const id = ids.clientId(message.id) ?? message.id ?? "";
+        envelopes.set(source.token, { id, ...(trace !== undefined ? { trace } : {}) });
+        return source;
+      },
+    },
+    sender: CancellationStrategy.Message.sender,
+  };
+  const connection = createMessageConnection(reader, replies, rpcLog, { cancellationStrategy });
   connection.onRequest((method, params, token) =>
-    options.router.dispatch(method, params, token).finally(() => options.tracker.answered()),
+    options.router.dispatch(method, params, token, envelopes.get(token)).finally(() => options.tracker.answered()),
   );
   connection.onNotification((method, params) => options.onNotification?.(method, params));
   return { connection, reader, writer };

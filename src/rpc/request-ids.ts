@@ -16,6 +16,11 @@ export class RequestIds {
     return this.clientIds.size;
   }
 
+  /** The client's id of a request we renumbered, while it is pending. */
+  clientId(ours: unknown): RequestId | undefined {
+    return typeof ours === "number" ? this.clientIds.get(ours) : undefined;
+  }
+
   /** Rewrites an incoming message for the connection; undefined drops it. */
   inbound(message: Message): Message | undefined {
     const m = message as Partial<RequestMessage>;

@@ -25,9 +25,24 @@ export interface DispatchReport {
   durationMs: number;
 }
 
+/** What the request's envelope carried besides method and params. */
+export interface RequestEnvelope {
+  /** The client's id for the request. */
+  id: string | number;
+  /** 0.169's W3C trace context field as sent (src/protocol/trace.ts reads it). */
+  trace?: unknown;
+}
+
+/** Observes one request from dispatch to reply (a trace span). */
+export interface RequestObserver {
+  done(outcome: DispatchReport["outcome"], code: number | undefined, result: unknown): void;
+}
+
 export interface RouterOptions {
   isInitialized(): boolean;
   onDispatched?(report: DispatchReport): void;
+  /** Called per request; undefined means nothing observes it (tracing off). */
+  observe?(method: string, params: unknown, envelope: RequestEnvelope | undefined): RequestObserver | undefined;
   onInternalError?(method: string, error: unknown): void;
 }
 
@@ -40,22 +55,25 @@ export class Router {
     this.routes.set(method, { contract, handle } as unknown as Route);
   }
 
-  async dispatch(method: string, params: unknown, token: CancellationToken): Promise<unknown> {
+  async dispatch(method: string, params: unknown, token: CancellationToken, envelope?: RequestEnvelope): Promise<unknown> {
     const started = process.hrtime.bigint();
     const route = this.routes.get(method);
-    const report = (outcome: DispatchReport["outcome"], code?: number) =>
+    const observer = this.options.observe?.(method, params, envelope);
+    const report = (outcome: DispatchReport["outcome"], code?: number, result?: unknown) => {
+      observer?.done(outcome, code, result);
       this.options.onDispatched?.({
         method: route ? method : "unknown",
         outcome,
         ...(code !== undefined ? { code } : {}),
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
       });
+    };
     try {
       if (!route?.contract.beforeInitialize && !this.options.isInitialized()) throw rpcErrors.notInitialized();
       if (!route) throw rpcErrors.methodNotFound(method);
       const parsed = parseParams(route.contract, params);
       const result = await route.handle(parsed, { signal: requestSignal(token) });
-      report("ok");
+      report("ok", undefined, result);
       return result;
     } catch (error) {
       const rpc = error instanceof RpcError ? error : undefined;

@@ -18,6 +18,10 @@ import { Notifier } from "./notifier.js";
 import { handleGetUserSavedConfig } from "./user-config.js";
 import type { ConversationFaces } from "./conversation-faces.js";
 import { rpcErrors } from "../rpc/errors.js";
+import { tracing } from "../telemetry/tracing.js";
+import { requestSpans } from "./request-spans.js";
+
+let connections = 0;
 
 /** Output (in characters) a client may leave unread before streaming turns wait for it. */
 const OUTPUT_BACKLOG_LIMIT = 256 * 1024;
@@ -46,6 +50,7 @@ export function startAppServer(options: AppServerOptions): AppServer {
   const router = new Router({
     isInitialized: () => session.initialized,
     onDispatched: recordRequest,
+    observe: requestSpans({ session, connectionId: String(connections++), transport: "stdio" }),
     onInternalError: (method, error) => log.error({ err: error, method }, "request failed"),
   });
   const tracker = new RequestTracker();
@@ -55,6 +60,7 @@ export function startAppServer(options: AppServerOptions): AppServer {
     router,
     tracker,
     log,
+    keepEnvelopes: () => tracing.enabled,
     onNotification: (method) => {
       if (method !== "initialized") log.debug({ method }, "ignored notification");
     },

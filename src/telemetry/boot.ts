@@ -6,6 +6,7 @@ import { logger } from "../logging/logger.js";
 import type { ConfigWarningNotification } from "../protocol/config.js";
 import { APP_VERSION, SERVICE_NAME } from "../version.js";
 import { telemetry } from "./telemetry.js";
+import { tracing } from "./tracing.js";
 import type { ActiveExporter } from "./worker-protocol.js";
 
 export const INSTRUMENTATION_SCOPE = "codex_app_server";
@@ -15,9 +16,11 @@ type Warn = (warning: ConfigWarningNotification) => void;
 export function bootTelemetry(otel: OtelConfig, codexHome: string, warn: Warn): void {
   const logs = otel.exporter.kind !== "none" ? otel.exporter : undefined;
   const metrics = otel.metricsExporter.kind !== "none" ? otel.metricsExporter : undefined;
-  telemetry.configure({ logs: Boolean(logs), metrics: Boolean(metrics) });
-  if (!logs && !metrics) return;
-  void startWorker(otel, codexHome, warn, logs, metrics);
+  const traces = otel.traceExporter.kind !== "none" ? otel.traceExporter : undefined;
+  telemetry.configure({ logs: Boolean(logs), metrics: Boolean(metrics), traces: Boolean(traces) });
+  tracing.configure(otel.traceSamplingRatio);
+  if (!logs && !metrics && !traces) return;
+  void startWorker(otel, codexHome, warn, { logs, metrics, traces });
 }
 
 // Loaded only when an exporter is configured: worker_threads and the loader cost start-up time.
@@ -25,8 +28,7 @@ async function startWorker(
   otel: OtelConfig,
   codexHome: string,
   warn: Warn,
-  logs: ActiveExporter | undefined,
-  metrics: ActiveExporter | undefined,
+  { logs, metrics, traces }: Record<"logs" | "metrics" | "traces", ActiveExporter | undefined>,
 ): Promise<void> {
   try {
     const { startWorkerBackend } = await import("./worker-backend.js");
@@ -38,6 +40,7 @@ async function startWorker(
         codexHome,
         ...(logs ? { logs } : {}),
         ...(metrics ? { metrics } : {}),
+        ...(traces ? { traces } : {}),
         metricsExportIntervalMs: otel.metricsExportIntervalMs,
       },
       logger(),

@@ -1,12 +1,13 @@
 // The only module that touches the OpenTelemetry SDK. It is bundled as dist/otel-sdk.cjs and runs
 // inside the telemetry worker thread; each exporter variant is evaluated only when configured.
-import { diag, DiagLogLevel, type Counter, type Histogram } from "@opentelemetry/api";
+import { diag, DiagLogLevel, SpanKind, SpanStatusCode, TraceFlags, type Counter, type Histogram, type HrTime } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from "@opentelemetry/sdk-logs";
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from "@opentelemetry/sdk-metrics";
+import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace";
 import type { ExporterSpec } from "../config/types.js";
 import type { Logger } from "../logging/logger.js";
-import type { TelemetryBackend, TelemetryRecord } from "./telemetry.js";
+import type { SpanData, TelemetryBackend, TelemetryRecord } from "./telemetry.js";
 import type { TlsMaterial } from "./tls-files.js";
 
 export interface ExporterSetup {
@@ -20,6 +21,7 @@ export interface OtelBackendOptions {
   version: string;
   logs?: ExporterSetup;
   metrics?: ExporterSetup;
+  traces?: ExporterSetup;
   metricsExportIntervalMs: number;
 }
 
@@ -27,14 +29,26 @@ export interface OtelBackendOptions {
 export type DiagnosticsLog = Pick<Logger, "warn" | "debug">;
 
 const EXPORT_TIMEOUT_MS = 2_000;
+/** Spans waiting for export; beyond it they are dropped and the SDK logs how many. */
+const SPAN_QUEUE_LIMIT = 4_096;
 
 export async function createOtelBackend(options: OtelBackendOptions, log: DiagnosticsLog): Promise<TelemetryBackend> {
   routeDiagnostics(log);
   const resource = resourceFromAttributes(options.resource);
-  const [logExporter, metricExporter] = await Promise.all([
+  const [logExporter, metricExporter, spanExporter] = await Promise.all([
     options.logs ? createLogExporter(options.logs) : undefined,
     options.metrics ? createMetricExporter(options.metrics) : undefined,
+    options.traces ? createSpanExporter(options.traces) : undefined,
   ]);
+  const spanProcessor = spanExporter
+    ? new BatchSpanProcessor({
+        exporter: spanExporter,
+        maxQueueSize: SPAN_QUEUE_LIMIT,
+        scheduledDelayMillis: 1_000,
+        exportTimeoutMillis: EXPORT_TIMEOUT_MS,
+      })
+    : undefined;
+  const scope = { name: options.scope, version: options.version };
 
   const loggerProvider = logExporter
     ? new LoggerProvider({
@@ -91,14 +105,67 @@ export async function createOtelBackend(options: OtelBackendOptions, log: Diagno
             histograms.set(record.name, histogram);
           }
           histogram.record(record.value, record.attributes);
+          return;
         }
+        case "span":
+          spanProcessor?.onEnd(readableSpan(record.span, resource, scope));
       }
     },
     async shutdown() {
       // shutdown() flushes what is pending; forceFlush first would export metrics twice.
-      await Promise.allSettled([loggerProvider?.shutdown(), meterProvider?.shutdown()]);
+      await Promise.allSettled([loggerProvider?.shutdown(), meterProvider?.shutdown(), spanProcessor?.shutdown()]);
     },
   };
+}
+
+const SPAN_KINDS = { server: SpanKind.SERVER, client: SpanKind.CLIENT, internal: SpanKind.INTERNAL } as const;
+const STATUS = { unset: SpanStatusCode.UNSET, ok: SpanStatusCode.OK, error: SpanStatusCode.ERROR } as const;
+
+function hrTime(ms: number): HrTime {
+  const seconds = Math.floor(ms / 1000);
+  return [seconds, Math.round((ms - seconds * 1000) * 1e6)];
+}
+
+/** The main thread's span record in the shape the SDK's processors and exporters read. */
+function readableSpan(span: SpanData, resource: ReadableSpan["resource"], scope: ReadableSpan["instrumentationScope"]): ReadableSpan {
+  const context = {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    traceFlags: TraceFlags.SAMPLED,
+    ...(span.traceState ? { traceState: parseTraceState(span.traceState) } : {}),
+  };
+  return {
+    name: span.name,
+    kind: SPAN_KINDS[span.kind],
+    spanContext: () => context,
+    ...(span.parentSpanId
+      ? { parentSpanContext: { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: span.parentRemote ?? false } }
+      : {}),
+    startTime: hrTime(span.startMs),
+    endTime: hrTime(span.endMs),
+    duration: hrTime(Math.max(span.endMs - span.startMs, 0)),
+    status: { code: STATUS[span.status], ...(span.statusMessage ? { message: span.statusMessage } : {}) },
+    attributes: span.attributes,
+    links: [],
+    events: span.events.map((e) => ({ name: e.name, time: hrTime(e.timeMs), attributes: e.attributes })),
+    ended: true,
+    resource,
+    instrumentationScope: scope,
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+  };
+}
+
+/** Enough of api.TraceState for the exporters, which only serialize it. */
+function parseTraceState(text: string) {
+  const state = {
+    set: () => state,
+    unset: () => state,
+    get: (key: string) => text.split(",").map((kv) => kv.trim().split("=")).find(([k]) => k === key)?.[1],
+    serialize: () => text,
+  };
+  return state;
 }
 
 function routeDiagnostics(log: DiagnosticsLog): void {
@@ -162,4 +229,18 @@ async function createMetricExporter({ spec, tls }: ExporterSetup): Promise<PushM
   }
   const { OTLPMetricExporter } = await loadCjs(import("@opentelemetry/exporter-metrics-otlp-proto"));
   return new OTLPMetricExporter(options);
+}
+
+async function createSpanExporter({ spec, tls }: ExporterSetup): Promise<SpanExporter> {
+  if (spec.kind === "otlp-grpc") {
+    const { OTLPTraceExporter } = await loadCjs(import("@opentelemetry/exporter-trace-otlp-grpc"));
+    return new OTLPTraceExporter(await grpcOptions(spec, tls));
+  }
+  const options = { url: spec.endpoint, headers: spec.headers, timeoutMillis: EXPORT_TIMEOUT_MS, ...httpAgentOptions(tls) };
+  if (spec.protocol === "json") {
+    const { OTLPTraceExporter } = await loadCjs(import("@opentelemetry/exporter-trace-otlp-http"));
+    return new OTLPTraceExporter(options);
+  }
+  const { OTLPTraceExporter } = await loadCjs(import("@opentelemetry/exporter-trace-otlp-proto"));
+  return new OTLPTraceExporter(options);
 }

@@ -32,11 +32,12 @@ export async function loadBackend(
       return undefined;
     }
   };
-  const [logs, metrics] = await Promise.all([
+  const [logs, metrics, traces] = await Promise.all([
     prepare(options.logs, "otel.exporter"),
     prepare(options.metrics, "otel.metrics_exporter"),
+    prepare(options.traces, "otel.trace_exporter"),
   ]);
-  if (!logs && !metrics) return { backend: undefined, saveCache: () => {} };
+  if (!logs && !metrics && !traces) return { backend: undefined, saveCache: () => {} };
   const sdk = requireWithCodeCache<typeof OtelSdk>(sdkFile);
   const backend = await sdk.exports.createOtelBackend(
     {
@@ -45,6 +46,7 @@ export async function loadBackend(
       version: options.version,
       ...(logs ? { logs } : {}),
       ...(metrics ? { metrics } : {}),
+      ...(traces ? { traces } : {}),
       metricsExportIntervalMs: options.metricsExportIntervalMs,
     },
     log,

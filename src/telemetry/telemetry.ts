@@ -11,7 +11,27 @@ export type Attributes = Record<string, AttributeValue | undefined>;
 
 export type TelemetryRecord =
   | { kind: "log"; name: string; timeMs: number; attributes: Record<string, AttributeValue> }
-  | { kind: "counter" | "histogram"; name: string; value: number; attributes: Record<string, AttributeValue> };
+  | { kind: "counter" | "histogram"; name: string; value: number; attributes: Record<string, AttributeValue> }
+  | { kind: "span"; span: SpanData };
+
+/** A finished, sampled span as plain data: it crosses to the telemetry worker by structured clone. */
+export interface SpanData {
+  name: string;
+  kind: "server" | "client" | "internal";
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  /** The parent came from the client's traceparent. */
+  parentRemote?: boolean;
+  traceState?: string;
+  /** Milliseconds since the epoch, with fractions. */
+  startMs: number;
+  endMs: number;
+  attributes: Record<string, AttributeValue | string[]>;
+  events: { name: string; timeMs: number; attributes: Record<string, AttributeValue> }[];
+  status: "unset" | "ok" | "error";
+  statusMessage?: string;
+}
 
 /** Where records go once the SDK is up. */
 export interface TelemetryBackend {
@@ -29,9 +49,15 @@ export class Telemetry {
   private backend: TelemetryBackend | undefined;
   private logsEnabled = true;
   private metricsEnabled = true;
+  private tracesEnabled = true;
 
+  /** Log events or metrics are exported: callers skip building them otherwise. */
   get enabled(): boolean {
-    return this.state !== "off";
+    return this.state !== "off" && (this.logsEnabled || this.metricsEnabled);
+  }
+
+  get tracing(): boolean {
+    return this.state !== "off" && this.tracesEnabled;
   }
 
   /** Log event `name` with the attributes every event carries. */
@@ -62,11 +88,18 @@ export class Telemetry {
     this.push({ kind: "histogram", name, value, attributes: this.metricAttributes(attributes) });
   }
 
-  /** Which signals have an exporter; records of the other kind are not even buffered. */
-  configure(signals: { logs: boolean; metrics: boolean }): void {
+  /** A finished span (only sampled ones are handed in). */
+  span(span: SpanData): void {
+    if (this.state === "off" || !this.tracesEnabled) return;
+    this.push({ kind: "span", span });
+  }
+
+  /** Which signals have an exporter; records of the other kinds are not even buffered. */
+  configure(signals: { logs: boolean; metrics: boolean; traces?: boolean }): void {
     this.logsEnabled = signals.logs;
     this.metricsEnabled = signals.metrics;
-    if (!signals.logs && !signals.metrics) this.disable();
+    this.tracesEnabled = signals.traces ?? false;
+    if (!signals.logs && !signals.metrics && !this.tracesEnabled) this.disable();
   }
 
   attach(backend: TelemetryBackend): void {

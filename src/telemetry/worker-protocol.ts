@@ -12,6 +12,7 @@ export interface WorkerOptions {
   codexHome: string;
   logs?: ActiveExporter;
   metrics?: ActiveExporter;
+  traces?: ActiveExporter;
   metricsExportIntervalMs: number;
 }
 

@@ -1,5 +1,5 @@
 // In-process OTLP/HTTP and OTLP/gRPC receivers for integration tests: accept protobuf or
-// JSON (optionally gzip) logs/metrics exports and normalises both encodings to
+// JSON (optionally gzip) logs/metrics/traces exports and normalises both encodings to
 // one plain structure so tests never care which exporter the app used.
 import {
   Server, ServerCredentials, status,
@@ -40,6 +40,24 @@ export interface ReceivedMetricPoint {
   timeUnixNano?: string;
 }
 
+export interface ReceivedSpan {
+  resource: Attrs;
+  scope: string;
+  /** Lower-case hex, as in a traceparent. */
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  traceState?: string;
+  name: string;
+  /** OTLP SpanKind: 1 internal, 2 server, 3 client. */
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: Attrs;
+  events: { name: string; attributes: Attrs }[];
+  status: { code: number; message?: string };
+}
+
 export interface ReceivedRequest {
   path: string;
   contentType: string;
@@ -52,16 +70,18 @@ export interface OtlpReceiver {
   url: string;
   logsUrl: string;
   metricsUrl: string;
+  tracesUrl: string;
   requests: ReceivedRequest[];
   logs: ReceivedLog[];
   metrics: ReceivedMetricPoint[];
+  spans: ReceivedSpan[];
   /** Decode failures and rejected requests; tests can assert this is empty. */
   errors: string[];
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-interface Decoded { logs: ReceivedLog[]; metrics: ReceivedMetricPoint[] }
+interface Decoded { logs: ReceivedLog[]; metrics: ReceivedMetricPoint[]; spans: ReceivedSpan[] }
 
 // --- Protobuf wire format ---
 
@@ -225,11 +245,39 @@ function pbMetric(buf: Uint8Array, resource: Attrs, scope: string): ReceivedMetr
   });
 }
 
+const hex = (f: Field): string => Buffer.from(msg(f)).toString("hex");
+
+function pbSpan(buf: Uint8Array, resource: Attrs, scope: string): ReceivedSpan[] {
+  const span: ReceivedSpan = {
+    resource, scope, traceId: "", spanId: "", name: "", kind: 0, startTimeUnixNano: "0", endTimeUnixNano: "0",
+    attributes: pbAttrs(buf, 9), events: [], status: { code: 0 },
+  };
+  for (const f of fields(buf)) {
+    if (f.no === 1) span.traceId = hex(f);
+    else if (f.no === 2) span.spanId = hex(f);
+    else if (f.no === 3) span.traceState = str(f) || undefined;
+    else if (f.no === 4) span.parentSpanId = hex(f) || undefined;
+    else if (f.no === 5) span.name = str(f);
+    else if (f.no === 6) span.kind = uint(f);
+    else if (f.no === 7) span.startTimeUnixNano = fixed64(f).toString();
+    else if (f.no === 8) span.endTimeUnixNano = fixed64(f).toString();
+    else if (f.no === 11) {
+      const name = first(msg(f), 2);
+      span.events.push({ name: name ? str(name) : "", attributes: pbAttrs(msg(f), 3) });
+    } else if (f.no === 15) {
+      const message = first(msg(f), 2), code = first(msg(f), 3);
+      span.status = { code: code ? uint(code) : 0, ...(message ? { message: str(message) } : {}) };
+    }
+  }
+  return [span];
+}
+
 /** By path; for other paths try logs then metrics (strict wire checks reject the wrong one). */
 function decodeProtobuf(buf: Uint8Array, path: string): Decoded {
-  const asLogs = (): Decoded => ({ logs: pbWalk(buf, pbLogRecord), metrics: [] });
-  const asMetrics = (): Decoded => ({ logs: [], metrics: pbWalk(buf, pbMetric) });
+  const asLogs = (): Decoded => ({ logs: pbWalk(buf, pbLogRecord), metrics: [], spans: [] });
+  const asMetrics = (): Decoded => ({ logs: [], metrics: pbWalk(buf, pbMetric), spans: [] });
   const trimmed = path.replace(/\/+$/, "");
+  if (trimmed.endsWith("traces")) return { logs: [], metrics: [], spans: pbWalk(buf, pbSpan) };
   if (trimmed.endsWith("logs")) return asLogs();
   if (trimmed.endsWith("metrics")) return asMetrics();
   try {
@@ -313,31 +361,49 @@ function jsonMetric(m: Json, resource: Attrs, scope: string): ReceivedMetricPoin
   );
 }
 
-/** JSON names its signal (resourceLogs / resourceMetrics), so the path is irrelevant. */
+/** OTLP/JSON ids are hex strings. */
+function jsonSpan(r: Json, resource: Attrs, scope: string): ReceivedSpan[] {
+  const status = obj(r.status);
+  return [{
+    resource, scope,
+    traceId: String(r.traceId ?? ""), spanId: String(r.spanId ?? ""),
+    ...(jsonStr(r.parentSpanId) ? { parentSpanId: jsonStr(r.parentSpanId) } : {}),
+    ...(jsonStr(r.traceState) ? { traceState: jsonStr(r.traceState) } : {}),
+    name: String(r.name ?? ""), kind: jsonNum(r.kind) ?? 0,
+    startTimeUnixNano: String(r.startTimeUnixNano ?? "0"), endTimeUnixNano: String(r.endTimeUnixNano ?? "0"),
+    attributes: jsonAttrs(r.attributes),
+    events: arr(r.events).map(obj).map((e) => ({ name: String(e.name ?? ""), attributes: jsonAttrs(e.attributes) })),
+    status: { code: jsonNum(status.code) ?? 0, ...(jsonStr(status.message) ? { message: jsonStr(status.message) } : {}) },
+  }];
+}
+
+/** JSON names its signal (resourceLogs / resourceMetrics / resourceSpans), so the path is irrelevant. */
 function decodeJson(buf: Uint8Array): Decoded {
   const body = obj(JSON.parse(utf8.decode(buf)));
   return {
     logs: jsonWalk(body, ["resourceLogs", "scopeLogs", "logRecords"], jsonLogRecord),
     metrics: jsonWalk(body, ["resourceMetrics", "scopeMetrics", "metrics"], jsonMetric),
+    spans: jsonWalk(body, ["resourceSpans", "scopeSpans", "spans"], jsonSpan),
   };
 }
 
 // --- Shared bookkeeping for both transports ---
 
 interface Store {
-  requests: ReceivedRequest[]; logs: ReceivedLog[]; metrics: ReceivedMetricPoint[]; errors: string[];
+  requests: ReceivedRequest[]; logs: ReceivedLog[]; metrics: ReceivedMetricPoint[]; spans: ReceivedSpan[]; errors: string[];
 }
 
-const newStore = (): Store => ({ requests: [], logs: [], metrics: [], errors: [] });
+const newStore = (): Store => ({ requests: [], logs: [], metrics: [], spans: [], errors: [] });
 
-function receiver(store: Store, urls: Pick<OtlpReceiver, "url" | "logsUrl" | "metricsUrl">, close: () => Promise<void>): OtlpReceiver {
-  const { requests, logs, metrics, errors } = store;
+function receiver(store: Store, urls: Pick<OtlpReceiver, "url" | "logsUrl" | "metricsUrl" | "tracesUrl">, close: () => Promise<void>): OtlpReceiver {
+  const { requests, logs, metrics, spans, errors } = store;
   const summary = (): string =>
     `requests=${requests.length} [${requests.map((r) => `${r.path} ${r.contentType}`).join(", ")}]; ` +
     `logs=[${logs.map((l) => l.eventName ?? JSON.stringify(l.body)).join(", ")}]; ` +
-    `metrics=[${metrics.map((m) => `${m.name}:${m.kind}`).join(", ")}]; errors=${JSON.stringify(errors)}`;
+    `metrics=[${metrics.map((m) => `${m.name}:${m.kind}`).join(", ")}]; spans=[${spans.map((s) => s.name).join(", ")}]; ` +
+    `errors=${JSON.stringify(errors)}`;
   return {
-    ...urls, requests, logs, metrics, errors,
+    ...urls, requests, logs, metrics, spans, errors,
     async waitFor(predicate, timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate()) {
@@ -353,7 +419,7 @@ function receiver(store: Store, urls: Pick<OtlpReceiver, "url" | "logsUrl" | "me
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const store = newStore();
-  const { requests, logs, metrics, errors } = store;
+  const { requests, logs, metrics, spans, errors } = store;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? "/", "http://receiver").pathname;
@@ -381,6 +447,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     }
     logs.push(...decoded.logs);
     metrics.push(...decoded.metrics);
+    spans.push(...decoded.spans);
     // An empty protobuf body is a valid empty Export*ServiceResponse.
     res.writeHead(200, { "content-type": contentType }).end(json ? "{}" : undefined);
   };
@@ -397,7 +464,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return receiver(store, { url, logsUrl: `${url}/v1/logs`, metricsUrl: `${url}/v1/metrics` }, () =>
+  return receiver(store, { url, logsUrl: `${url}/v1/logs`, metricsUrl: `${url}/v1/metrics`, tracesUrl: `${url}/v1/traces` }, () =>
     new Promise<void>((resolve, reject) => {
       server.close((err) => (err ? reject(err) : resolve()));
       // Exporters keep sockets alive; without this close() would wait for them to time out.
@@ -411,6 +478,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
 const GRPC_PATHS = {
   logs: "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
   metrics: "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+  traces: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
 } as const;
 
 /** Unary Export that hands over the raw request bytes, so the protobuf decoder above does the work. */
@@ -435,6 +503,7 @@ function grpcExport(store: Store, signal: string, path: string): handleUnaryCall
       const decoded = decodeProtobuf(call.request, signal);
       store.logs.push(...decoded.logs);
       store.metrics.push(...decoded.metrics);
+      store.spans.push(...decoded.spans);
       callback(null, Buffer.alloc(0));
     } catch (err) {
       const message = `decode failed: ${(err as Error).message}`;
@@ -458,5 +527,5 @@ export async function startOtlpGrpcReceiver(): Promise<OtlpReceiver> {
   );
   const url = `http://127.0.0.1:${port}`;
   // forceShutdown: exporters keep HTTP/2 sessions open, which tryShutdown would wait out.
-  return receiver(store, { url, logsUrl: url, metricsUrl: url }, async () => server.forceShutdown());
+  return receiver(store, { url, logsUrl: url, metricsUrl: url, tracesUrl: url }, async () => server.forceShutdown());
 }

@@ -115,6 +115,39 @@ metrics_exporter = { otlp-http = { endpoint = "http://127.0.0.1:1/v1/metrics", p
     expect(source.warnings[0]!.details).toMatch(/config\.toml:3:\d+: otel\.exporter\.otlp-http\.protocol: unknown variant `xml`/);
   });
 
+  it("reads trace_exporter like the others (env headers, TLS, a bad one off with a warning) and the sampling ratio", () => {
+    const good = load(
+      `[otel]
+trace_exporter = { otlp-grpc = { endpoint = "https://127.0.0.1:4317", headers = { "x-key" = "\${TRACE_KEY}" }, tls = { ca-certificate = "ca.pem" } } }
+trace_sampling_ratio = 0.25
+`,
+      [],
+      { TRACE_KEY: "k-1" },
+    );
+    expect(good.warnings).toEqual([]);
+    expect(good.config.otel.traceExporter).toEqual({
+      kind: "otlp-grpc",
+      endpoint: "https://127.0.0.1:4317",
+      headers: { "x-key": "k-1" },
+      tls: { caCertificate: "ca.pem" },
+    });
+    expect(good.config.otel.traceSamplingRatio).toBe(0.25);
+    expect(load("").config.otel).toMatchObject({ traceExporter: { kind: "none" }, traceSamplingRatio: 1 });
+
+    const bad = load(`[otel]
+trace_exporter = { otlp-http = { endpoint = "not a url" } }
+trace_sampling_ratio = 2
+exporter = { otlp-http = { endpoint = "http://127.0.0.1:1/v1/logs" } }
+`);
+    expect(bad.error).toBeUndefined();
+    expect(bad.config.otel.traceExporter).toEqual({ kind: "none" });
+    expect(bad.config.otel.traceSamplingRatio).toBe(1);
+    expect(bad.config.otel.exporter).toMatchObject({ kind: "otlp-http" });
+    const details = bad.warnings.map((w) => w.details).join("\n");
+    expect(details).toMatch(/otel\.trace_exporter\.otlp-http\.endpoint: invalid endpoint URL/);
+    expect(details).toMatch(/otel\.trace_sampling_ratio: expected a number from 0 to 1/);
+  });
+
   it("takes exporter settings from -c", () => {
     const source = load(undefined, [
       'otel.exporter={otlp-grpc={endpoint="http://127.0.0.1:4317"}}',

@@ -5,6 +5,7 @@
 // test/unit/published-schema.test.ts fails when a protocol file is missing from this list.
 import * as config from "../config.js";
 import * as initialize from "../initialize.js";
+import * as trace from "../trace.js";
 import * as v1Approvals from "../v1/approvals.js";
 import * as v1Common from "../v1/common.js";
 import * as v1Conversation from "../v1/conversation.js";
@@ -25,6 +26,7 @@ export interface ProtocolModule {
 export const protocolModules: readonly ProtocolModule[] = [
   { file: "config.ts", exports: config },
   { file: "initialize.ts", exports: initialize },
+  { file: "trace.ts", exports: trace },
   { file: "v1/approvals.ts", exports: v1Approvals },
   { file: "v1/common.ts", exports: v1Common },
   { file: "v1/conversation.ts", exports: v1Conversation },
