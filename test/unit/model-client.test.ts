@@ -555,10 +555,18 @@ describe("abort", () => {
     const started = Date.now();
     // The real sleep, asked for 5 s by the server.
     const c = createResponsesClient(provider({ requestMaxRetries: 5 }), { codexHome: home, env: {} });
-    setTimeout(() => controller.abort(), 100);
+    // Abort once the first attempt has been answered, i.e. during the 5 s sleep (a fixed delay
+    // could fire before the request even arrives on a loaded machine).
+    const poll = setInterval(() => {
+      if (server.requests.length >= 1) {
+        clearInterval(poll);
+        setTimeout(() => controller.abort(), 50);
+      }
+    }, 5);
     const { error } = await collect(c.stream(request(), controller.signal));
+    clearInterval(poll);
     expect(error).toMatchObject({ name: "AbortError" });
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(4000);
     expect(server.requests).toHaveLength(1);
   });
 
