@@ -80,7 +80,8 @@ export class ConfigWriter {
     let next: string;
     let table: TomlTable;
     try {
-      next = patch(text, doc);
+      // As the reference writes them (`["a"]`); a new file ends with a newline.
+      next = patch(text, doc, text === "" ? { bracketSpacing: false, trailingNewline: 1 } : { bracketSpacing: false });
       table = parseToml(next);
     } catch (e) {
       throw new ConfigWriteError("configValidationError", `Invalid configuration: ${firstLine(e)}`);
