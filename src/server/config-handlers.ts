@@ -37,6 +37,17 @@ export function configRead(deps: ConfigHandlerDeps, params: ParamsOf<"config/rea
   };
   const config: Record<string, unknown> = Object.fromEntries(CONFIG_KEYS.map((k) => [k, null]));
   Object.assign(config, defaults, effective);
+  // 0.169 sends this table whole (its fields have defaults): fill what the file leaves out.
+  if (config.sandbox_workspace_write !== null) {
+    const sww = derived.sandboxWorkspaceWrite;
+    config.sandbox_workspace_write = {
+      ...(config.sandbox_workspace_write as object),
+      writable_roots: sww.writableRoots,
+      network_access: sww.networkAccess,
+      exclude_tmpdir_env_var: sww.excludeTmpdirEnvVar,
+      exclude_slash_tmp: sww.excludeSlashTmp,
+    };
+  }
   return { config, origins, layers: params.includeLayers ? layers : null };
 }
 

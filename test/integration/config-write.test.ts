@@ -152,6 +152,10 @@ describe("config writes", () => {
       reloadUserConfig: true,
     });
     expect(fileOf(s)).toBe('# top\nmodel = "y"\n\n[sandbox_workspace_write]\nwritable_roots = ["/tmp/w"]\nnetwork_access = true\n');
+    // Read back whole, defaults filled, as 0.169 sends it.
+    expect((await ok(s, "config/read", {})).config).toMatchObject({
+      sandbox_workspace_write: { writable_roots: ["/tmp/w"], network_access: true, exclude_tmpdir_env_var: false, exclude_slash_tmp: false },
+    });
     await ok(s, "config/batchWrite", { edits: [{ keyPath: "model", value: null, mergeStrategy: "replace" }] });
     expect((await ok(s, "config/read", {})).config).toMatchObject({ model: null });
   });
