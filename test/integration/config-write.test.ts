@@ -176,6 +176,25 @@ describe("config writes", () => {
     expect(fileOf(s)).toBe('model = "edited by hand"\n');
   });
 
+  it("runs concurrent writes one after another, losing none", async () => {
+    const s = await started("# many\n");
+    const keys = ["model", "model_verbosity", "sandbox_mode", "approval_policy", "model_reasoning_summary", "model_reasoning_effort"];
+    const values = ["m", "low", "workspace-write", "never", "concise", "high"];
+    const results = await Promise.all(keys.map((keyPath, i) => s.request("config/value/write", { keyPath, value: values[i], mergeStrategy: "replace" })));
+    expect(results.map((r) => r.error)).toEqual(keys.map(() => undefined));
+    expect((await ok(s, "config/read", {})).config).toMatchObject(Object.fromEntries(keys.map((k, i) => [k, values[i]])));
+    expect(fileOf(s).startsWith("# many\n")).toBe(true);
+  });
+
+  it("refuses to write over a config.toml that does not parse, leaving it as it is", async () => {
+    const broken = 'model = "x"\n[otel\n';
+    const s = await started(broken);
+    const res = await s.request("config/value/write", { keyPath: "model", value: "y", mergeStrategy: "replace" });
+    expect(res.error).toMatchObject({ code: -32600, data: { config_write_error_code: "configValidationError" } });
+    expect(res.error!.message).toContain("is not valid TOML; fix it by hand first");
+    expect(fileOf(s)).toBe(broken);
+  });
+
   it("says when a -c flag still decides the written key", async () => {
     const s = await started('model = "o3"\n', ["-c", "model_verbosity=low"]);
     const res = await ok(s, "config/value/write", { keyPath: "model_verbosity", value: "high", mergeStrategy: "replace" });
