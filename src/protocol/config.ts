@@ -58,3 +58,11 @@ export type UserSavedConfig = s.Infer<typeof UserSavedConfig>;
 export const GetUserSavedConfigParams = s.noParams();
 export const GetUserSavedConfigResult = s.object({ config: UserSavedConfig });
 export type GetUserSavedConfigResult = s.Infer<typeof GetUserSavedConfigResult>;
+
+/** v1 setDefaultModel: writes `model` / `model_reasoning_effort` in config.toml; null removes the key. */
+export const SetDefaultModelParams = s.object({
+  model: s.optional(s.nullable(s.string())),
+  reasoningEffort: s.optional(s.nullable(ReasoningEffort)),
+});
+export type SetDefaultModelParams = s.Infer<typeof SetDefaultModelParams>;
+export const SetDefaultModelResult = s.object({});

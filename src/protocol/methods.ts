@@ -8,6 +8,7 @@ import * as v1 from "./v1/common.js";
 import * as v1c from "./v1/conversation.js";
 import * as v1h from "./v1/history.js";
 import * as v2a from "./v2/approvals.js";
+import * as v2c from "./v2/config.js";
 import * as v2i from "./v2/item.js";
 import * as v2th from "./v2/thread.js";
 import * as v2t from "./v2/turn.js";
@@ -27,6 +28,11 @@ export const clientRequests = {
   initialize: method(init.InitializeParams, init.InitializeResult, true),
   getUserAgent: method(init.GetUserAgentParams, init.GetUserAgentResult),
   getUserSavedConfig: method(config.GetUserSavedConfigParams, config.GetUserSavedConfigResult),
+  setDefaultModel: method(config.SetDefaultModelParams, config.SetDefaultModelResult),
+  "config/read": method(v2c.ConfigReadParams, v2c.ConfigReadResponse),
+  "config/value/write": method(v2c.ConfigValueWriteParams, v2c.ConfigWriteResponse),
+  "config/batchWrite": method(v2c.ConfigBatchWriteParams, v2c.ConfigWriteResponse),
+  "configRequirements/read": method(v2c.ConfigRequirementsReadParams, v2c.ConfigRequirementsReadResponse),
   newConversation: method(v1.NewConversationParams, v1.NewConversationResult),
   addConversationListener: method(v1c.AddConversationListenerParams, v1c.AddConversationListenerResult),
   removeConversationListener: method(v1c.RemoveConversationListenerParams, v1c.EmptyResult),

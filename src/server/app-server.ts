@@ -16,6 +16,8 @@ import { warnIfSandboxUnavailable } from "./sandbox-warning.js";
 import { handleGetUserAgent, handleInitialize } from "./initialize.js";
 import { Notifier } from "./notifier.js";
 import { handleGetUserSavedConfig } from "./user-config.js";
+import * as cfg from "./config-handlers.js";
+import type { ConfigWriter } from "../config/writer.js";
 import type { ConversationFaces } from "./conversation-faces.js";
 import { rpcErrors } from "../rpc/errors.js";
 import { tracing } from "../telemetry/tracing.js";
@@ -26,9 +28,11 @@ let connections = 0;
 /** Output (in characters) a client may leave unread before streaming turns wait for it. */
 const OUTPUT_BACKLOG_LIMIT = 256 * 1024;
 
+const CONFIG_METHODS = ["config/read", "config/value/write", "config/batchWrite", "configRequirements/read", "setDefaultModel"];
+
 /** Every method but the handshake and config ones: served by the conversation faces. */
 const CONVERSATION_METHODS = (Object.keys(clientRequests) as ClientMethod[]).filter(
-  (m) => !["initialize", "getUserAgent", "getUserSavedConfig"].includes(m),
+  (m) => !["initialize", "getUserAgent", "getUserSavedConfig", ...CONFIG_METHODS].includes(m),
 );
 
 export interface AppServerOptions {
@@ -87,6 +91,17 @@ export function startAppServer(options: AppServerOptions): AppServer {
   );
   router.register("getUserAgent", c.getUserAgent, handleGetUserAgent);
   router.register("getUserSavedConfig", c.getUserSavedConfig, () => handleGetUserSavedConfig(options.config));
+  // Writes update options.config in place, so threads started afterwards derive from the new file.
+  let writer: Promise<ConfigWriter> | undefined;
+  const configDeps: cfg.ConfigHandlerDeps = {
+    source: options.config,
+    writer: () => (writer ??= import("../config/writer.js").then((m) => new m.ConfigWriter(options.config))),
+  };
+  router.register("config/read", c["config/read"], (p) => cfg.configRead(configDeps, p));
+  router.register("config/value/write", c["config/value/write"], (p) => cfg.configValueWrite(configDeps, p));
+  router.register("config/batchWrite", c["config/batchWrite"], (p) => cfg.configBatchWrite(configDeps, p));
+  router.register("configRequirements/read", c["configRequirements/read"], () => cfg.configRequirementsRead());
+  router.register("setDefaultModel", c.setDefaultModel, (p) => cfg.setDefaultModel(configDeps, p));
 
   // Conversation methods are registered now (the gate and params checks need them) and their
   // implementation is loaded on first use.

@@ -54,6 +54,11 @@ const TEMPLATES = [
   ["thread/loaded/list", {}],
   ["turn/start", { threadId: UUID, input: [{ type: "text", text: "hi" }] }],
   ["turn/interrupt", { threadId: UUID, turnId: "1" }],
+  ["setDefaultModel", { model: "test-model", reasoningEffort: "high" }],
+  ["config/read", { includeLayers: true, cwd: "/" }],
+  ["config/value/write", { keyPath: "model_verbosity", value: "low", mergeStrategy: "replace" }],
+  ["config/batchWrite", { edits: [{ keyPath: "sandbox_workspace_write", value: { network_access: false }, mergeStrategy: "upsert" }], expectedVersion: "sha256:0" }],
+  ["configRequirements/read", undefined],
 ];
 
 /** Requests a numbered line may carry: each is answered (a result or an error) without a model. */

@@ -11,6 +11,7 @@ import * as v1Common from "../v1/common.js";
 import * as v1Conversation from "../v1/conversation.js";
 import * as v1History from "../v1/history.js";
 import * as v2Approvals from "../v2/approvals.js";
+import * as v2Config from "../v2/config.js";
 import * as v2Item from "../v2/item.js";
 import * as v2Sandbox from "../v2/sandbox.js";
 import * as v2Thread from "../v2/thread.js";
@@ -32,6 +33,7 @@ export const protocolModules: readonly ProtocolModule[] = [
   { file: "v1/conversation.ts", exports: v1Conversation },
   { file: "v1/history.ts", exports: v1History },
   { file: "v2/approvals.ts", exports: v2Approvals },
+  { file: "v2/config.ts", exports: v2Config },
   { file: "v2/item.ts", exports: v2Item },
   { file: "v2/sandbox.ts", exports: v2Sandbox },
   { file: "v2/thread.ts", exports: v2Thread },
