@@ -12,6 +12,7 @@ import * as v1h from "./v1/history.js";
 import * as v2acc from "./v2/account.js";
 import * as v2a from "./v2/approvals.js";
 import * as v2i from "./v2/item.js";
+import * as v2m from "./v2/model.js";
 import * as v2th from "./v2/thread.js";
 import * as v2t from "./v2/turn.js";
 
@@ -50,6 +51,7 @@ export const clientRequests = {
   "account/login/cancel": method(v2acc.CancelLoginAccountParams, v2acc.CancelLoginAccountResponse),
   "account/logout": method(s.noParams(), v2acc.LogoutAccountResponse),
   "account/rateLimits/read": method(s.noParams(), v2acc.GetAccountRateLimitsResponse),
+  "model/list": method(v2m.ModelListParams, v2m.ModelListResponse),
   "thread/start": method(v2th.ThreadStartParams, v2th.ThreadResponse),
   "thread/resume": method(v2th.ThreadResumeParams, v2th.ThreadResponse),
   "thread/fork": method(v2th.ThreadForkParams, v2th.ThreadResponse),

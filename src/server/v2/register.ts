@@ -1,7 +1,8 @@
-// The v2 method table: threads, turns and accounts.
+// The v2 method table: threads, turns, accounts and models.
 import type { FaceDeps, HandlerTable } from "../v1/register.js";
 import * as acc from "./account-handlers.js";
 import { v2Approver } from "./approvals.js";
+import { ModelCatalog, modelList, type ModelDeps } from "./model-handlers.js";
 import * as v2 from "./thread-handlers.js";
 import * as v2t from "./turn-handlers.js";
 import { V2Threads } from "./threads.js";
@@ -10,7 +11,10 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
   const base = { manager: deps.manager, config: deps.config, approver: v2Approver(deps.connection, deps.log), notify: deps.notify };
   const d: v2.ThreadHandlerDeps = { ...base, threads: new V2Threads(base) };
   const accounts: acc.AccountDeps = { config: deps.config.config, env: process.env, notify: deps.notify };
+  const models: ModelDeps = { config: deps.config.config, env: process.env };
+  const catalog = new ModelCatalog(models);
   return {
+    "model/list": (p: Parameters<typeof modelList>[2]) => modelList(models, catalog, p),
     "account/read": () => acc.accountRead(accounts),
     "account/login/start": (p: Parameters<typeof acc.accountLoginStart>[1]) => acc.accountLoginStart(accounts, p),
     "account/login/cancel": (p: Parameters<typeof acc.accountLoginCancel>[0]) => acc.accountLoginCancel(p),
