@@ -6,7 +6,13 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sse, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { expectOnlyJsonLines, useServers, type ServerProcess } from "../support/server-process.js";
+import { loadReferenceSchema, referenceSchemaProblems } from "../support/reference-schema.js";
 import { useFakeModel } from "../support/v1-session.js";
+
+/** Conforms to codex 0.169's schema for `file`, defaulted fields required. */
+function expectReferenceShape(file: string, value: unknown): void {
+  expect(referenceSchemaProblems(loadReferenceSchema(`v2/${file}.json`), value)).toEqual([]);
+}
 
 const fakeModel = useFakeModel(beforeEach, afterEach, startFakeModelServer);
 let model: FakeModelServer;
@@ -63,11 +69,16 @@ describe("v2 accounts", () => {
 
     const updated = await s.waitFor(() => s.notifications("account/updated")[0], 5_000, "account/updated");
     expect(updated.params).toEqual({ authMode: "apikey", planType: null });
-    expect(s.notifications("account/login/completed")[0]?.params).toEqual({ loginId: null, success: true, error: null });
+    expect(s.notifications("account/login/completed")[0]?.params).toEqual({ loginId: null, success: true, error: null, onboardingEntrypoint: null });
     const replyAt = s.messages.findIndex((m) => m.id === 2);
     expect(s.messages.indexOf(updated)).toBeGreaterThan(replyAt);
 
-    expect((await s.request("account/read")).result).toEqual({ account: { type: "apiKey" }, requiresOpenaiAuth: true, userId: null });
+    const read = (await s.request("account/read")).result;
+    expect(read).toEqual({ account: { type: "apiKey" }, requiresOpenaiAuth: true, userId: null });
+    expectReferenceShape("GetAccountResponse", read);
+    expectReferenceShape("LoginAccountResponse", login.result);
+    expectReferenceShape("AccountUpdatedNotification", updated.params);
+    expectReferenceShape("AccountLoginCompletedNotification", s.notifications("account/login/completed")[0]?.params);
 
     model.enqueue(textTurn("ok"));
     await runTurn(s);
@@ -81,7 +92,9 @@ describe("v2 accounts", () => {
     const s = await startServer(openaiAuthToml(model));
     writeFileSync(path.join(s.codexHome, "auth.json"), JSON.stringify({ OPENAI_API_KEY: KEY }));
     expect((await s.request("account/read")).result).toMatchObject({ account: { type: "apiKey" } });
-    expect((await s.request("account/logout")).result).toEqual({});
+    const out = (await s.request("account/logout")).result;
+    expect(out).toEqual({});
+    expectReferenceShape("LogoutAccountResponse", out);
     expect(existsSync(path.join(s.codexHome, "auth.json"))).toBe(false);
     const updated = await s.waitFor(() => s.notifications("account/updated")[0], 5_000, "account/updated");
     expect(updated.params).toEqual({ authMode: null, planType: null });
@@ -105,6 +118,7 @@ describe("v2 accounts", () => {
     expect(bad.error).toMatchObject({ code: -32600, message: "invalid login id: x" });
     const unknown = await s.request("account/login/cancel", { loginId: "0199aaaa-bbbb-7ccc-8ddd-eeeeffff0000" });
     expect(unknown.result).toEqual({ status: "notFound" });
+    expectReferenceShape("CancelLoginAccountResponse", unknown.result);
     const noId = await s.request("account/login/cancel", {});
     expect(noId.error).toMatchObject({ code: -32602, message: expect.stringContaining("loginId") });
   });
@@ -122,7 +136,9 @@ env_key = "OWN_KEY"
 
   it("reads rate limits from the last model response's headers, null before any", async () => {
     const s = await startServer(openaiAuthToml(model), { OPENAI_API_KEY: KEY });
-    expect((await s.request("account/rateLimits/read")).result).toEqual({
+    const before = (await s.request("account/rateLimits/read")).result;
+    expectReferenceShape("GetAccountRateLimitsResponse", before);
+    expect(before).toEqual({
       rateLimits: { limitId: null, limitName: null, primary: null, secondary: null, credits: null, planType: null },
       rateLimitsByLimitId: null,
     });
@@ -148,7 +164,9 @@ env_key = "OWN_KEY"
       credits: { hasCredits: true, unlimited: false, balance: "12.50" },
       planType: null,
     };
-    expect((await s.request("account/rateLimits/read")).result).toEqual({ rateLimits: snapshot, rateLimitsByLimitId: { codex: snapshot } });
+    const after = (await s.request("account/rateLimits/read")).result;
+    expect(after).toEqual({ rateLimits: snapshot, rateLimitsByLimitId: { codex: snapshot } });
+    expectReferenceShape("GetAccountRateLimitsResponse", after);
   });
 });
 

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { httpError, startFakeModelServer, type FakeModelServer } from "../support/fake-model-server.js";
 import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
+import { loadReferenceSchema, referenceSchemaProblems } from "../support/reference-schema.js";
 import { fakeProviderToml, startInitialized, useFakeModel } from "../support/v1-session.js";
 
 const fakeModel = useFakeModel(beforeEach, afterEach, startFakeModelServer);
@@ -17,6 +18,8 @@ type ModelEntry = JsonObject & { id: string; hidden: boolean; isDefault: boolean
 async function list(s: ServerProcess, params: JsonObject = {}): Promise<{ data: ModelEntry[]; nextCursor: string | null }> {
   const res = await s.request("model/list", params);
   expect(res.error).toBeUndefined();
+  // Every page conforms to codex 0.169's ModelListResponse, defaulted fields required.
+  expect(referenceSchemaProblems(loadReferenceSchema("v2/ModelListResponse.json"), res.result)).toEqual([]);
   return res.result as { data: ModelEntry[]; nextCursor: string | null };
 }
 

@@ -50,6 +50,7 @@ export const AccountLoginCompletedNotification = s.object({
   loginId: s.nullable(s.string()),
   success: s.boolean(),
   error: s.nullable(s.string()),
+  onboardingEntrypoint: s.nullable(s.string()),
 });
 
 export const RateLimitWindow = s.object({

@@ -29,7 +29,7 @@ export async function accountLoginStart(d: AccountDeps, p: LoginAccountParams): 
   if (p.type !== "apiKey") throw rpcErrors.invalidRequest(CHATGPT_LOGIN_UNSUPPORTED);
   await loginWithApiKey(d.config, p.apiKey);
   afterReply(() => {
-    d.notify("account/login/completed", { loginId: null, success: true, error: null });
+    d.notify("account/login/completed", { loginId: null, success: true, error: null, onboardingEntrypoint: null });
     d.notify("account/updated", { authMode: "apikey", planType: null });
   });
   return { type: "apiKey" };
