@@ -123,6 +123,19 @@ describe("v2 accounts", () => {
     expect(noId.error).toMatchObject({ code: -32602, message: expect.stringContaining("loginId") });
   });
 
+  it("answers a broken auth.json with an error naming the file, never its content, and keeps serving", async () => {
+    const s = await startServer(openaiAuthToml(model));
+    writeFileSync(path.join(s.codexHome, "auth.json"), `{"OPENAI_API_KEY": "${KEY}" oops`);
+    for (const method of ["account/read", "getAuthStatus"]) {
+      const res = await s.request(method, {});
+      expect(res.error).toMatchObject({ code: -32600, message: expect.stringContaining("auth.json") });
+      expect(res.error?.message).not.toContain(KEY);
+    }
+    // Logging in again replaces it.
+    expect((await s.request("account/login/start", { type: "apiKey", apiKey: KEY })).result).toEqual({ type: "apiKey" });
+    expect((await s.request("account/read")).result).toMatchObject({ account: { type: "apiKey" } });
+  });
+
   it("reports a provider with its own key as needing no OpenAI account", async () => {
     const s = await startServer(`model_provider = "own"
 [model_providers.own]
