@@ -51,7 +51,8 @@ function missingEnvKeyMessage(envKey: string, instructions: string | undefined):
   return instructions ? `${base} ${instructions}` : base;
 }
 
-async function readAuthJson(codexHome: string): Promise<ResolvedAuth | undefined> {
+/** What auth.json holds; undefined when there is none. Throws ModelError("auth") when it is broken. */
+export async function readAuthJson(codexHome: string): Promise<ResolvedAuth | undefined> {
   const file = authJsonPath(codexHome);
   let text: string;
   try {

@@ -17,6 +17,7 @@
 import type { ModelProviderInfo } from "../config/types.js";
 import { logger } from "../logging/logger.js";
 import { displayUrl, registerSecret, scrubSecrets } from "../logging/redact.js";
+import { recordRateLimits } from "./rate-limits.js";
 import { originator } from "../originator.js";
 import { userAgent } from "../user-agent.js";
 import { resolveAuth, type ResolvedAuth } from "./auth.js";
@@ -277,6 +278,7 @@ async function sendOnce(ctx: Context, attempt: number): Promise<SendOutcome> {
   }
   const durationMs = performance.now() - started;
   const status = res.statusCode ?? 0;
+  recordRateLimits(res.headers);
   if (status >= 200 && status < 300) {
     if (onApiRequest) safeCall(onApiRequest, { attempt, durationMs, status });
     return { ok: true, exchange };

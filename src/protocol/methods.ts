@@ -1,15 +1,19 @@
 // The method table: every request a client may send and every notification we send, by name.
 // Handlers, the router and the published schema all read from here.
+import * as s from "./schema.js";
 import type { Schema } from "./schema.js";
 import * as config from "./config.js";
 import * as init from "./initialize.js";
+import * as v1acc from "./v1/account.js";
 import * as v1a from "./v1/approvals.js";
 import * as v1 from "./v1/common.js";
 import * as v1c from "./v1/conversation.js";
 import * as v1h from "./v1/history.js";
+import * as v2acc from "./v2/account.js";
 import * as v2a from "./v2/approvals.js";
 import * as v2c from "./v2/config.js";
 import * as v2i from "./v2/item.js";
+import * as v2m from "./v2/model.js";
 import * as v2th from "./v2/thread.js";
 import * as v2t from "./v2/turn.js";
 
@@ -44,6 +48,16 @@ export const clientRequests = {
   resumeConversation: method(v1h.ResumeConversationParams, v1h.ResumeConversationResult),
   forkConversation: method(v1h.ForkConversationParams, v1h.ResumeConversationResult),
   archiveConversation: method(v1h.ArchiveConversationParams, v1c.EmptyResult),
+  getAuthStatus: method(v1acc.GetAuthStatusParams, v1acc.GetAuthStatusResult),
+  loginApiKey: method(v1acc.LoginApiKeyParams, v1c.EmptyResult),
+  logoutChatGpt: method(s.noParams(), v1c.EmptyResult),
+  userInfo: method(s.noParams(), v1acc.UserInfoResult),
+  "account/read": method(v2acc.GetAccountParams, v2acc.GetAccountResponse),
+  "account/login/start": method(v2acc.LoginAccountParams, v2acc.LoginAccountResponse),
+  "account/login/cancel": method(v2acc.CancelLoginAccountParams, v2acc.CancelLoginAccountResponse),
+  "account/logout": method(s.noParams(), v2acc.LogoutAccountResponse),
+  "account/rateLimits/read": method(s.noParams(), v2acc.GetAccountRateLimitsResponse),
+  "model/list": method(v2m.ModelListParams, v2m.ModelListResponse),
   "thread/start": method(v2th.ThreadStartParams, v2th.ThreadResponse),
   "thread/resume": method(v2th.ThreadResumeParams, v2th.ThreadResponse),
   "thread/fork": method(v2th.ThreadForkParams, v2th.ThreadResponse),
@@ -78,6 +92,9 @@ export const serverNotifications = {
   "turn/diff/updated": v2i.TurnDiffUpdatedNotification,
   "thread/tokenUsage/updated": v2i.ThreadTokenUsageUpdatedNotification,
   error: v2i.ErrorNotification,
+  authStatusChange: v1acc.AuthStatusChangeNotification,
+  "account/updated": v2acc.AccountUpdatedNotification,
+  "account/login/completed": v2acc.AccountLoginCompletedNotification,
 } as const;
 
 export type ServerNotifications = typeof serverNotifications;

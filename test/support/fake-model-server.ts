@@ -49,6 +49,8 @@ export interface FakeModelServer {
   enqueue(...responses: (ScriptedResponse | WireEvent[])[]): void;
   /** Scripted responses not yet used. */
   pending(): number;
+  /** What GET <url>/models answers (JSON); until set, that request takes the next scripted response. */
+  serveModels(body: unknown): void;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export interface UsageSpec {
 export async function startFakeModelServer(): Promise<FakeModelServer> {
   const queue: ScriptedResponse[] = [];
   const requests: RecordedRequest[] = [];
+  let models: { body: unknown } | undefined;
   const server = createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on("data", (c: Buffer) => parts.push(c));
@@ -75,6 +78,10 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
         // kept as text
       }
       requests.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, at: Date.now() });
+      if (models && req.method === "GET" && /\/models(\?|$)/.test(req.url ?? "")) {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(models.body));
+        return;
+      }
       const next = queue.shift();
       if (!next) {
         const message = `fake model server: no scripted response left for request #${requests.length} (${req.method} ${req.url})`;
@@ -94,6 +101,9 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
       for (const r of responses) queue.push(Array.isArray(r) ? sse(r) : r);
     },
     pending: () => queue.length,
+    serveModels: (body) => {
+      models = { body };
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

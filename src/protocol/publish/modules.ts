@@ -6,13 +6,16 @@
 import * as config from "../config.js";
 import * as initialize from "../initialize.js";
 import * as trace from "../trace.js";
+import * as v1Account from "../v1/account.js";
 import * as v1Approvals from "../v1/approvals.js";
 import * as v1Common from "../v1/common.js";
 import * as v1Conversation from "../v1/conversation.js";
 import * as v1History from "../v1/history.js";
+import * as v2Account from "../v2/account.js";
 import * as v2Approvals from "../v2/approvals.js";
 import * as v2Config from "../v2/config.js";
 import * as v2Item from "../v2/item.js";
+import * as v2Model from "../v2/model.js";
 import * as v2Sandbox from "../v2/sandbox.js";
 import * as v2Thread from "../v2/thread.js";
 import * as v2Turn from "../v2/turn.js";
@@ -28,13 +31,16 @@ export const protocolModules: readonly ProtocolModule[] = [
   { file: "config.ts", exports: config },
   { file: "initialize.ts", exports: initialize },
   { file: "trace.ts", exports: trace },
+  { file: "v1/account.ts", exports: v1Account },
   { file: "v1/approvals.ts", exports: v1Approvals },
   { file: "v1/common.ts", exports: v1Common },
   { file: "v1/conversation.ts", exports: v1Conversation },
   { file: "v1/history.ts", exports: v1History },
+  { file: "v2/account.ts", exports: v2Account },
   { file: "v2/approvals.ts", exports: v2Approvals },
   { file: "v2/config.ts", exports: v2Config },
   { file: "v2/item.ts", exports: v2Item },
+  { file: "v2/model.ts", exports: v2Model },
   { file: "v2/sandbox.ts", exports: v2Sandbox },
   { file: "v2/thread.ts", exports: v2Thread },
   { file: "v2/turn.ts", exports: v2Turn },

@@ -4,6 +4,8 @@ import type { ConfigSource } from "../../config/load.js";
 import type { ConversationManager } from "../../core/conversation-manager.js";
 import type { Logger } from "../../logging/logger.js";
 import type { ClientMethod } from "../../protocol/methods.js";
+import type { AccountDeps } from "../v2/account-handlers.js";
+import * as acc from "./account-handlers.js";
 import { v1Approver } from "./approvals.js";
 import * as v1 from "./conversation-handlers.js";
 import * as v1h from "./history-handlers.js";
@@ -25,7 +27,12 @@ export function v1Handlers(deps: FaceDeps): HandlerTable {
   const subscriptions = new ConversationSubscriptions(notify);
   const v1deps: v1.V1Deps = { manager, subscriptions, approver: v1Approver(connection, subscriptions, log), notify };
   const history: v1h.HistoryDeps = { ...v1deps, config: deps.config };
+  const accounts: AccountDeps = { config: deps.config.config, env: process.env, notify };
   return {
+    getAuthStatus: (p: Parameters<typeof acc.getAuthStatus>[1]) => acc.getAuthStatus(accounts, p),
+    loginApiKey: (p: Parameters<typeof acc.loginApiKey>[1]) => acc.loginApiKey(accounts, p),
+    logoutChatGpt: () => acc.logoutChatGpt(accounts),
+    userInfo: () => acc.userInfo(),
     newConversation: (p: Parameters<typeof v1.newConversation>[1]) => v1.newConversation(v1deps, p),
     addConversationListener: (p: Parameters<typeof v1.addConversationListener>[1]) => v1.addConversationListener(v1deps, p),
     removeConversationListener: (p: Parameters<typeof v1.removeConversationListener>[1]) => v1.removeConversationListener(v1deps, p),

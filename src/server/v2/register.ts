@@ -1,6 +1,8 @@
-// The v2 method table: threads and turns.
+// The v2 method table: threads, turns, accounts and models.
 import type { FaceDeps, HandlerTable } from "../v1/register.js";
+import * as acc from "./account-handlers.js";
 import { v2Approver } from "./approvals.js";
+import { ModelCatalog, modelList, type ModelDeps } from "./model-handlers.js";
 import * as v2 from "./thread-handlers.js";
 import * as v2t from "./turn-handlers.js";
 import { V2Threads } from "./threads.js";
@@ -8,7 +10,16 @@ import { V2Threads } from "./threads.js";
 export function v2Handlers(deps: FaceDeps): HandlerTable {
   const base = { manager: deps.manager, config: deps.config, approver: v2Approver(deps.connection, deps.log), notify: deps.notify };
   const d: v2.ThreadHandlerDeps = { ...base, threads: new V2Threads(base) };
+  const accounts: acc.AccountDeps = { config: deps.config.config, env: process.env, notify: deps.notify };
+  const models: ModelDeps = { config: deps.config.config, env: process.env };
+  const catalog = new ModelCatalog(models);
   return {
+    "model/list": (p: Parameters<typeof modelList>[2]) => modelList(models, catalog, p),
+    "account/read": () => acc.accountRead(accounts),
+    "account/login/start": (p: Parameters<typeof acc.accountLoginStart>[1]) => acc.accountLoginStart(accounts, p),
+    "account/login/cancel": (p: Parameters<typeof acc.accountLoginCancel>[0]) => acc.accountLoginCancel(p),
+    "account/logout": () => acc.accountLogout(accounts),
+    "account/rateLimits/read": () => acc.accountRateLimitsRead(),
     "thread/start": (p: Parameters<typeof v2.threadStart>[1]) => v2.threadStart(d, p),
     "thread/resume": (p: Parameters<typeof v2.threadResume>[1]) => v2.threadResume(d, p),
     "thread/fork": (p: Parameters<typeof v2.threadFork>[1]) => v2.threadFork(d, p),
