@@ -1,6 +1,7 @@
 // Command-line arguments, as the reference's `codex app-server`: `-c key=value` (repeatable),
 // `--enable F` / `--disable F` (= `-c features.F=true|false`), `--listen stdio://`, --help, --version.
 // A leading `app-server` word is accepted: clients given a "codex path" pass it.
+import { KNOWN_FEATURES } from "./config/known-features.js";
 import { parseOverride, type ConfigOverride } from "./config/overrides.js";
 
 export type GenerateTarget = "json-schema" | "ts";
@@ -92,12 +93,9 @@ function splitLongFlag(arg: string): { name: string; value?: string } {
   return arg.startsWith("--") && eq > 0 ? { name: arg.slice(0, eq), value: arg.slice(eq + 1) } : { name: arg };
 }
 
-// Feature names are config keys: the reference's are snake_case words.
-const FEATURE_NAME = /^[A-Za-z0-9_-]+$/;
-
 function featureOverride(flag: string, feature: string | undefined, enabled: boolean): ConfigOverride {
   if (feature === undefined || feature === "") throw new CliError(`${flag} needs a feature name`);
-  if (!FEATURE_NAME.test(feature)) throw new CliError(`invalid feature name ${JSON.stringify(feature)} for ${flag}`);
+  if (!KNOWN_FEATURES.has(feature)) throw new CliError(`unknown feature flag ${JSON.stringify(feature)} for ${flag}`);
   return { path: ["features", feature], value: enabled };
 }
 

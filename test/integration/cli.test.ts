@@ -37,7 +37,7 @@ describe("command line", () => {
   });
 
   it("accepts --listen=stdio://, --stdio and --enable=F forms", async () => {
-    await expectServes(start({ args: ["--listen=stdio://", "--stdio", "--enable=shell_tool", "--disable=apply_patch_freeform"] }));
+    await expectServes(start({ args: ["--listen=stdio://", "--stdio", "--enable=shell_tool", "--disable=web_search_request"] }));
   });
 
   for (const url of ["ws://127.0.0.1:4500", "unix://", "off"]) {
@@ -51,9 +51,10 @@ describe("command line", () => {
     await expectRefused(start({ args: ["--listen"] }), /--listen needs a URL/);
   });
 
-  it("refuses --enable without a name and a name that is not a config key", async () => {
+  it("refuses --enable without a name and a feature 0.169 does not know, as the reference", async () => {
     await expectRefused(start({ args: ["--enable"] }), /--enable needs a feature name/);
-    await expectRefused(start({ args: ["--disable", "a.b"] }), /invalid feature name "a\.b" for --disable/);
+    await expectRefused(start({ args: ["--disable", "bogus_feature"] }), /unknown feature flag "bogus_feature" for --disable/);
+    await expectRefused(start({ args: ["app-server", "--enable=a.b"] }), /unknown feature flag "a\.b" for --enable/);
   });
 
   it("a feature flag is the features.<F> config value: a wrong -c type is a config error, the flag is not", async () => {
