@@ -1,7 +1,7 @@
 // Methods of codex 0.169 that need OpenAI's cloud answer at once with a clear "not supported by
 // this server" error (not -32601), and the server keeps serving.
 import { afterEach, describe, expect, it } from "vitest";
-import { CLOUD_METHODS } from "../../src/protocol/cloud-methods.js";
+import { CLOUD_METHODS } from "../../src/server/cloud-methods.js";
 import { expectOnlyJsonLines, useServers } from "../support/server-process.js";
 
 const start = useServers(afterEach, expectOnlyJsonLines);
