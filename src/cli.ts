@@ -109,12 +109,17 @@ function checkListen(url: string | undefined): void {
   throw new CliError(`unsupported --listen URL ${JSON.stringify(url)}; expected stdio:// (unix:// and ws:// come later)`);
 }
 
-/** `generate-json-schema|generate-ts --out DIR`; `-c` is accepted, as the reference does, and unused. */
+/** `generate-json-schema|generate-ts --out DIR`; `-c`, `--enable`, `--disable` are accepted, as the reference does, and unused. */
 function parseGenerate(name: string, target: GenerateTarget, args: readonly string[]): CliCommand {
   let out: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "-h" || arg === "--help") return { kind: "help" };
+    const flag = splitLongFlag(arg);
+    if (flag.name === "--enable" || flag.name === "--disable") {
+      featureOverride(flag.name, flag.value ?? args[++i], true);
+      continue;
+    }
     if (arg === "-o" || arg === "--out" || arg === "-c" || arg === "--config") {
       const value = args[++i];
       if (value === undefined || value === "") throw new CliError(`${arg} needs a value`);

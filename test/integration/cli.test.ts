@@ -68,11 +68,12 @@ describe("command line", () => {
     expect(good.notifications("configWarning")).toEqual([]);
   });
 
-  it("runs generate-json-schema after the app-server word", async () => {
+  it("runs generate-json-schema after the app-server word, taking feature flags as the reference", async () => {
     const out = path.join(tempDir(), "schema");
-    const s = start({ args: ["app-server", "generate-json-schema", "--out", out] });
+    const s = start({ args: ["app-server", "generate-json-schema", "--enable", "unified_exec", "--out", out] });
     expect((await s.exited).code).toBe(0);
     expect(s.lines).toEqual([expect.stringMatching(/^Wrote \d+ JSON Schema files to /)]);
     expect(existsSync(out)).toBe(true);
+    await expectRefused(start({ args: ["app-server", "generate-ts", "--disable=nope", "--out", out] }), /unknown feature flag "nope" for --disable/);
   });
 });
