@@ -7,7 +7,7 @@ import type { ConfigWarningNotification } from "./protocol/config.js";
 import { bootTelemetry } from "./telemetry/boot.js";
 import { telemetry } from "./telemetry/telemetry.js";
 import { Lifecycle } from "./transport/lifecycle.js";
-import { APP_VERSION } from "./version.js";
+import { APP_VERSION, CODEX_PROTOCOL_VERSION } from "./version.js";
 
 async function main(): Promise<void> {
   let command: CliCommand;
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     return;
   }
   if (command.kind === "help" || command.kind === "version") {
-    protocolOutput.write(command.kind === "help" ? USAGE : `codex-app-server ${APP_VERSION}\n`, () => {});
+    protocolOutput.write(command.kind === "help" ? USAGE : `codex-app-server ${APP_VERSION} (Codex protocol ${CODEX_PROTOCOL_VERSION})\n`, () => {});
     return;
   }
   if (command.kind === "generate") {

@@ -1,9 +1,10 @@
 // `<originator>/<version> (<OS> <OS version>; <arch>) <terminal> (<client name>; <client version>)`:
-// initialize's result, getUserAgent's, and the User-Agent of every model request.
+// initialize's result, getUserAgent's, and the User-Agent of every model request. The version is
+// the Codex protocol version we implement, since clients compare it with Codex releases.
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { originator } from "./originator.js";
-import { APP_VERSION } from "./version.js";
+import { CODEX_PROTOCOL_VERSION } from "./version.js";
 
 let suffix: string | undefined;
 let platformPart: string | undefined;
@@ -19,7 +20,7 @@ export function resetUserAgentForTests(): void {
 
 export function userAgent(env: NodeJS.ProcessEnv = process.env): string {
   platformPart ??= `(${osDescription()}; ${os.machine()}) ${terminalName(env)}`;
-  const prefix = `${originator(env)}/${APP_VERSION} ${platformPart}`;
+  const prefix = `${originator(env)}/${CODEX_PROTOCOL_VERSION} ${platformPart}`;
   const tail = suffix?.trim() ? ` (${suffix.trim()})` : "";
   return sanitize(prefix + tail);
 }

@@ -8,4 +8,11 @@ export const APP_VERSION: string =
     ? __APP_VERSION__
     : (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
+/**
+ * The Codex release whose app-server protocol this server implements. It is the version in
+ * `userAgent`: clients gate features on it (e.g. "needs >= 0.153.0"), so it names the contract,
+ * not this package's own version.
+ */
+export const CODEX_PROTOCOL_VERSION = "0.169.0";
+
 export const SERVICE_NAME = "codex_app_server";

@@ -50,6 +50,8 @@ export const ConfigToml = s.object({
   ),
   forced_login_method: s.optional(s.enumOf(["chatgpt", "api"])),
   forced_chatgpt_workspace_id: str(),
+  // `--enable F` / `--disable F` land here, as the reference's feature flags.
+  features: s.optional(s.record(s.boolean())),
   tools: s.optional(s.object({ web_search: s.optional(s.boolean()), view_image: s.optional(s.boolean()) })),
   // Figures for a model our model families do not know, or know differently (src/model/model-family.ts).
   model_context_window: s.optional(s.integer()),

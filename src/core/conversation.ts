@@ -9,8 +9,16 @@ import type { CoreEvent, CoreEventListener } from "./events.js";
 import { lastPermissionsText, permissionsItem } from "./instructions.js";
 import type { PatchApprovalRequest } from "./patch-call.js";
 import { rolloutRecorder } from "./turn-recorder.js";
+import { uuidv7 } from "./uuid.js";
 import type { TurnTrace } from "../telemetry/turn-spans.js";
 import { runTurn, type ApprovalRequest, type ToolTelemetry, type TurnSettings, type UserInput } from "./turn-runner.js";
+
+/**
+ * How a turn is named: "uuid" (v2, as 0.169: unique across threads and processes, so a client
+ * with several threads never confuses their turns) or "submission" (v1, as 0.90: the
+ * conversation's submission counter, "0", "1", …, which v1 events carry as their `id`).
+ */
+export type TurnIdKind = "uuid" | "submission";
 
 export type Approver = (conversationId: string, request: ApprovalRequest | PatchApprovalRequest, signal: AbortSignal) => Promise<ApprovalDecision>;
 
@@ -56,7 +64,7 @@ export class Conversation {
   private readonly listeners = new Set<CoreEventListener>();
   private readonly approvedForSession = new Set<string>();
   private readonly usage: { total: TokenUsage | null } = { total: null };
-  private nextTurnNumber = 0;
+  private nextSubmission = 0;
   private tail: Promise<void> = Promise.resolve();
   private active: ActiveTurn | undefined;
   /** Turns submitted and not yet started. */
@@ -108,7 +116,7 @@ export class Conversation {
   }
 
   /** Queues a turn (after any running one) and returns its id at once. */
-  submit(input: UserInput, overrides: Partial<TurnSettings> = {}): string {
+  submit(input: UserInput, overrides: Partial<TurnSettings> = {}, idKind: TurnIdKind = "uuid"): string {
     if (this.closed) throw new Error("conversation is closed");
     // Overrides stay for later turns, except the output schema, which is for this turn only.
     const { outputSchema, ...lasting } = overrides;
@@ -118,7 +126,7 @@ export class Conversation {
     }
     this.settings = { ...this.settings, ...lasting };
     const settings = outputSchema === undefined ? this.settings : { ...this.settings, outputSchema };
-    const turnId = String(this.nextTurnNumber++);
+    const turnId = idKind === "submission" ? String(this.nextSubmission++) : uuidv7();
     this.init.onUserPrompt?.(input.text);
     const trace = this.init.traceTurn?.(turnId, settings, input.text);
     this.queued++;

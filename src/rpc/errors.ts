@@ -33,4 +33,7 @@ export const rpcErrors = {
   invalidParams: (field: string, problem: string) =>
     new RpcError(ErrorCode.InvalidParams, `Invalid params: ${field}: ${problem}`, { field, problem }),
   internal: () => new RpcError(ErrorCode.InternalError, "Internal error"),
+  /** A known method this server will not serve; `needs` says what it would take. */
+  notSupported: (method: string, needs: string) =>
+    new RpcError(ErrorCode.InvalidRequest, `${method} is not supported by this server: it needs ${needs}`, { method, notSupported: true }),
 };

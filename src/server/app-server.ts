@@ -11,6 +11,7 @@ import { recordRequest } from "../telemetry/catalog.js";
 import type { Lifecycle } from "../transport/lifecycle.js";
 import type { ProtocolOutput } from "../transport/ndjson-writer.js";
 import { ClientSession } from "./client-session.js";
+import { registerCloudMethods } from "./cloud-methods.js";
 import { ConfigWarningOutbox } from "./config-warnings.js";
 import { warnIfSandboxUnavailable } from "./sandbox-warning.js";
 import { handleGetUserAgent, handleInitialize } from "./initialize.js";
@@ -73,6 +74,8 @@ export function startAppServer(options: AppServerOptions): AppServer {
   const warnings = new ConfigWarningOutbox(session, notifier);
   for (const warning of options.config.warnings) warnings.add(warning);
 
+  // First, so a method implemented later replaces its refusal.
+  registerCloudMethods(router);
   const c = clientRequests;
   router.register("initialize", c.initialize, (params) =>
     handleInitialize(

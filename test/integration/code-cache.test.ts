@@ -5,6 +5,7 @@ import { chmodSync, chownSync, cpSync, mkdirSync, readdirSync, readFileSync, sta
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeEntry, encodeEntry } from "../../src/code-cache/entry-file.js";
+import { CODEX_PROTOCOL_VERSION } from "../../src/version.js";
 import { startOtlpReceiver } from "../support/otlp-receiver.js";
 import { BIN, expectOnlyJsonLines, useServers } from "../support/server-process.js";
 import { useTempDirs } from "../support/temp-dirs.js";
@@ -15,6 +16,7 @@ const start = useServers(afterEach, expectOnlyJsonLines);
 const REAL_VERSION = (JSON.parse(readFileSync(path.join(BIN, "../../package.json"), "utf8")) as { version: string }).version;
 // Same length as any x.y.z version with one-digit parts, so V8 would take either's bytecode.
 const OTHER_VERSION = "6.6.6";
+const PROTOCOL_VERSION = JSON.stringify(CODEX_PROTOCOL_VERSION);
 
 /** A copy of the installed package (bin/ and dist/) whose bundle carries `version`. */
 function install(version = REAL_VERSION): { bin: string; bundle: string } {
@@ -29,11 +31,12 @@ function install(version = REAL_VERSION): { bin: string; bundle: string } {
 
 function setVersion(bundle: string, version: string): void {
   const text = readFileSync(bundle, "latin1");
+  // The package version; the Codex protocol version the bundle also carries stays as it is.
   const quoted = /"\d+\.\d+\.\d+"/g;
-  const found = text.match(quoted) ?? [];
+  const found = (text.match(quoted) ?? []).filter((v) => v !== PROTOCOL_VERSION);
   expect(found).toHaveLength(1);
   expect(version).toHaveLength(REAL_VERSION.length);
-  writeFileSync(bundle, text.replace(quoted, JSON.stringify(version)), "latin1");
+  writeFileSync(bundle, text.replace(quoted, (v) => (v === PROTOCOL_VERSION ? v : JSON.stringify(version))), "latin1");
 }
 
 /** `--version` through the bin; the cache folder named both ways (the old launcher used $TMPDIR). */
@@ -42,7 +45,7 @@ function printedVersion(bin: string, cacheDir: string, env: Record<string, strin
     env: { ...process.env, CODEX_APP_SERVER_CACHE_DIR: cacheDir, TMPDIR: path.dirname(cacheDir), ...env },
     encoding: "utf8",
   });
-  return out.trim().replace(/^codex-app-server /, "");
+  return out.trim().replace(/^codex-app-server (\S+) \(Codex protocol \S+\)$/, "$1");
 }
 
 /** A fresh cache folder path as the launcher would use it; `mode` creates it first. */

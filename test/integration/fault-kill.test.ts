@@ -130,7 +130,11 @@ describe("an interrupted command", () => {
       await face.say(s, id, "sleep");
       await face.seen(s, id, "command");
       if (face.name === "v1") expect((await s.request("interruptConversation", { conversationId: id })).error).toBeUndefined();
-      else expect((await s.request("turn/interrupt", { threadId: id, turnId: "0" })).error).toBeUndefined();
+      else {
+        const started = s.notifications("turn/started").map((m) => m.params as { threadId: string; turn: { id: string } });
+        const turnId = started.find((p) => p.threadId === id)!.turn.id;
+        expect((await s.request("turn/interrupt", { threadId: id, turnId })).error).toBeUndefined();
+      }
       expect((await face.turnEnded(s, id, 1)).status).toBe("interrupted");
       model.enqueue(textTurn("next"));
       await face.say(s, id, "again");

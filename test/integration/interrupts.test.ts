@@ -45,15 +45,16 @@ describe("interrupt during a pending approval", () => {
     model.enqueue(touchCall(marker));
     const started = await s.request("thread/start", { cwd: process.cwd() });
     const threadId = (started.result as { thread: { id: string } }).thread.id;
-    await s.request("turn/start", { threadId, input: [{ type: "text", text: "touch it" }] });
+    const turn = await s.request("turn/start", { threadId, input: [{ type: "text", text: "touch it" }] });
+    const turnId = (turn.result as { turn: { id: string } }).turn.id;
     const ask = await s.waitFor(
       () => s.messages.find((m) => m.method === "item/commandExecution/requestApproval" && "id" in m),
       15_000,
       "an approval request",
     );
-    expect((await s.request("turn/interrupt", { threadId, turnId: "0" })).result).toEqual({});
+    expect((await s.request("turn/interrupt", { threadId, turnId })).result).toEqual({});
     const completed = s.notifications("turn/completed").map((m) => (m.params as { turn: JsonObject }).turn);
-    expect(completed).toMatchObject([{ id: "0", status: "interrupted" }]);
+    expect(completed).toMatchObject([{ id: turnId, status: "interrupted" }]);
     s.send({ id: ask.id as number, result: { decision: "accept" } });
     expect((await s.request("getUserAgent")).result).toBeDefined();
     expect(existsSync(marker)).toBe(false);
@@ -68,13 +69,14 @@ describe("turn/interrupt", () => {
     const started = await s.request("thread/start", { cwd: process.cwd() });
     const threadId = (started.result as { thread: { id: string } }).thread.id;
     await s.request("turn/start", { threadId, input: [{ type: "text", text: "hang" }] });
-    await s.waitFor(() => s.notifications("turn/started")[0], 10_000, "turn/started");
+    const turnStarted = await s.waitFor(() => s.notifications("turn/started")[0], 10_000, "turn/started");
+    const turnId = (turnStarted.params as { turn: { id: string } }).turn.id;
     const stale = await s.request("turn/interrupt", { threadId, turnId: "7" });
-    expect(stale.error).toEqual({ code: -32600, message: "expected active turn id 7 but found 0" });
+    expect(stale.error).toEqual({ code: -32600, message: `expected active turn id 7 but found ${turnId}` });
     expect(s.notifications("turn/completed")).toEqual([]);
-    expect((await s.request("turn/interrupt", { threadId, turnId: "0" })).result).toEqual({});
+    expect((await s.request("turn/interrupt", { threadId, turnId })).result).toEqual({});
     expect(s.notifications("turn/completed").map((m) => (m.params as { turn: JsonObject }).turn.status)).toEqual(["interrupted"]);
-    const idle = await s.request("turn/interrupt", { threadId, turnId: "0" });
+    const idle = await s.request("turn/interrupt", { threadId, turnId });
     expect(idle.error).toEqual({ code: -32600, message: "no active turn to interrupt" });
   });
 });

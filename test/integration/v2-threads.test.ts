@@ -24,6 +24,7 @@ beforeEach(() => {
 const start = useServers(afterEach, expectOnlyJsonLines);
 
 const V2 = /^(thread|turn|item|error)/;
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 function v2Methods(s: ServerProcess): string[] {
   return s.messages.filter((m) => typeof m.method === "string" && !("id" in m) && V2.test(m.method)).map((m) => m.method as string);
@@ -44,6 +45,13 @@ async function turnCompleted(s: ServerProcess, count = 1): Promise<JsonObject[]>
   return v2(s, "turn/completed").map((p) => p.turn as JsonObject);
 }
 
+/** The id turn/start answered with: a UUIDv7, as 0.169's. */
+function turnIdOf(res: { result?: unknown }): string {
+  const id = (res.result as { turn: { id: string } }).turn.id;
+  expect(id).toMatch(UUID_V7);
+  return id;
+}
+
 function text(t: string) {
   return [{ type: "text", text: t }];
 }
@@ -56,9 +64,10 @@ describe("v2 threads and turns", () => {
     expect(thread).toMatchObject({ preview: "", modelProvider: "fake", turns: [], source: "vscode", path: expect.stringContaining("rollout-") });
     expect(v2(s, "thread/started")[0]).toEqual({ thread });
     const res = await s.request("turn/start", { threadId: thread.id, input: text("hi") });
-    expect(res.result).toEqual({ turn: { id: "0", items: [], status: "inProgress", error: null } });
+    const turnId = turnIdOf(res);
+    expect(res.result).toEqual({ turn: { id: turnId, items: [], status: "inProgress", error: null } });
     const [turn] = await turnCompleted(s);
-    expect(turn).toEqual({ id: "0", items: [], status: "completed", error: null });
+    expect(turn).toEqual({ id: turnId, items: [], status: "completed", error: null });
     expect(v2Methods(s)).toEqual([
       "thread/started",
       "turn/started",
@@ -78,8 +87,8 @@ describe("v2 threads and turns", () => {
     expect(items[0]).toMatchObject({ type: "userMessage", content: [{ type: "text", text: "hi" }] });
     expect(items[1]).toMatchObject({ type: "reasoning", id: "rs_1", summary: ["thinking"] });
     expect(items[2]).toEqual({ type: "agentMessage", id: "msg_9", text: "Hello v2" });
-    expect(v2(s, "item/agentMessage/delta")[0]).toEqual({ threadId: thread.id, turnId: "0", itemId: "msg_9", delta: "Hello v2" });
-    for (const p of v2(s, "item/started")) expect(p).toMatchObject({ threadId: thread.id, turnId: "0" });
+    expect(v2(s, "item/agentMessage/delta")[0]).toEqual({ threadId: thread.id, turnId, itemId: "msg_9", delta: "Hello v2" });
+    for (const p of v2(s, "item/started")) expect(p).toMatchObject({ threadId: thread.id, turnId });
     // A v2 thread sends no v1 events without a listener.
     expect(s.messages.some((m) => String(m.method).startsWith("codex/event/"))).toBe(false);
   });
@@ -89,10 +98,10 @@ describe("v2 threads and turns", () => {
     const call = (id: string, script: string) => functionCallTurn({ callId: id, name: "shell", arguments: JSON.stringify({ command: ["bash", "-c", script] }) });
     model.enqueue(call("call_ok", "echo run > /dev/null; echo accepted"), call("call_no", "echo x > /dev/null"), textTurn("done"));
     const thread = await startThread(s, { cwd: s.codexHome });
-    await s.request("turn/start", { threadId: thread.id, input: text("two commands") });
+    const turnId = turnIdOf(await s.request("turn/start", { threadId: thread.id, input: text("two commands") }));
     const asks = () => s.messages.filter((m) => m.method === "item/commandExecution/requestApproval" && "id" in m);
     const first = await s.waitFor(() => asks()[0], 15_000, "first approval");
-    expect(first.params).toMatchObject({ threadId: thread.id, turnId: "0", itemId: "call_ok", command: "bash -c 'echo run > /dev/null; echo accepted'", cwd: s.codexHome });
+    expect(first.params).toMatchObject({ threadId: thread.id, turnId, itemId: "call_ok", command: "bash -c 'echo run > /dev/null; echo accepted'", cwd: s.codexHome });
     s.send({ id: first.id as number, result: { decision: "accept" } });
     const second = await s.waitFor(() => asks()[1], 15_000, "second approval");
     s.send({ id: second.id as number, result: { decision: "decline" } });
@@ -122,25 +131,26 @@ describe("v2 threads and turns", () => {
     const deltas = Array.from({ length: 20 }, (_, i) => `p${i} `);
     model.enqueue(slow([created("r"), ...messageEvents(deltas.join(""), { id: "m", deltas }), completed({}, "r")], 300), textTurn("next"));
     const thread = await startThread(s);
-    await s.request("turn/start", { threadId: thread.id, input: text("slow") });
+    const first = turnIdOf(await s.request("turn/start", { threadId: thread.id, input: text("slow") }));
     await s.waitFor(() => v2(s, "item/agentMessage/delta")[0], 10_000, "a delta");
-    expect((await s.request("turn/interrupt", { threadId: thread.id, turnId: "0" })).result).toEqual({});
+    expect((await s.request("turn/interrupt", { threadId: thread.id, turnId: first })).result).toEqual({});
     const [turn] = await turnCompleted(s);
     expect(turn!.status).toBe("interrupted");
-    await s.request("turn/start", { threadId: thread.id, input: text("again") });
+    const second = turnIdOf(await s.request("turn/start", { threadId: thread.id, input: text("again") }));
+    expect(second).not.toBe(first);
     const turns = await turnCompleted(s, 2);
-    expect(turns[1]).toMatchObject({ id: "1", status: "completed" });
+    expect(turns[1]).toMatchObject({ id: second, status: "completed" });
   });
 
   it("a failed turn completes with status failed and the error", async () => {
     const s = await startInitialized(start, fakeProviderToml(model));
     model.enqueue(httpError(400, "bad request body"));
     const thread = await startThread(s);
-    await s.request("turn/start", { threadId: thread.id, input: text("x") });
+    const turnId = turnIdOf(await s.request("turn/start", { threadId: thread.id, input: text("x") }));
     const [turn] = await turnCompleted(s);
     const error = { message: "unexpected status 400 Bad Request: bad request body", codexErrorInfo: "badRequest", additionalDetails: null };
-    expect(turn).toEqual({ id: "0", items: [], status: "failed", error });
-    expect(v2(s, "error")).toEqual([{ threadId: thread.id, turnId: "0", error, willRetry: false }]);
+    expect(turn).toEqual({ id: turnId, items: [], status: "failed", error });
+    expect(v2(s, "error")).toEqual([{ threadId: thread.id, turnId, error, willRetry: false }]);
   });
 
   it("lists, reads with turns, resumes in a new process with history, and archives", async () => {
@@ -246,14 +256,14 @@ describe("v2 threads and turns", () => {
     const ask = await s.waitFor(() => s.messages.find((m) => m.method === "item/commandExecution/requestApproval" && "id" in m), 15_000, "approval");
     s.send({ id: ask.id as number, result: { decision: "acceptForSession" } });
     await turnCompleted(s);
-    await s.request("turn/start", { threadId: thread.id, input: text("second") });
+    const secondTurn = turnIdOf(await s.request("turn/start", { threadId: thread.id, input: text("second") }));
     await turnCompleted(s, 2);
     expect(s.messages.filter((m) => m.method === "item/commandExecution/requestApproval")).toHaveLength(1);
     expect(v2(s, "turn/plan/updated")).toEqual([
-      { threadId: thread.id, turnId: "1", explanation: "why", plan: [{ step: "a", status: "inProgress" }] },
+      { threadId: thread.id, turnId: secondTurn, explanation: "why", plan: [{ step: "a", status: "inProgress" }] },
     ]);
     expect(v2(s, "error")).toEqual([
-      expect.objectContaining({ turnId: "1", willRetry: true, error: expect.objectContaining({ message: "Reconnecting... 1/1" }) }),
+      expect.objectContaining({ turnId: secondTurn, willRetry: true, error: expect.objectContaining({ message: "Reconnecting... 1/1" }) }),
     ]);
   });
 
@@ -357,10 +367,10 @@ describe("v2 threads and turns", () => {
     const deltas = Array.from({ length: 10 }, () => "x");
     model.enqueue(slow([created("r"), ...messageEvents("xxxxxxxxxx", { id: "m", deltas }), completed({}, "r")], 200));
     const thread = await startThread(s);
-    await s.request("turn/start", { threadId: thread.id, input: text("stream slowly") });
+    const turnId = turnIdOf(await s.request("turn/start", { threadId: thread.id, input: text("stream slowly") }));
     await s.waitFor(() => v2(s, "item/agentMessage/delta")[0], 10_000, "streaming");
     // A slow interrupt (it waits for the turn to stop) and getUserAgent sent together.
-    s.send({ id: "slow", method: "turn/interrupt", params: { threadId: thread.id, turnId: "0" } });
+    s.send({ id: "slow", method: "turn/interrupt", params: { threadId: thread.id, turnId } });
     const ua = await s.request("getUserAgent");
     expect(ua.result).toBeDefined();
     await s.response("slow");

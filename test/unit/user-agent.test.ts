@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { resetOriginatorForTests, setDefaultOriginator } from "../../src/originator.js";
 import { resetUserAgentForTests, setUserAgentSuffix, terminalName, userAgent } from "../../src/user-agent.js";
-import { APP_VERSION } from "../../src/version.js";
 
 afterEach(() => {
   resetOriginatorForTests();
@@ -9,12 +8,12 @@ afterEach(() => {
 });
 
 describe("userAgent", () => {
-  it("is originator/version (os; arch) terminal (client; version)", () => {
+  it("is originator/protocol-version (os; arch) terminal (client; version)", () => {
     setDefaultOriginator("my_ide");
     setUserAgentSuffix("my_ide", "2.0.0");
     const ua = userAgent({ TERM: "xterm" });
-    const escaped = APP_VERSION.replace(/\./g, "\\.");
-    expect(ua).toMatch(new RegExp(`^my_ide/${escaped} \\([^;()]+ [^;()]+; [^()]+\\) xterm \\(my_ide; 2\\.0\\.0\\)$`));
+    // The Codex protocol version we implement, not the package's: clients gate features on it.
+    expect(ua).toMatch(new RegExp(`^my_ide/0\\.169\\.0 \\([^;()]+ [^;()]+; [^()]+\\) xterm \\(my_ide; 2\\.0\\.0\\)$`));
   });
 
   it("has no client part before initialize", () => {

@@ -75,7 +75,7 @@ export function removeConversationListener(deps: V1Deps, params: { subscriptionI
 }
 
 export async function sendUserMessage(deps: V1Deps, params: SendUserMessageParams): Promise<Record<string, never>> {
-  (await requireConversation(deps, params.conversationId)).submit(toUserInput(params.items));
+  (await requireConversation(deps, params.conversationId)).submit(toUserInput(params.items), {}, "submission");
   return {};
 }
 
@@ -88,7 +88,7 @@ export async function sendUserTurn(deps: V1Deps, params: SendUserTurnParams): Pr
     summary: params.summary,
     ...(params.effort ? { effort: params.effort } : {}),
     ...(params.outputSchema !== undefined ? { outputSchema: params.outputSchema } : {}),
-  });
+  }, "submission");
   return {};
 }
 
