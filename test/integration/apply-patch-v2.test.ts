@@ -32,10 +32,12 @@ async function startThread(s: ServerProcess, cwd: string): Promise<JsonObject> {
   return (res.result as { thread: JsonObject }).thread;
 }
 
-async function turn(s: ServerProcess, threadId: unknown, count = 1): Promise<void> {
+/** Runs a turn to its end; returns the turn's id (a UUIDv7, as 0.169). */
+async function turn(s: ServerProcess, threadId: unknown, count = 1): Promise<string> {
   const res = await s.request("turn/start", { threadId, input: [{ type: "text", text: "edit" }] });
   expect(res.error).toBeUndefined();
   await s.waitFor(() => (v2(s, "turn/completed").length >= count ? true : undefined), 15_000, `${count} turn/completed`);
+  return (res.result as { turn: { id: string } }).turn.id;
 }
 
 const PATCH = "*** Begin Patch\n*** Add File: b.txt\n+bee\n*** Update File: a.txt\n@@\n-one\n+ONE\n*** End Patch";
@@ -47,7 +49,7 @@ describe("v2 fileChange items", () => {
     const s = await startInitialized(start, toml("on-request"));
     model.enqueue(customToolCallTurn({ callId: "p1", name: "apply_patch", input: PATCH }), textTurn("done"));
     const thread = await startThread(s, dir);
-    await turn(s, thread.id);
+    const turnId = await turn(s, thread.id);
 
     const changes = [
       { path: path.join(dir, "a.txt"), kind: { type: "update", move_path: null }, diff: "@@ -1 +1 @@\n-one\n+ONE\n" },
@@ -56,10 +58,10 @@ describe("v2 fileChange items", () => {
     expect(fileChangeItems(s, "item/started")).toEqual([{ type: "fileChange", id: "p1", changes, status: "inProgress" }]);
     expect(fileChangeItems(s, "item/completed")).toEqual([{ type: "fileChange", id: "p1", changes, status: "completed" }]);
     expect(v2(s, "item/fileChange/outputDelta")).toEqual([
-      { threadId: thread.id, turnId: "0", itemId: "p1", delta: "Success. Updated the following files:\nA b.txt\nM a.txt\n" },
+      { threadId: thread.id, turnId, itemId: "p1", delta: "Success. Updated the following files:\nA b.txt\nM a.txt\n" },
     ]);
     const [diff] = v2(s, "turn/diff/updated");
-    expect(diff).toMatchObject({ threadId: thread.id, turnId: "0" });
+    expect(diff).toMatchObject({ threadId: thread.id, turnId });
     expect(diff!.diff).toContain("diff --git a/a.txt b/a.txt");
     expect(diff!.diff).toContain("-one\n+ONE\n");
     expect(diff!.diff).toContain("+++ b/b.txt");
@@ -88,7 +90,8 @@ describe("v2 fileChange items", () => {
         `file change approval ${n}`,
       );
     const first = await asks(0);
-    expect(first.params).toEqual({ threadId: thread.id, turnId: "0", itemId: "p1", reason: null, grantRoot: null, startedAtMs: expect.any(Number) });
+    const turnId = (res.result as { turn: { id: string } }).turn.id;
+    expect(first.params).toEqual({ threadId: thread.id, turnId, itemId: "p1", reason: null, grantRoot: null, startedAtMs: expect.any(Number) });
     // The item is shown (inProgress) while the client decides.
     expect(fileChangeItems(s, "item/started")).toEqual([expect.objectContaining({ id: "p1", status: "inProgress" })]);
     s.send({ id: first.id as number, result: { decision: "decline" } });
