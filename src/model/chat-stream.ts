@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { SseEvent } from "./sse.js";
 import { NO_EVENTS, payloadObject, type DecodedEvent, type WireDecoder } from "./streaming-client.js";
 import { ModelError, type ModelEvent, type ResponseItem, type TokenUsage } from "./types.js";
-import { isObject } from "./wire.js";
+import { isObject, tokenUsage, type UsageFieldNames } from "./wire.js";
 
 const CHUNK = "chat.completion.chunk";
 const DONE = "[DONE]";
@@ -160,20 +160,9 @@ function streamError(error: Record<string, unknown>): ModelError {
   return new ModelError("response_failed", message, undefined, undefined, code);
 }
 
+const CHAT_USAGE: UsageFieldNames = { input: "prompt_tokens", output: "completion_tokens", inputDetails: "prompt_tokens_details", outputDetails: "completion_tokens_details" };
+
 /** Chat usage → TokenUsage; undefined when the chunk carried none. */
 export function mapChatUsage(raw: unknown): TokenUsage | undefined {
-  if (!isObject(raw)) return undefined;
-  const input = count(raw.prompt_tokens);
-  const output = count(raw.completion_tokens);
-  return {
-    input_tokens: input,
-    cached_input_tokens: isObject(raw.prompt_tokens_details) ? count(raw.prompt_tokens_details.cached_tokens) : 0,
-    output_tokens: output,
-    reasoning_output_tokens: isObject(raw.completion_tokens_details) ? count(raw.completion_tokens_details.reasoning_tokens) : 0,
-    total_tokens: typeof raw.total_tokens === "number" ? raw.total_tokens : input + output,
-  };
-}
-
-function count(value: unknown): number {
-  return typeof value === "number" && Number.isFinite(value) ? value : 0;
+  return tokenUsage(raw, CHAT_USAGE);
 }

@@ -105,18 +105,35 @@ function parseContent(raw: unknown): ContentItem | undefined {
   return undefined;
 }
 
-/** Responses API usage → TokenUsage; undefined when the response carried none. */
-export function mapUsage(raw: unknown): TokenUsage | undefined {
+/** Where a wire keeps each token count in its usage object (Responses and Chat name them apart). */
+export interface UsageFieldNames {
+  input: string;
+  output: string;
+  inputDetails: string;
+  outputDetails: string;
+}
+
+const RESPONSES_USAGE: UsageFieldNames = { input: "input_tokens", output: "output_tokens", inputDetails: "input_tokens_details", outputDetails: "output_tokens_details" };
+
+/** A wire's usage object → TokenUsage; undefined when the message carried none. */
+export function tokenUsage(raw: unknown, names: UsageFieldNames): TokenUsage | undefined {
   if (!isObject(raw)) return undefined;
-  const input = num(raw.input_tokens);
-  const output = num(raw.output_tokens);
+  const input = num(raw[names.input]);
+  const output = num(raw[names.output]);
+  const inputDetails = raw[names.inputDetails];
+  const outputDetails = raw[names.outputDetails];
   return {
     input_tokens: input,
-    cached_input_tokens: isObject(raw.input_tokens_details) ? num(raw.input_tokens_details.cached_tokens) : 0,
+    cached_input_tokens: isObject(inputDetails) ? num(inputDetails.cached_tokens) : 0,
     output_tokens: output,
-    reasoning_output_tokens: isObject(raw.output_tokens_details) ? num(raw.output_tokens_details.reasoning_tokens) : 0,
+    reasoning_output_tokens: isObject(outputDetails) ? num(outputDetails.reasoning_tokens) : 0,
     total_tokens: typeof raw.total_tokens === "number" ? raw.total_tokens : input + output,
   };
+}
+
+/** Responses API usage → TokenUsage; undefined when the response carried none. */
+export function mapUsage(raw: unknown): TokenUsage | undefined {
+  return tokenUsage(raw, RESPONSES_USAGE);
 }
 
 /**
