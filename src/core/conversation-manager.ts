@@ -221,7 +221,8 @@ export class ConversationManager {
 
   /** Nothing runs or is queued: give the file descriptor back, and unload it if nobody listens. */
   private onIdle(conversation: Conversation): void {
-    conversation.writer.release().catch((error: unknown) => {
+    // A turn that starts while the release waits keeps the file: an archive may move it by then.
+    conversation.writer.release(() => conversation.idle).catch((error: unknown) => {
       this.deps.log?.warn({ err: error, conversationId: conversation.id }, "rollout not released");
     });
     const ms = this.deps.unloadIdleAfterMs;

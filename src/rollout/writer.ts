@@ -174,10 +174,10 @@ export class RolloutWriter {
    * Writes out what is queued and gives the file descriptor back; a later write() opens the file
    * again. No fsync here: as before the release, flush() and close() make the lines durable.
    */
-  async release(): Promise<void> {
+  async release(stillIdle: () => boolean = () => true): Promise<void> {
     await this.#writtenOut();
-    // Lines arrived meanwhile: keep the file open for them.
-    if (this.#closing || this.#draining || this.#pending.length > 0 || this.#unwritten) return;
+    // Lines arrived meanwhile, or a turn started (its lines may already be out): keep the file open.
+    if (this.#closing || this.#draining || this.#pending.length > 0 || this.#unwritten || !stillIdle()) return;
     const fh = this.#fh;
     this.#fh = undefined;
     await fh?.close();

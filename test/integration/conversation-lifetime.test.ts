@@ -43,7 +43,9 @@ describe("queued turns", () => {
   it("are dropped, not started, when the conversation is archived", async () => {
     const marker = path.join(tempDir(), "marker");
     const { s, conversationId, rolloutPath } = await busyWithQueuedTurn(marker);
-    expect((await s.request("archiveConversation", { conversationId, rolloutPath })).result).toEqual({});
+    const archived = await s.request("archiveConversation", { conversationId, rolloutPath });
+    expect(archived.error, s.stderr).toBeUndefined();
+    expect(archived.result).toEqual({});
     expect((await s.request("getUserAgent")).result).toBeDefined();
     expect(existsSync(marker)).toBe(false);
     expect(model.requests).toHaveLength(1);

@@ -54,6 +54,22 @@ describe("RolloutWriter.release", () => {
     expect(openOn(w.path)).toBe(0);
   });
 
+  it("keeps the file when its owner stopped being idle while the release waited (a turn began)", async () => {
+    const home = tmpHome();
+    const w = await RolloutWriter.create(home, meta);
+    // The turn's first line is already out when the release looks: only "idle" tells them apart.
+    w.write("event_msg", { n: 1 });
+    await w.flush();
+    await w.release(() => false);
+    expect(w.isOpen).toBe(true);
+    // An archive moves the file mid-turn: the turn's last lines still reach it through the open fd.
+    const moved = path.join(home, "moved.jsonl");
+    renameSync(w.path, moved);
+    w.write("event_msg", { n: 2 });
+    await w.close();
+    expect(payloads(moved)).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
   it("does not create the file again once it was moved away (archived)", async () => {
     const home = tmpHome();
     const w = await RolloutWriter.create(home, meta);
