@@ -145,6 +145,8 @@ describe("an interrupted command", () => {
         ["function_call_output", "aborted"],
       ]);
     }
-    expect(processesWith(marker)).toEqual([]);
+    // A sandboxed command dies with its bwrap parent, asynchronously: give the kernel a moment.
+    const gone = await s.waitFor(() => (processesWith(marker).length === 0 ? true : undefined), 5_000, "the interrupted commands to end").catch(() => false);
+    expect(gone, `still running: ${processesWith(marker).join(", ")}`).toBe(true);
   });
 });
