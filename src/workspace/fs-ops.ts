@@ -5,8 +5,8 @@ import { constants } from "node:fs";
 import * as fsp from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
-/** Largest file fs/readFile returns: its base64 has to fit in one JSON line. */
-export const READ_FILE_CAP_BYTES = 32 * 1024 * 1024;
+/** Largest file fs/readFile returns: its base64 (4/3 larger) stays well inside a 32 MiB JSON line, our own inbound cap. */
+export const READ_FILE_CAP_BYTES = 16 * 1024 * 1024;
 
 export class FileTooLarge extends Error {
   constructor(readonly size: number) {

@@ -176,18 +176,18 @@ describe("fs/* errors", () => {
     expect(existsSync(join(dir, "f"))).toBe(false);
   });
 
-  it("refuses a file over the 32 MiB read cap, saying how large it is", async () => {
+  it("refuses a file over the 16 MiB read cap, saying how large it is", async () => {
     const s = await server();
     const dir = tempDir();
     const big = join(dir, "big.bin");
     writeFileSync(big, "");
-    truncateSync(big, 32 * 1024 * 1024 + 1); // sparse: costs no disk
+    truncateSync(big, 16 * 1024 * 1024 + 1); // sparse: costs no disk
     expect(await fails(s, "fs/readFile", { path: big })).toEqual({
       code: -32600,
-      message: `fs/readFile ${big}: file is ${32 * 1024 * 1024 + 1} bytes; fs/readFile returns at most ${32 * 1024 * 1024}`,
+      message: `fs/readFile ${big}: file is ${16 * 1024 * 1024 + 1} bytes; fs/readFile returns at most ${16 * 1024 * 1024}`,
     });
-    truncateSync(big, 32 * 1024 * 1024);
+    truncateSync(big, 16 * 1024 * 1024);
     const res = (await ok(s, "fs/readFile", { path: big })) as { dataBase64: string };
-    expect(Buffer.from(res.dataBase64, "base64").length).toBe(32 * 1024 * 1024);
+    expect(Buffer.from(res.dataBase64, "base64").length).toBe(16 * 1024 * 1024);
   });
 });
