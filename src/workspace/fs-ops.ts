@@ -27,7 +27,7 @@ export async function readCapped(path: string): Promise<Buffer> {
   }
 }
 
-/** Replaces `path` whole or not at all; an existing file keeps its mode; a symlink is written through. */
+/** Replaces `path` whole or not at all; an existing file keeps its mode and owner; a symlink is written through. */
 export async function writeAtomic(path: string, data: Buffer): Promise<void> {
   const target = await fsp.realpath(path).catch((e: NodeJS.ErrnoException) => {
     if (e.code === "ENOENT") return path;
@@ -41,7 +41,13 @@ export async function writeAtomic(path: string, data: Buffer): Promise<void> {
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
     await fsp.writeFile(temp, data, { flag: "wx", mode: existing ? existing.mode & 0o7777 : 0o666 });
-    if (existing) await fsp.chmod(temp, existing.mode & 0o7777);
+    if (existing) {
+      // Owner first: chown may clear setuid bits, which the chmod then restores.
+      await fsp.chown(temp, existing.uid, existing.gid).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== "EPERM") throw e; // not ours to give away: the file stays the writer's
+      });
+      await fsp.chmod(temp, existing.mode & 0o7777);
+    }
     await fsp.rename(temp, target);
   } catch (e) {
     await fsp.rm(temp, { force: true });

@@ -1,7 +1,7 @@
 // fs/* over the real bin: exact results for each method, errors that name the path and cause,
 // relative paths refused, the readFile size cap, and writeFile's atomic replace. Every result is
 // checked against codex 0.169's generated schema for that method.
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadReferenceSchema, referenceSchemaProblems } from "../support/reference-schema.js";
@@ -106,6 +106,12 @@ describe("fs/* happy paths", () => {
     expect(readFileSync(reader, "utf8")).toBe("old contents that are longer than the new ones\n");
     closeSync(reader);
     expect(statSync(file).mode & 0o7777).toBe(0o750);
+    if (process.getuid?.() === 0) {
+      // The owner is kept too (only root can give a file away, and tests run as root).
+      chownSync(file, 4321, 4322);
+      await ok(s, "fs/writeFile", { path: file, dataBase64: b64("new\n") });
+      expect(statSync(file)).toMatchObject({ uid: 4321, gid: 4322 });
+    }
     symlinkSync(file, join(dir, "via-link"));
     await ok(s, "fs/writeFile", { path: join(dir, "via-link"), dataBase64: b64("through\n") });
     expect(readFileSync(file, "utf8")).toBe("through\n");
