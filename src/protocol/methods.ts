@@ -13,6 +13,7 @@ import * as v2acc from "./v2/account.js";
 import * as v2a from "./v2/approvals.js";
 import * as v2c from "./v2/config.js";
 import * as v2i from "./v2/item.js";
+import * as v2fs from "./v2/fs.js";
 import * as v2m from "./v2/model.js";
 import * as v2th from "./v2/thread.js";
 import * as v2t from "./v2/turn.js";
@@ -58,6 +59,13 @@ export const clientRequests = {
   "account/logout": method(s.noParams(), v2acc.LogoutAccountResponse),
   "account/rateLimits/read": method(s.noParams(), v2acc.GetAccountRateLimitsResponse),
   "model/list": method(v2m.ModelListParams, v2m.ModelListResponse),
+  "fs/readFile": method(v2fs.FsReadFileParams, v2fs.FsReadFileResponse),
+  "fs/writeFile": method(v2fs.FsWriteFileParams, v2fs.FsEmptyResponse),
+  "fs/createDirectory": method(v2fs.FsCreateDirectoryParams, v2fs.FsEmptyResponse),
+  "fs/getMetadata": method(v2fs.FsGetMetadataParams, v2fs.FsGetMetadataResponse),
+  "fs/readDirectory": method(v2fs.FsReadDirectoryParams, v2fs.FsReadDirectoryResponse),
+  "fs/remove": method(v2fs.FsRemoveParams, v2fs.FsEmptyResponse),
+  "fs/copy": method(v2fs.FsCopyParams, v2fs.FsEmptyResponse),
   "thread/start": method(v2th.ThreadStartParams, v2th.ThreadResponse),
   "thread/resume": method(v2th.ThreadResumeParams, v2th.ThreadResponse),
   "thread/fork": method(v2th.ThreadForkParams, v2th.ThreadResponse),

@@ -14,6 +14,7 @@ import * as v1History from "../v1/history.js";
 import * as v2Account from "../v2/account.js";
 import * as v2Approvals from "../v2/approvals.js";
 import * as v2Config from "../v2/config.js";
+import * as v2Fs from "../v2/fs.js";
 import * as v2Item from "../v2/item.js";
 import * as v2Model from "../v2/model.js";
 import * as v2Sandbox from "../v2/sandbox.js";
@@ -39,6 +40,7 @@ export const protocolModules: readonly ProtocolModule[] = [
   { file: "v2/account.ts", exports: v2Account },
   { file: "v2/approvals.ts", exports: v2Approvals },
   { file: "v2/config.ts", exports: v2Config },
+  { file: "v2/fs.ts", exports: v2Fs },
   { file: "v2/item.ts", exports: v2Item },
   { file: "v2/model.ts", exports: v2Model },
   { file: "v2/sandbox.ts", exports: v2Sandbox },

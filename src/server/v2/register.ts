@@ -1,7 +1,8 @@
-// The v2 method table: threads, turns, accounts and models.
+// The v2 method table: threads, turns, accounts, models and fs/*.
 import type { FaceDeps, HandlerTable } from "../v1/register.js";
 import * as acc from "./account-handlers.js";
 import { v2Approver } from "./approvals.js";
+import * as fs from "./fs-handlers.js";
 import { ModelCatalog, modelList, type ModelDeps } from "./model-handlers.js";
 import * as v2 from "./thread-handlers.js";
 import * as v2t from "./turn-handlers.js";
@@ -15,6 +16,13 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
   const catalog = new ModelCatalog(models);
   return {
     "model/list": (p: Parameters<typeof modelList>[2]) => modelList(models, catalog, p),
+    "fs/readFile": (p: Parameters<typeof fs.fsReadFile>[0]) => fs.fsReadFile(p),
+    "fs/writeFile": (p: Parameters<typeof fs.fsWriteFile>[0]) => fs.fsWriteFile(p),
+    "fs/createDirectory": (p: Parameters<typeof fs.fsCreateDirectory>[0]) => fs.fsCreateDirectory(p),
+    "fs/getMetadata": (p: Parameters<typeof fs.fsGetMetadata>[0]) => fs.fsGetMetadata(p),
+    "fs/readDirectory": (p: Parameters<typeof fs.fsReadDirectory>[0]) => fs.fsReadDirectory(p),
+    "fs/remove": (p: Parameters<typeof fs.fsRemove>[0]) => fs.fsRemove(p),
+    "fs/copy": (p: Parameters<typeof fs.fsCopy>[0]) => fs.fsCopy(p),
     "account/read": () => acc.accountRead(accounts),
     "account/login/start": (p: Parameters<typeof acc.accountLoginStart>[1]) => acc.accountLoginStart(accounts, p),
     "account/login/cancel": (p: Parameters<typeof acc.accountLoginCancel>[0]) => acc.accountLoginCancel(p),
