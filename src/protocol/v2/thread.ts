@@ -1,4 +1,4 @@
-// v2 threads: start, resume, fork, archive, list, read, loaded/list.
+// v2 threads: start, resume, fork, archive, unarchive, list, read, loaded/list.
 import { AskForApproval, ReasoningEffort, SandboxMode } from "../config.js";
 import * as s from "../schema.js";
 import { SandboxPolicyV2 } from "./sandbox.js";
@@ -54,6 +54,10 @@ export const ThreadForkParams = s.object({ threadId: s.optional(s.string()), pat
 export type ThreadForkParams = s.Infer<typeof ThreadForkParams>;
 
 export const ThreadArchiveParams = s.object({ threadId: s.string() });
+
+export const ThreadUnarchiveParams = s.object({ threadId: s.string() });
+export const ThreadUnarchiveResponse = s.object({ thread: Thread });
+export const ThreadUnarchivedNotification = s.object({ threadId: s.string() });
 
 export const ThreadListParams = s.object({
   cursor: s.optional(s.string()),

@@ -1,10 +1,10 @@
-// v2 thread methods: thread/start, thread/resume, thread/fork, thread/archive, thread/list,
+// v2 thread methods: thread/start, thread/resume, thread/fork, thread/archive, thread/unarchive, thread/list,
 // thread/read, thread/loaded/list. Thin adapters onto core/ and rollout/.
 import path from "node:path";
 import type { Conversation } from "../../core/conversation.js";
 import type { StartOptions } from "../../core/conversation-manager.js";
 import type { ThreadForkParams, ThreadListParams, ThreadResumeParams, ThreadStartParams } from "../../protocol/v2/thread.js";
-import { archiveRollout } from "../../rollout/archive.js";
+import { archiveRollout, unarchiveRollout } from "../../rollout/archive.js";
 import { findRolloutPath, listConversations } from "../../rollout/listing.js";
 import { readRollout, summarizeHead } from "../../rollout/reader.js";
 import { rpcErrors } from "../../rpc/errors.js";
@@ -95,6 +95,14 @@ export async function threadArchive(deps: ThreadHandlerDeps, params: { threadId:
   deps.threads.forget(params.threadId);
   await deps.manager.remove(params.threadId);
   return {};
+}
+
+export async function threadUnarchive(deps: ThreadHandlerDeps, params: { threadId: string }) {
+  const restored = await rolloutCall(() => unarchiveRollout(deps.config.home, params.threadId));
+  const summary = await rolloutCall(() => summarizeHead(restored));
+  if (!summary) throw rpcErrors.invalidRequest(`rollout at ${restored} has no session metadata`);
+  deps.notify("thread/unarchived", { threadId: params.threadId });
+  return { thread: threadFromSummary(summary) };
 }
 
 export async function threadList(deps: ThreadHandlerDeps, params: ThreadListParams) {
