@@ -1,4 +1,4 @@
-// thread/unarchive over the real bin: an archived thread comes back to sessions/ and carries on.
+// thread/unarchive and thread/name/set over the real bin: what a client sees, also after a restart.
 import { existsSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
@@ -65,5 +65,51 @@ describe("thread/unarchive", () => {
     expect(bad.error?.message).toContain("threadId");
     expect(s.notifications("thread/unarchived")).toEqual([]);
     expect(ids((await s.request("thread/list", {})).result)).toEqual([live.id]);
+  });
+});
+
+describe("thread/name/set", () => {
+  it("names a thread: notifies, and thread/read, thread/list and thread/resume report the name, also in a fresh process", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    const thread = await threadWithOneTurn(s, "to be named");
+    const other = await threadWithOneTurn(s, "left unnamed");
+    expect(thread.name).toBeNull();
+    expect((await s.request("thread/name/set", { threadId: thread.id, name: "first name" })).result).toEqual({});
+    expect((await s.request("thread/name/set", { threadId: thread.id, name: "  Better name " })).result).toEqual({});
+    const notes = s.notifications("thread/name/updated").map((m) => m.params);
+    expect(notes).toEqual([
+      { threadId: thread.id, threadName: "first name" },
+      { threadId: thread.id, threadName: "Better name" },
+    ]);
+    expect(referenceSchemaProblems(loadReferenceSchema("v2/ThreadNameUpdatedNotification.json"), notes[0])).toEqual([]);
+    const read = (await s.request("thread/read", { threadId: thread.id })).result as { thread: JsonObject };
+    expect(read.thread.name).toBe("Better name");
+    await s.closeStdin();
+
+    const again = await startInitialized(start, fakeProviderToml(model), { codexHome: s.codexHome });
+    const list = (await again.request("thread/list", {})).result as { data: JsonObject[] };
+    expect(Object.fromEntries(list.data.map((t) => [t.id, t.name]))).toEqual({ [String(thread.id)]: "Better name", [String(other.id)]: null });
+    const byUpdate = (await again.request("thread/list", { sortKey: "updated_at" })).result as { data: JsonObject[] };
+    expect(byUpdate.data.find((t) => t.id === thread.id)?.name).toBe("Better name");
+    expect(((await again.request("thread/read", { threadId: thread.id })).result as { thread: JsonObject }).thread.name).toBe("Better name");
+    const resumed = (await again.request("thread/resume", { threadId: thread.id })).result as { thread: JsonObject };
+    expect(resumed.thread.name).toBe("Better name");
+  });
+
+  it("refuses an empty name, an unknown thread and bad params, and keeps serving", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    const thread = await threadWithOneTurn(s, "q");
+    const empty = await s.request("thread/name/set", { threadId: thread.id, name: "   " });
+    expect(empty.error).toMatchObject({ code: -32600, message: "thread name must not be empty" });
+    const unknown = await s.request("thread/name/set", { threadId: "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", name: "x" });
+    expect(unknown.error).toMatchObject({ code: -32600, message: "no rollout found for thread id 0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b" });
+    const noName = await s.request("thread/name/set", { threadId: thread.id });
+    expect(noName.error?.code).toBe(-32602);
+    expect(noName.error?.message).toContain("name");
+    const noId = await s.request("thread/name/set", { name: "x" });
+    expect(noId.error?.code).toBe(-32602);
+    expect(noId.error?.message).toContain("threadId");
+    expect(s.notifications("thread/name/updated")).toEqual([]);
+    expect(((await s.request("thread/read", { threadId: thread.id })).result as { thread: JsonObject }).thread.name).toBeNull();
   });
 });
