@@ -1,9 +1,10 @@
-// Moves a conversation's rollout from sessions/ to archived_sessions/, refusing anything that is
+// Moves a conversation's rollout from sessions/ to archived_sessions/ and back; refusing anything that is
 // not really (after symlinks and `..`) a file of that conversation inside sessions/.
-import { access, mkdir, realpath, rename, stat } from "node:fs/promises";
+import { access, lstat, mkdir, realpath, rename, stat, utimes } from "node:fs/promises";
 import path from "node:path";
-import { archivedDir, isInside, sessionsDir } from "./paths.js";
+import { archivedDir, isInside, sessionsDir, UUID_RE } from "./paths.js";
 import { errnoCode, ioError, RolloutError } from "./types.js";
+import { filesIn } from "./walk.js";
 
 async function exists(p: string): Promise<boolean> {
   try {
@@ -64,5 +65,33 @@ export async function archiveRollout(codexHome: string, conversationId: string, 
   } catch (err) {
     throw ioError(`failed to archive ${rolloutPath}`, err);
   }
+  return dest;
+}
+
+/**
+ * Moves an archived rollout back to sessions/YYYY/MM/DD of the day its file name carries; returns
+ * the restored path. On any error nothing has been touched.
+ */
+export async function unarchiveRollout(codexHome: string, conversationId: string): Promise<string> {
+  const missing = new RolloutError("not_found", `no archived rollout found for thread id ${conversationId}`);
+  if (!UUID_RE.test(conversationId)) throw missing;
+  const id = conversationId.toLowerCase();
+  const hit = (await filesIn(archivedDir(codexHome))).find((f) => f.id === id);
+  if (!hit) throw missing;
+  const [y, m, d] = hit.stamp.slice(0, 10).split("-") as [string, string, string];
+  const destDir = path.join(sessionsDir(codexHome), y, m, d);
+  const dest = path.join(destDir, path.basename(hit.path));
+  try {
+    // A symlink planted in archived_sessions/ must not become a session pointing anywhere.
+    if (!(await lstat(hit.path)).isFile()) throw new RolloutError("not_found", `archived rollout \`${hit.path}\` is not a file`);
+    await mkdir(destDir, { recursive: true });
+    if (await exists(dest)) throw new RolloutError("io", `rollout \`${dest}\` already exists`);
+    await rename(hit.path, dest);
+  } catch (err) {
+    throw ioError(`failed to unarchive thread ${conversationId}`, err);
+  }
+  // Restored threads count as just touched, so updated_at listings show them on top.
+  const now = new Date();
+  await utimes(dest, now, now).catch(() => undefined);
   return dest;
 }

@@ -49,6 +49,8 @@ const TEMPLATES = [
   ["thread/resume", { threadId: UUID }],
   ["thread/fork", { threadId: UUID }],
   ["thread/archive", { threadId: UUID }],
+  ["thread/unarchive", { threadId: UUID }],
+  ["thread/name/set", { threadId: UUID, name: "fuzzed" }],
   ["thread/list", { limit: 2, sortKey: "updated_at", archived: false }],
   ["thread/read", { threadId: UUID, includeTurns: true }],
   ["thread/loaded/list", {}],

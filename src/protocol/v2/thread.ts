@@ -1,4 +1,4 @@
-// v2 threads: start, resume, fork, archive, list, read, loaded/list.
+// v2 threads: start, resume, fork, archive, unarchive, name/set, list, read, loaded/list.
 import { AskForApproval, ReasoningEffort, SandboxMode } from "../config.js";
 import * as s from "../schema.js";
 import { SandboxPolicyV2 } from "./sandbox.js";
@@ -17,6 +17,7 @@ export const Thread = s.object({
   cliVersion: s.string(),
   source: s.string(),
   gitInfo: s.nullable(GitInfo),
+  name: s.nullable(s.string()),
   turns: s.array(Turn),
 });
 export type Thread = s.Infer<typeof Thread>;
@@ -54,6 +55,12 @@ export const ThreadForkParams = s.object({ threadId: s.optional(s.string()), pat
 export type ThreadForkParams = s.Infer<typeof ThreadForkParams>;
 
 export const ThreadArchiveParams = s.object({ threadId: s.string() });
+
+export const ThreadUnarchiveParams = s.object({ threadId: s.string() });
+export const ThreadUnarchiveResponse = s.object({ thread: Thread });
+export const ThreadSetNameParams = s.object({ threadId: s.string(), name: s.string() });
+export const ThreadNameUpdatedNotification = s.object({ threadId: s.string(), threadName: s.nullable(s.string()) });
+export const ThreadUnarchivedNotification = s.object({ threadId: s.string() });
 
 export const ThreadListParams = s.object({
   cursor: s.optional(s.string()),

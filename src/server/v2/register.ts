@@ -32,6 +32,8 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
     "thread/resume": (p: Parameters<typeof v2.threadResume>[1]) => v2.threadResume(d, p),
     "thread/fork": (p: Parameters<typeof v2.threadFork>[1]) => v2.threadFork(d, p),
     "thread/archive": (p: Parameters<typeof v2.threadArchive>[1]) => v2.threadArchive(d, p),
+    "thread/name/set": (p: Parameters<typeof v2.threadSetName>[1]) => v2.threadSetName(d, p),
+    "thread/unarchive": (p: Parameters<typeof v2.threadUnarchive>[1]) => v2.threadUnarchive(d, p),
     "thread/list": (p: Parameters<typeof v2.threadList>[1]) => v2.threadList(d, p),
     "thread/read": (p: Parameters<typeof v2.threadRead>[1]) => v2.threadRead(d, p),
     "thread/loaded/list": () => v2.threadLoadedList(d),

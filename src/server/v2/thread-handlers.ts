@@ -1,12 +1,13 @@
-// v2 thread methods: thread/start, thread/resume, thread/fork, thread/archive, thread/list,
+// v2 thread methods: thread/start, thread/resume, thread/fork, thread/archive, thread/unarchive, thread/name/set, thread/list,
 // thread/read, thread/loaded/list. Thin adapters onto core/ and rollout/.
 import path from "node:path";
 import type { Conversation } from "../../core/conversation.js";
 import type { StartOptions } from "../../core/conversation-manager.js";
 import type { ThreadForkParams, ThreadListParams, ThreadResumeParams, ThreadStartParams } from "../../protocol/v2/thread.js";
-import { archiveRollout } from "../../rollout/archive.js";
+import { archiveRollout, unarchiveRollout } from "../../rollout/archive.js";
 import { findRolloutPath, listConversations } from "../../rollout/listing.js";
 import { readRollout, summarizeHead } from "../../rollout/reader.js";
+import { appendThreadName, readThreadNames } from "../../rollout/session-index.js";
 import { rpcErrors } from "../../rpc/errors.js";
 import { sandboxPolicyToV2 } from "../../sandbox/policy.js";
 import { rolloutCall, withConfig } from "../domain-errors.js";
@@ -37,6 +38,13 @@ function startOptions(p: ThreadStartParams | ThreadResumeParams): StartOptions {
       ([, v]) => v !== undefined,
     ),
   ) as StartOptions;
+}
+
+/** Threads carry the name session_index.jsonl holds for them (null when never named). */
+async function named<T extends { id: string; name: string | null }>(deps: ThreadHandlerDeps, threads: T[]): Promise<T[]> {
+  const names = await rolloutCall(() => readThreadNames(deps.config.home));
+  for (const t of threads) t.name = names.get(t.id.toLowerCase()) ?? null;
+  return threads;
 }
 
 export async function threadStart(deps: ThreadHandlerDeps, params: ThreadStartParams) {
@@ -76,7 +84,8 @@ export async function threadResume(deps: ThreadHandlerDeps, params: ThreadResume
   const { conversation } = await withConfig(() => rolloutCall(() => deps.manager.resume(file, startOptions(params))));
   deps.threads.attach(conversation);
   const { turns, preview } = await turnsOf(file);
-  return response(conversation, threadFromConversation(conversation, preview, turns));
+  const [thread] = await named(deps, [threadFromConversation(conversation, preview, turns)]);
+  return response(conversation, thread!);
 }
 
 export async function threadFork(deps: ThreadHandlerDeps, params: ThreadForkParams) {
@@ -97,6 +106,25 @@ export async function threadArchive(deps: ThreadHandlerDeps, params: { threadId:
   return {};
 }
 
+export async function threadUnarchive(deps: ThreadHandlerDeps, params: { threadId: string }) {
+  const restored = await rolloutCall(() => unarchiveRollout(deps.config.home, params.threadId));
+  const summary = await rolloutCall(() => summarizeHead(restored));
+  if (!summary) throw rpcErrors.invalidRequest(`rollout at ${restored} has no session metadata`);
+  deps.notify("thread/unarchived", { threadId: params.threadId });
+  return { thread: (await named(deps, [threadFromSummary(summary)]))[0]! };
+}
+
+export async function threadSetName(deps: ThreadHandlerDeps, params: { threadId: string; name: string }) {
+  const name = params.name.trim();
+  if (!name) throw rpcErrors.invalidRequest("thread name must not be empty");
+  const live = deps.manager.get(params.threadId);
+  // Only a thread that exists gets a name; pathFor refuses unknown ids as thread/resume does.
+  if (!live) await pathFor(deps, { threadId: params.threadId });
+  await rolloutCall(() => appendThreadName(deps.config.home, params.threadId, name));
+  deps.notify("thread/name/updated", { threadId: params.threadId, threadName: name });
+  return {};
+}
+
 export async function threadList(deps: ThreadHandlerDeps, params: ThreadListParams) {
   for (const conversation of deps.manager.list()) await conversation.writer.flush();
   const limit = Math.max(params.limit ?? 25, 1);
@@ -107,7 +135,7 @@ export async function threadList(deps: ThreadHandlerDeps, params: ThreadListPara
   };
   if (params.sortKey === "updated_at") return listByUpdate(deps, filter, limit, params.cursor);
   const page = await rolloutCall(() => listConversations(deps.config.home, { ...filter, pageSize: limit, cursor: params.cursor ?? null }));
-  return { data: page.items.map(threadFromSummary), nextCursor: page.nextCursor };
+  return { data: await named(deps, page.items.map(threadFromSummary)), nextCursor: page.nextCursor };
 }
 
 const UPDATED_CURSOR = /^updated:(\d+):(.+)$/;
@@ -124,7 +152,7 @@ async function listByUpdate(deps: ThreadHandlerDeps, filter: Parameters<typeof l
     start = sorted.findIndex((t) => t.updatedAt < Number(at) || (t.updatedAt === Number(at) && t.id < id!));
     if (start < 0) start = sorted.length;
   }
-  const data = sorted.slice(start, start + limit);
+  const data = await named(deps, sorted.slice(start, start + limit));
   const last = data.at(-1);
   const more = start + limit < sorted.length;
   return { data, nextCursor: more && last ? `updated:${last.updatedAt}:${last.id}` : null };
@@ -139,6 +167,7 @@ export async function threadRead(deps: ThreadHandlerDeps, params: { threadId: st
   const base = summary ? threadFromSummary(summary) : live ? threadFromConversation(live, "") : undefined;
   if (!base) throw rpcErrors.invalidRequest(`no rollout found for thread id ${params.threadId}`);
   if (params.includeTurns) base.turns = (await turnsOf(file)).turns;
+  await named(deps, [base]);
   return { thread: base };
 }
 

@@ -18,6 +18,8 @@ export interface ThreadView {
   cliVersion: string;
   source: string;
   gitInfo: { sha: string | null; branch: string | null; originUrl: string | null } | null;
+  /** Set by thread/name/set; kept in session_index.jsonl, not in the rollout. */
+  name: string | null;
   turns: TurnView[];
 }
 
@@ -52,6 +54,7 @@ export function threadFromConversation(conversation: Conversation, preview: stri
     cliVersion: meta.cli_version,
     source: meta.source,
     gitInfo: gitView(meta.git),
+    name: null,
     turns,
   };
 }
@@ -69,6 +72,7 @@ export function threadFromSummary(summary: ConversationSummary): ThreadView {
     cliVersion: summary.cliVersion,
     source: summary.source,
     gitInfo: summary.gitInfo ? { sha: summary.gitInfo.sha, branch: summary.gitInfo.branch, originUrl: summary.gitInfo.origin_url } : null,
+    name: null,
     turns: [],
   };
 }
