@@ -7,8 +7,10 @@
 //   3. --bind R R         each writable root, parents before children
 //   4. --ro-bind P P      each protected path inside them, read-only again
 // The rest, as codex 0.169's linux-sandbox does, plus an IPC namespace and an explicit --chdir:
-//   --new-session         setsid(): the command has no controlling terminal, so it cannot push
-//                         keystrokes into ours with TIOCSTI
+//   (no --new-session: our commands are spawned detached, i.e. setsid() already, so they have no
+//   controlling terminal to push keystrokes into with TIOCSTI; and a second setsid inside bwrap
+//   takes the command out of the group we kill, while --die-with-parent is not yet armed during
+//   bwrap's start-up: a kill in those first milliseconds left the command running)
 //   --die-with-parent     the command is SIGKILLed when the server dies, never outlives it
 //   --unshare-pid/--proc  it sees and can signal only its own processes
 //   --unshare-ipc         no System V IPC or POSIX queues shared with the host
@@ -31,7 +33,7 @@ export interface BwrapInvocation {
 
 /** Everything after `bwrap` itself, ending with `--` and the command. */
 export function bwrapArgs(invocation: BwrapInvocation): string[] {
-  const args = ["--new-session", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev"];
+  const args = ["--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev"];
   for (const { root } of invocation.writableRoots) args.push("--bind", root, root);
   for (const subpath of uniqueProtectedSubpaths(invocation.writableRoots)) args.push("--ro-bind", subpath, subpath);
   args.push("--unshare-pid", "--unshare-ipc", "--cap-drop", "ALL");

@@ -84,7 +84,7 @@ const PROBE_TIMEOUT_MS = 10_000;
  */
 export function probeBwrap(bwrapPath: string): Promise<BwrapProbe> {
   const args = [
-    "--new-session", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
+    "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
     "--unshare-pid", "--unshare-ipc", "--cap-drop", "ALL", "--unshare-net", "--proc", "/proc", "--", "true",
   ];
   return new Promise((resolve) => {

@@ -249,8 +249,7 @@ describe.skipIf(!haveBwrap)("commands under bubblewrap", () => {
     const seconds = `600.${process.pid}${(Date.now() + 7) % 100000}`;
     const prepared = await prepareSandboxedSpawn({ type: "read-only" }, { command: ["sleep", seconds], ...at(tempDir()), env }, await detectSandbox());
     if (isRefusal(prepared)) throw new Error(prepared.refused);
-    // As src/tools/exec.ts spawns: its own process group, killed as a group. Inside, bwrap's
-    // --new-session puts the command in another group, so only --die-with-parent reaches it.
+    // As src/tools/exec.ts spawns: its own process group, killed as a group.
     const child = spawn(prepared.file, prepared.args, { cwd: prepared.cwd, env: prepared.env, stdio: "ignore", detached: true });
     const anyLeft = () => processes().filter((p) => p.argv.includes(seconds));
     try {

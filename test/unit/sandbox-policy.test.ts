@@ -134,7 +134,7 @@ describe("effectiveWritableRoots", () => {
 describe("bwrapArgs", () => {
   it("read-only: everything read-only, fresh /dev and /proc, private pid/ipc/net, no capabilities, new session, dies with parent", () => {
     expect(bwrapArgs({ writableRoots: [], networkAccess: false, cwd: "/work/repo", command: ["ls", "-la"] })).toEqual([
-      "--new-session", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
+      "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
       "--unshare-pid", "--unshare-ipc", "--cap-drop", "ALL", "--unshare-net", "--proc", "/proc", "--chdir", "/work/repo", "--", "ls", "-la",
     ]);
   });
@@ -151,7 +151,7 @@ describe("bwrapArgs", () => {
       command: ["true"],
     });
     expect(args).toEqual([
-      "--new-session", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
+      "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev",
       "--bind", "/tmp", "/tmp", "--bind", "/work/repo", "/work/repo", "--bind", "/work/repo/sub", "/work/repo/sub",
       "--ro-bind", "/work/repo/.codex", "/work/repo/.codex", "--ro-bind", "/work/repo/.git", "/work/repo/.git",
       "--unshare-pid", "--unshare-ipc", "--cap-drop", "ALL", "--proc", "/proc", "--chdir", "/work/repo", "--", "true",
