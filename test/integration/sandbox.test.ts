@@ -233,10 +233,7 @@ describe("approval policies around the sandbox", () => {
     const dir = tempDir();
     const s = await startInitialized(start, toml("on-failure", "read-only"));
     model.enqueue(shellCall("w", writeFile(path.join(dir, "made.txt"))), textTurn("done"));
-    const started = await s.request("thread/start", { cwd: dir });
-    const threadId = (started.result as { thread: { id: string } }).thread.id;
-    await s.request("turn/start", { threadId, input: [{ type: "text", text: "go" }] });
-    const ask = await s.waitFor(() => s.messages.find((m) => m.method === "item/commandExecution/requestApproval" && "id" in m), 15_000, "a v2 approval");
+    const { threadId, ask } = await v2TurnAskingApproval(s, dir);
     expect(ask.params).toMatchObject({ threadId, reason: RETRY_REASON });
     s.send({ id: ask.id as number, result: { decision: "accept" } });
     await s.waitFor(() => s.notifications("turn/completed")[0], 15_000, "turn/completed");
@@ -266,10 +263,7 @@ describe("approval policies around the sandbox", () => {
     const dir = tempDir();
     const s = await startInitialized(start, toml("on-request", "read-only"));
     model.enqueue(shellCall("esc", writeFile(path.join(dir, "esc.txt")), { sandbox_permissions: "require_escalated", justification: "Write esc.txt?" }), textTurn("done"));
-    const started = await s.request("thread/start", { cwd: dir });
-    const threadId = (started.result as { thread: { id: string } }).thread.id;
-    await s.request("turn/start", { threadId, input: [{ type: "text", text: "go" }] });
-    const ask = await s.waitFor(() => s.messages.find((m) => m.method === "item/commandExecution/requestApproval" && "id" in m), 15_000, "a v2 approval");
+    const { threadId, ask } = await v2TurnAskingApproval(s, dir);
     expect(ask.params).toMatchObject({ threadId, reason: "Write esc.txt?" });
     s.send({ id: ask.id as number, result: { decision: "decline" } });
     await s.waitFor(() => s.notifications("turn/completed")[0], 15_000, "turn/completed");
@@ -418,3 +412,12 @@ describe("a sandboxed command does not outlive its server", () => {
     }
   });
 });
+
+/** Starts a v2 thread in `dir` and a turn, and waits for its first command approval request. */
+async function v2TurnAskingApproval(s: ServerProcess, dir: string): Promise<{ threadId: string; ask: JsonObject }> {
+  const started = await s.request("thread/start", { cwd: dir });
+  const threadId = (started.result as { thread: { id: string } }).thread.id;
+  await s.request("turn/start", { threadId, input: [{ type: "text", text: "go" }] });
+  const ask = await s.waitFor(() => s.messages.find((m) => m.method === "item/commandExecution/requestApproval" && "id" in m), 15_000, "a v2 approval");
+  return { threadId, ask };
+}
