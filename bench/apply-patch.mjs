@@ -13,17 +13,15 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
 import {
   closeCleanly,
   expectResult,
   fakeProviderToml,
+  importSource,
   FAKE_PROVIDER_ENV,
   oursTarget,
   printTable,
   repeat,
-  REPO_ROOT,
   startFakeResponses,
   startRpcSession,
   summarize,
@@ -35,20 +33,6 @@ const FILES = 100;
 const LINES_PER_FILE = 200;
 const TARGET_MS = 100;
 const DEFAULT_RUNS = 30;
-
-async function loadLibrary(tmp) {
-  const outfile = path.join(tmp, "apply-patch.mjs");
-  await build({
-    entryPoints: [path.join(REPO_ROOT, "src/tools/apply-patch/index.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20.19",
-    outfile,
-    logLevel: "warning",
-  });
-  return import(pathToFileURL(outfile).href);
-}
 
 function original(i) {
   const lines = [];
@@ -73,7 +57,7 @@ export async function run(ctx) {
   const runs = ctx.runsSet ? ctx.runs : DEFAULT_RUNS;
   const tmp = mkdtempSync(path.join(os.tmpdir(), "bench-apply-patch-"));
   try {
-    const lib = await loadLibrary(tmp);
+    const lib = await importSource("src/tools/apply-patch/index.ts");
     const cwd = path.join(tmp, "ws");
     mkdirSync(path.join(cwd, "src"), { recursive: true });
     const originals = Array.from({ length: FILES }, (_, i) => original(i));

@@ -2,20 +2,18 @@
 // figure is the exec layer's own and not a turn's), and how much memory the server peaks at
 // while a command floods output to a client that has stopped reading.
 //   BENCH_EXEC_MB=N   megabytes the flooding command writes (default 600; 0 skips that part)
-import { build } from "esbuild";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import {
   closeCleanly,
   expectResult,
   fakeProviderToml,
   FAKE_PROVIDER_ENV,
+  importSource,
   oursTarget,
   printTable,
   progress,
-  REPO_ROOT,
   sleep,
   startFakeResponses,
   startRpcSession,
@@ -58,9 +56,7 @@ export async function run(ctx) {
 async function spawnLatency() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-exec-"));
   try {
-    const outfile = path.join(dir, "exec.mjs");
-    await build({ entryPoints: [path.join(REPO_ROOT, "src/tools/exec.ts")], bundle: true, platform: "node", format: "esm", outfile, logLevel: "silent" });
-    const { runCommand } = await import(pathToFileURL(outfile).href);
+    const { runCommand } = await importSource("src/tools/exec.ts");
     const request = { command: ["true"], cwd: dir, env: { PATH: process.env.PATH } };
     for (let i = 0; i < 20; i++) await runCommand(request); // warm-up
     const samples = [];

@@ -702,3 +702,22 @@ export async function repeat(n, fn) {
   }
   return out;
 }
+
+/**
+ * A src/ module bundled in memory and imported from a data: URL, for benches that time one piece
+ * of the server in-process (no temp file anyone else could swap). Only for modules that bundle
+ * whole (no external packages).
+ */
+export async function importSource(relativePath) {
+  const { build } = await import("esbuild");
+  const out = await build({
+    entryPoints: [path.join(REPO_ROOT, relativePath)],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20.19",
+    write: false,
+    logLevel: "warning",
+  });
+  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
+}

@@ -9,16 +9,15 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { build } from "esbuild";
 import {
   closeCleanly,
   expectResult,
   FAKE_PROVIDER_ENV,
   fakeProviderToml,
+  importSource,
   oursTarget,
   printTable,
   progress,
-  REPO_ROOT,
   startFakeResponses,
   startRpcSession,
   summarize,
@@ -29,21 +28,6 @@ export const name = "sandbox";
 const TARGET_ADDED_MS = 15;
 // Spawning `true` is cheap: take more samples than the server benches unless BENCH_RUNS says.
 const DEFAULT_RUNS = 60;
-
-/** src/sandbox bundled in memory and imported from a data: URL: no file anyone else could swap. */
-async function loadSandboxModule() {
-  const out = await build({
-    entryPoints: [path.join(REPO_ROOT, "src/sandbox/prepare-spawn.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20.19",
-    write: false,
-    logLevel: "warning",
-  });
-  const code = out.outputFiles[0].text;
-  return import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
-}
 
 function timeSpawn(file, args, cwd, env) {
   return new Promise((resolve, reject) => {
@@ -56,7 +40,7 @@ function timeSpawn(file, args, cwd, env) {
 
 export async function run(ctx) {
   const runs = ctx.runsSet ? ctx.runs : DEFAULT_RUNS;
-  const sandbox = await loadSandboxModule();
+  const sandbox = await importSource("src/sandbox/prepare-spawn.ts");
   const work = mkdtempSync(path.join(os.tmpdir(), "bench-sandbox-"));
   const cwd = path.join(work, "repo");
   mkdirSync(path.join(cwd, ".git"), { recursive: true });
