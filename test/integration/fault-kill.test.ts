@@ -123,11 +123,8 @@ describe("a killed server leaves resumable rollouts", () => {
 
 describe("an interrupted command", () => {
   it("is answered 'aborted' in the next request, on both faces", async () => {
-    // Unsandboxed: what is checked here is the "aborted" answer and the group kill; a sandboxed
-    // command under interrupt is covered by sandbox.test.ts (see the closing note of 2026-12-02:
-    // one full-suite run left a bwrap-wrapped command alive after an interrupt, under investigation).
-    const toml = fakeProviderToml(model, "", "never").replace('approval_policy = "never"', 'approval_policy = "never"\nsandbox_mode = "danger-full-access"');
-    const s = await startInitialized(start, toml);
+    // Sandboxed (the default read-only), so the group kill must reach the command inside bwrap.
+    const s = await startInitialized(start, fakeProviderToml(model, "", "never"));
     for (const face of FACES) {
       const { id } = await face.open(s);
       model.enqueue(killedTurn("mid-command", face.name));

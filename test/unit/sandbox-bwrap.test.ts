@@ -261,6 +261,28 @@ describe.skipIf(!haveBwrap)("commands under bubblewrap", () => {
     }
   });
 
+  it("a group kill in bwrap's first milliseconds (interrupt right after the command starts) leaves nothing running", async () => {
+    // The race this guards: with --new-session the command left the killed group before
+    // --die-with-parent was armed, and survived about 1 run in 20. 120 tries at 0–14 ms.
+    const seconds = `600.${process.pid}${(Date.now() + 11) % 100000}`;
+    const prepared = await prepareSandboxedSpawn({ type: "read-only" }, { command: ["sh", "-c", `sleep ${seconds}`], ...at(tempDir()), env }, await detectSandbox());
+    if (isRefusal(prepared)) throw new Error(prepared.refused);
+    const anyLeft = () => processes().filter((p) => p.argv.some((a) => a.includes(seconds)));
+    try {
+      for (let i = 0; i < 120; i++) {
+        const child = spawn(prepared.file, prepared.args, { cwd: prepared.cwd, env: prepared.env, stdio: "ignore", detached: true });
+        const exited = new Promise((r) => child.on("exit", r));
+        await new Promise((r) => setTimeout(r, i % 15));
+        process.kill(-(child.pid ?? 0), "SIGKILL");
+        await exited;
+      }
+      // Survivors would be sleeping for 600 s; give the kernel a moment to reap the rest.
+      expect(await waitFor(() => anyLeft().length === 0, 3_000), `left running: ${JSON.stringify(anyLeft())}`).toBe(true);
+    } finally {
+      for (const p of anyLeft()) process.kill(p.pid, "SIGKILL");
+    }
+  }, 30_000);
+
   it("refuses a bwrap at an unsafe location and never runs the command", async () => {
     const dir = tempDir(); // under world-writable /tmp
     const copy = path.join(dir, "bwrap");
