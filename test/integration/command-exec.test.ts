@@ -5,6 +5,7 @@
 // runs, and commands dying with the connection. Shapes are checked against 0.169's schema.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { runningMembers } from "../support/process-groups.js";
 import { loadReferenceSchema, referenceSchemaProblems } from "../support/reference-schema.js";
@@ -66,9 +67,10 @@ describe("command/exec buffered", () => {
   });
 
   it("merges env overrides into the configured environment; null unsets", async () => {
-    const s = await server({ env: { KEPT_VAR: "kept", DROPPED_VAR: "dropped" } });
+    const s = await server({ env: { KEPT_VAR: "kept", DROPPED_VAR: "dropped", OPENAI_API_KEY: "sk-must-not-leak" } });
     const res = await exec(s, {
-      command: ["sh", "-c", 'echo "$KEPT_VAR ${DROPPED_VAR:-unset} $EXTRA"'],
+      // The server's credentials stay out, as for the model's commands.
+      command: ["sh", "-c", 'echo "$KEPT_VAR ${DROPPED_VAR:-unset} $EXTRA${OPENAI_API_KEY:-}"'],
       env: { DROPPED_VAR: null, EXTRA: "extra" },
       sandboxPolicy: FULL,
     });
@@ -177,6 +179,43 @@ describe("command/exec streaming", () => {
     expect(deltas.at(-1)?.capReached).toBe(true);
     expect(deltas.slice(0, -1).every((d) => d.capReached === false)).toBe(true);
   });
+
+  it("waits for a client that stops reading instead of buffering the output (memory stays bounded)", async () => {
+    const total = 200 * 1024 * 1024;
+    // Deltas are counted and dropped as they arrive: 270 MB of base64 must not pile up in the test.
+    let received = 0;
+    let responded: JsonObject | undefined;
+    const s = start({
+      consume: (m) => {
+        if (m.method === "command/exec/outputDelta") {
+          received += Buffer.from(String((m.params as JsonObject).deltaBase64), "base64").length;
+          return true;
+        }
+        if (m.id === "flood") responded = m;
+        return false;
+      },
+    });
+    await s.initialize("exec_client", "1.0");
+    s.send({ id: "flood", method: "command/exec", params: { command: ["head", "-c", String(total), "/dev/zero"], processId: "flood", streamStdoutStderr: true, disableOutputCap: true, disableTimeout: true, sandboxPolicy: FULL } });
+    await s.waitFor(() => (received > 0 ? true : undefined), 10_000, "the first delta");
+    s.child.stdout.pause();
+    const pid = s.child.pid!;
+    const rss = () => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+    const before = rss();
+    let peak = before;
+    for (let i = 0; i < 30; i++) {
+      await delay(100);
+      peak = Math.max(peak, rss());
+    }
+    s.child.stdout.resume();
+    const receivedBeforeResume = received;
+    await s.waitFor(() => responded, 60_000, "the flood to finish");
+    // Generous: a paced server grows by a few MB; one that buffers grows by the output's size.
+    expect(peak - before, `RSS ${before.toFixed(1)} MB -> peak ${peak.toFixed(1)} MB`).toBeLessThan(40);
+    expect(receivedBeforeResume).toBeLessThan(total / 2);
+    expect(received).toBe(total);
+    expect(responded?.result).toEqual({ exitCode: 0, stdout: "", stderr: "" });
+  }, 90_000);
 
   it("terminate kills the whole process group (exit 137)", async () => {
     const s = await server();
