@@ -4,7 +4,7 @@
 // editor replaces by rename, is still seen. Changes are debounced into one fs/changed per burst.
 // One OS watch per fs/watch keeps a watch on a huge tree as cheap as on an empty one; the count
 // of watches per connection is capped.
-import { watch, type FSWatcher } from "node:fs";
+import { existsSync, watch, type FSWatcher } from "node:fs";
 import * as fsp from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
@@ -64,8 +64,13 @@ export class FsWatches {
     try {
       watcher = watch(watched, { persistent: false }, (_event, filename) => {
         const entry = filename === null ? undefined : String(filename);
-        if (name !== undefined && entry !== name) return;
-        this.changed(watchId, entry === undefined ? target : name !== undefined ? target : join(target, entry));
+        if (name !== undefined) {
+          if (entry === name) this.changed(watchId, target);
+          return;
+        }
+        // The folder itself removed or renamed: inotify names it by its own basename.
+        const self = entry === undefined || (entry === basename(target) && !existsSync(join(target, entry)));
+        this.changed(watchId, self ? target : join(target, entry));
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

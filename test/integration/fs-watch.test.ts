@@ -1,7 +1,7 @@
 // fs/watch, fs/unwatch and fs/changed over the real bin: a directory's direct entries, a file
 // (also one not created yet, and one replaced by rename), bursts merged into one notification,
 // unwatch stopping them, codex 0.169's errors, and a watch on a large tree costing one watch.
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadReferenceSchema, referenceSchemaProblems } from "../support/reference-schema.js";
@@ -89,6 +89,18 @@ describe("fs/watch", () => {
     await seen(s, "w-file", file);
     expect(changes(s, "w-file").flatMap((p) => p.changedPaths).every((p) => p === file)).toBe(true);
     expect(changes(s, "w-later").flatMap((p) => p.changedPaths).every((p) => p === later)).toBe(true);
+  });
+
+  it("reports the watched folder itself when it is removed", async () => {
+    const s = await server();
+    const dir = tempDir();
+    const inner = path.join(dir, "inner");
+    mkdirSync(inner);
+    await watch(s, "w-gone", inner);
+    rmSync(inner, { recursive: true });
+    await seen(s, "w-gone", inner);
+    expect(changes(s, "w-gone").flatMap((p) => p.changedPaths)).not.toContain(path.join(inner, "inner"));
+    expect((await s.request("fs/getMetadata", { path: dir })).error).toBeUndefined();
   });
 
   it("answers the canonical path (.. and symlinks resolved)", async () => {
