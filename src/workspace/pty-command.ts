@@ -118,7 +118,13 @@ export async function runOnPty(spec: PtySpawn, hooks: PtyHooks): Promise<PtyOutc
       resolve({ exitCode: code, spawnError: null });
     });
     hooks.onStart({
-      write: (data) => pty.write(data),
+      write: (data) => {
+        try {
+          pty.write(data);
+        } catch {
+          // The terminal closed meanwhile: the command is over, its result on the way.
+        }
+      },
       resize: (next) => {
         const s = clampSize(next);
         try {
