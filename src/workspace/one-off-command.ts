@@ -37,6 +37,8 @@ export interface OneOffRequest {
 
 export interface OneOffResult {
   exitCode: number;
+  /** Killed by the timeout (exitCode 124). */
+  timedOut: boolean;
   /** Lossy UTF-8 of the kept bytes; empty when streamed. */
   stdout: string;
   stderr: string;
@@ -100,6 +102,7 @@ export function startOneOff(request: OneOffRequest): RunningOneOff {
     if (isRefusal(prepared)) throw new CommandNotRun(prepared.refused, true);
     const timeoutMs = request.timeoutMs ?? FOREVER_MS;
     let exitCode: number;
+    let timedOut: boolean;
     if (request.tty) {
       const ran = await runOnPty(
         { file: prepared.file, args: prepared.args, cwd: prepared.cwd, env: prepared.env, size: request.tty, timeoutMs, signal: abort.signal },
@@ -115,6 +118,7 @@ export function startOneOff(request: OneOffRequest): RunningOneOff {
       );
       if (ran.spawnError !== null) throw new CommandNotRun(`failed to spawn command: ${ran.spawnError}`, false);
       exitCode = ran.exitCode;
+      timedOut = ran.timedOut;
     } else {
       const ran = await runCommand(
         { command: [prepared.file, ...prepared.args], cwd: prepared.cwd, env: prepared.env, timeoutMs, pipeStdin: request.pipeStdin },
@@ -131,8 +135,9 @@ export function startOneOff(request: OneOffRequest): RunningOneOff {
       if (ran.spawnError !== null) throw new CommandNotRun(ran.spawnError.replace(/^failed to run command/, "failed to spawn command"), false);
       if (ran.aborted && ran.pid === null) throw new CommandNotRun("command terminated before it started", false);
       exitCode = ran.exitCode;
+      timedOut = ran.timedOut;
     }
-    return { exitCode, stdout: capture.stdout.text(), stderr: capture.stderr.text() };
+    return { exitCode, timedOut, stdout: capture.stdout.text(), stderr: capture.stderr.text() };
   })();
 
   return {

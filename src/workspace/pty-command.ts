@@ -32,6 +32,7 @@ export interface PtyHooks {
 
 export interface PtyOutcome {
   exitCode: number;
+  timedOut: boolean;
   /** Why it could not start, else null. */
   spawnError: string | null;
 }
@@ -58,8 +59,8 @@ function clampSize(size: TerminalSize): TerminalSize {
 
 export async function runOnPty(spec: PtySpawn, hooks: PtyHooks): Promise<PtyOutcome> {
   const ptyModule = await loadNodePty();
-  if (typeof ptyModule === "string") return { exitCode: -1, spawnError: ptyModule };
-  if (spec.signal.aborted) return { exitCode: -1, spawnError: "terminated before it started" };
+  if (typeof ptyModule === "string") return { exitCode: -1, timedOut: false, spawnError: ptyModule };
+  if (spec.signal.aborted) return { exitCode: -1, timedOut: false, spawnError: "terminated before it started" };
   const size = clampSize(spec.size);
   let pty: import("node-pty").IPty;
   try {
@@ -72,7 +73,7 @@ export async function runOnPty(spec: PtySpawn, hooks: PtyHooks): Promise<PtyOutc
       encoding: null,
     });
   } catch (error) {
-    return { exitCode: -1, spawnError: (error as Error).message };
+    return { exitCode: -1, timedOut: false, spawnError: (error as Error).message };
   }
   const pgid = pty.pid;
   guardGroup(pgid);
@@ -115,7 +116,7 @@ export async function runOnPty(spec: PtySpawn, hooks: PtyHooks): Promise<PtyOutc
       live.delete(pgid);
       forgetGroup(pgid);
       const code = timedOut ? TIMEOUT_EXIT_CODE : signal ? 128 + signal : exitCode;
-      resolve({ exitCode: code, spawnError: null });
+      resolve({ exitCode: code, timedOut, spawnError: null });
     });
     hooks.onStart({
       write: (data) => {

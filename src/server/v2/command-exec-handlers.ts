@@ -58,7 +58,7 @@ export async function commandExec(deps: CommandExecDeps, params: p.CommandExecPa
     },
     deps.env,
   );
-  return result;
+  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 }
 
 /**
