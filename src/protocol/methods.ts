@@ -9,9 +9,11 @@ import * as v1a from "./v1/approvals.js";
 import * as v1 from "./v1/common.js";
 import * as v1c from "./v1/conversation.js";
 import * as v1h from "./v1/history.js";
+import * as v1w from "./v1/workspace.js";
 import * as v2acc from "./v2/account.js";
 import * as v2a from "./v2/approvals.js";
 import * as v2c from "./v2/config.js";
+import * as v2x from "./v2/command-exec.js";
 import * as v2i from "./v2/item.js";
 import * as v2fs from "./v2/fs.js";
 import * as v2m from "./v2/model.js";
@@ -66,6 +68,14 @@ export const clientRequests = {
   "fs/readDirectory": method(v2fs.FsReadDirectoryParams, v2fs.FsReadDirectoryResponse),
   "fs/remove": method(v2fs.FsRemoveParams, v2fs.FsEmptyResponse),
   "fs/copy": method(v2fs.FsCopyParams, v2fs.FsEmptyResponse),
+  "fs/watch": method(v2fs.FsWatchParams, v2fs.FsWatchResponse),
+  "fs/unwatch": method(v2fs.FsUnwatchParams, v2fs.FsEmptyResponse),
+  "command/exec": method(v2x.CommandExecParams, v2x.CommandExecResponse),
+  "command/exec/write": method(v2x.CommandExecWriteParams, v2x.CommandExecEmptyResponse),
+  "command/exec/resize": method(v2x.CommandExecResizeParams, v2x.CommandExecEmptyResponse),
+  "command/exec/terminate": method(v2x.CommandExecTerminateParams, v2x.CommandExecEmptyResponse),
+  execOneOffCommand: method(v1w.ExecOneOffCommandParams, v1w.ExecOneOffCommandResult),
+  gitDiffToRemote: method(v1w.GitDiffToRemoteParams, v1w.GitDiffToRemoteResult),
   "thread/start": method(v2th.ThreadStartParams, v2th.ThreadResponse),
   "thread/resume": method(v2th.ThreadResumeParams, v2th.ThreadResponse),
   "thread/fork": method(v2th.ThreadForkParams, v2th.ThreadResponse),
@@ -107,6 +117,8 @@ export const serverNotifications = {
   authStatusChange: v1acc.AuthStatusChangeNotification,
   "account/updated": v2acc.AccountUpdatedNotification,
   "account/login/completed": v2acc.AccountLoginCompletedNotification,
+  "command/exec/outputDelta": v2x.CommandExecOutputDeltaNotification,
+  "fs/changed": v2fs.FsChangedNotification,
 } as const;
 
 export type ServerNotifications = typeof serverNotifications;

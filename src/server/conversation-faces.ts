@@ -3,6 +3,8 @@
 // for it at start-up.
 import { ConversationManager } from "../core/conversation-manager.js";
 import { killAllRunningCommands } from "../tools/exec.js";
+import { FsWatches } from "../workspace/fs-watches.js";
+import { OneOffSessions } from "./one-off-exec.js";
 import { v1Handlers, type FaceDeps, type HandlerTable } from "./v1/register.js";
 import { v2Handlers } from "./v2/register.js";
 
@@ -20,7 +22,7 @@ function unloadIdleAfterMs(env: NodeJS.ProcessEnv): number {
   return env.CODEX_APP_SERVER_UNLOAD_IDLE_MS !== undefined && Number.isFinite(given) && given >= 0 ? given : UNLOAD_IDLE_AFTER_MS;
 }
 
-export function createConversationFaces(deps: Omit<FaceDeps, "manager"> & { pace(): Promise<void> | undefined }): ConversationFaces {
+export function createConversationFaces(deps: Omit<FaceDeps, "manager" | "oneOffs" | "watches">): ConversationFaces {
   const manager = new ConversationManager({
     config: deps.config,
     env: process.env,
@@ -30,11 +32,16 @@ export function createConversationFaces(deps: Omit<FaceDeps, "manager"> & { pace
   });
   // The shutdown deadline may cut an async flush short: what is still queued goes out now.
   process.once("exit", () => manager.writeQueuedSync());
-  const faceDeps: FaceDeps = { ...deps, manager };
+  const oneOffs = new OneOffSessions();
+  const watches = new FsWatches((watchId, changedPaths) => deps.notify("fs/changed", { watchId, changedPaths }));
+  const faceDeps: FaceDeps = { ...deps, manager, oneOffs, watches };
   return {
     handlers: { ...v1Handlers(faceDeps), ...v2Handlers(faceDeps) },
     async shutdown() {
+      watches.closeAll();
+      const commandsEnded = oneOffs.terminateAll();
       killAllRunningCommands();
+      await commandsEnded;
       await manager.closeAll();
     },
   };

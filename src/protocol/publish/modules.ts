@@ -11,8 +11,10 @@ import * as v1Approvals from "../v1/approvals.js";
 import * as v1Common from "../v1/common.js";
 import * as v1Conversation from "../v1/conversation.js";
 import * as v1History from "../v1/history.js";
+import * as v1Workspace from "../v1/workspace.js";
 import * as v2Account from "../v2/account.js";
 import * as v2Approvals from "../v2/approvals.js";
+import * as v2CommandExec from "../v2/command-exec.js";
 import * as v2Config from "../v2/config.js";
 import * as v2Fs from "../v2/fs.js";
 import * as v2Item from "../v2/item.js";
@@ -37,8 +39,10 @@ export const protocolModules: readonly ProtocolModule[] = [
   { file: "v1/common.ts", exports: v1Common },
   { file: "v1/conversation.ts", exports: v1Conversation },
   { file: "v1/history.ts", exports: v1History },
+  { file: "v1/workspace.ts", exports: v1Workspace },
   { file: "v2/account.ts", exports: v2Account },
   { file: "v2/approvals.ts", exports: v2Approvals },
+  { file: "v2/command-exec.ts", exports: v2CommandExec },
   { file: "v2/config.ts", exports: v2Config },
   { file: "v2/fs.ts", exports: v2Fs },
   { file: "v2/item.ts", exports: v2Item },

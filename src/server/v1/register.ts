@@ -3,12 +3,15 @@ import type { MessageConnection } from "vscode-jsonrpc/node";
 import type { ConfigSource } from "../../config/load.js";
 import type { ConversationManager } from "../../core/conversation-manager.js";
 import type { Logger } from "../../logging/logger.js";
+import type { OneOffSessions } from "../one-off-exec.js";
+import type { FsWatches } from "../../workspace/fs-watches.js";
 import type { ClientMethod } from "../../protocol/methods.js";
 import type { AccountDeps } from "../v2/account-handlers.js";
 import * as acc from "./account-handlers.js";
 import { v1Approver } from "./approvals.js";
 import * as v1 from "./conversation-handlers.js";
 import * as v1h from "./history-handlers.js";
+import * as ws from "./workspace-handlers.js";
 import { ConversationSubscriptions } from "./subscriptions.js";
 
 /** Handlers by method name; the router has already validated params against the method's schema. */
@@ -20,6 +23,11 @@ export interface FaceDeps {
   config: ConfigSource;
   log: Logger;
   notify(method: string, params: unknown): void;
+  /** A promise while the client has a backlog of unread output. */
+  pace(): Promise<void> | undefined;
+  /** The connection's one-off commands and file watches: they end with it. */
+  oneOffs: OneOffSessions;
+  watches: FsWatches;
 }
 
 export function v1Handlers(deps: FaceDeps): HandlerTable {
@@ -28,7 +36,10 @@ export function v1Handlers(deps: FaceDeps): HandlerTable {
   const v1deps: v1.V1Deps = { manager, subscriptions, approver: v1Approver(connection, subscriptions, log), notify };
   const history: v1h.HistoryDeps = { ...v1deps, config: deps.config };
   const accounts: AccountDeps = { config: deps.config.config, env: process.env, notify };
+  const oneOff = { config: deps.config, env: process.env, sessions: deps.oneOffs };
   return {
+    execOneOffCommand: (p: Parameters<typeof ws.execOneOffCommand>[1]) => ws.execOneOffCommand(oneOff, p),
+    gitDiffToRemote: (p: Parameters<typeof ws.gitDiffToRemote>[0]) => ws.gitDiffToRemote(p),
     getAuthStatus: (p: Parameters<typeof acc.getAuthStatus>[1]) => acc.getAuthStatus(accounts, p),
     loginApiKey: (p: Parameters<typeof acc.loginApiKey>[1]) => acc.loginApiKey(accounts, p),
     logoutChatGpt: () => acc.logoutChatGpt(accounts),

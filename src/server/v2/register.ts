@@ -1,7 +1,8 @@
-// The v2 method table: threads, turns, accounts, models and fs/*.
+// The v2 method table: threads, turns, accounts, models, fs/* and command/exec.
 import type { FaceDeps, HandlerTable } from "../v1/register.js";
 import * as acc from "./account-handlers.js";
 import { v2Approver } from "./approvals.js";
+import * as cx from "./command-exec-handlers.js";
 import * as fs from "./fs-handlers.js";
 import { ModelCatalog, modelList, type ModelDeps } from "./model-handlers.js";
 import * as v2 from "./thread-handlers.js";
@@ -14,7 +15,14 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
   const accounts: acc.AccountDeps = { config: deps.config.config, env: process.env, notify: deps.notify };
   const models: ModelDeps = { config: deps.config.config, env: process.env };
   const catalog = new ModelCatalog(models);
+  const exec: cx.CommandExecDeps = { config: deps.config, env: process.env, sessions: deps.oneOffs, notify: deps.notify, pace: deps.pace };
   return {
+    "command/exec": (p: Parameters<typeof cx.commandExec>[1]) => cx.commandExec(exec, p),
+    "command/exec/write": (p: Parameters<typeof cx.commandExecWrite>[1]) => cx.commandExecWrite(exec, p),
+    "command/exec/resize": (p: Parameters<typeof cx.commandExecResize>[1]) => cx.commandExecResize(exec, p),
+    "command/exec/terminate": (p: Parameters<typeof cx.commandExecTerminate>[1]) => cx.commandExecTerminate(exec, p),
+    "fs/watch": (p: Parameters<typeof fs.fsWatch>[1]) => fs.fsWatch(deps.watches, p),
+    "fs/unwatch": (p: Parameters<typeof fs.fsUnwatch>[1]) => fs.fsUnwatch(deps.watches, p),
     "model/list": (p: Parameters<typeof modelList>[2]) => modelList(models, catalog, p),
     "fs/readFile": (p: Parameters<typeof fs.fsReadFile>[0]) => fs.fsReadFile(p),
     "fs/writeFile": (p: Parameters<typeof fs.fsWriteFile>[0]) => fs.fsWriteFile(p),
