@@ -82,6 +82,9 @@ export class ConversationManager {
   /** Resumes and unloads of one rollout (by path, then by id) run one at a time. */
   private readonly locks = new Map<string, Promise<void>>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
+  /** Conversations to unload as soon as they are idle and nobody listens (thread/unsubscribe). */
+  private readonly unloadRequested = new Set<string>();
+  private readonly unloadListeners: ((id: string) => void)[] = [];
 
   constructor(private readonly deps: ManagerDeps) {}
 
@@ -106,6 +109,28 @@ export class ConversationManager {
 
   list(): Conversation[] {
     return [...this.live.values()];
+  }
+
+  /** Called after a conversation was unloaded or removed (its rollout closed). */
+  onUnload(listener: (id: string) => void): void {
+    this.unloadListeners.push(listener);
+  }
+
+  /** Unloads the conversation once no turn runs and nobody listens; a later load() brings it back. */
+  unloadWhenIdle(id: string): void {
+    const conversation = this.live.get(id);
+    if (!conversation || conversation.rolloutPath === "") return;
+    this.unloadRequested.add(id);
+    conversation.settle();
+  }
+
+  /** Unloads an idle conversation now (its rollout flushed and closed); false when a turn runs. */
+  async unloadNow(id: string): Promise<boolean> {
+    const conversation = this.live.get(id);
+    if (!conversation) return true;
+    if (!conversation.idle) return false;
+    await this.unload(conversation, true);
+    return !this.live.has(id);
   }
 
   /**
@@ -157,7 +182,11 @@ export class ConversationManager {
   ): Promise<{ conversation: Conversation; initialMessages: unknown[] }> {
     const existing = this.live.get(contents.meta.id);
     const initialMessages = contents.lines.filter((l) => l.type === "event_msg").map((l) => l.payload);
-    if (existing) return { conversation: existing, initialMessages };
+    if (existing) {
+      // Resumed by a client again: it stays loaded.
+      this.unloadRequested.delete(existing.id);
+      return { conversation: existing, initialMessages };
+    }
     const parked = this.parked.get(contents.meta.id);
     const config = this.configFor({ ...options, cwd: options.cwd ?? contents.meta.cwd });
     const settings = this.settingsFor(config, { ...options, cwd: options.cwd ?? contents.meta.cwd });
@@ -199,7 +228,20 @@ export class ConversationManager {
     const conversation = this.live.get(id);
     this.live.delete(id);
     this.parked.delete(id);
-    if (conversation) await this.shut(conversation);
+    this.unloadRequested.delete(id);
+    if (!conversation) return;
+    await this.shut(conversation);
+    this.announceUnload(id);
+  }
+
+  private announceUnload(id: string): void {
+    for (const listener of this.unloadListeners) {
+      try {
+        listener(id);
+      } catch (error) {
+        this.deps.log?.debug({ err: error, conversationId: id }, "unload not announced");
+      }
+    }
   }
 
   async closeAll(): Promise<void> {
@@ -225,9 +267,14 @@ export class ConversationManager {
     conversation.writer.release(() => conversation.idle).catch((error: unknown) => {
       this.deps.log?.warn({ err: error, conversationId: conversation.id }, "rollout not released");
     });
-    const ms = this.deps.unloadIdleAfterMs;
     // An ephemeral thread has no rollout to come back from.
-    if (ms === undefined || conversation.subscribed || conversation.rolloutPath === "") return;
+    if (conversation.subscribed || conversation.rolloutPath === "") return;
+    if (this.unloadRequested.has(conversation.id)) {
+      void this.unload(conversation);
+      return;
+    }
+    const ms = this.deps.unloadIdleAfterMs;
+    if (ms === undefined) return;
     clearTimeout(this.unloadTimers.get(conversation.id));
     const timer = setTimeout(() => {
       this.unloadTimers.delete(conversation.id);
@@ -237,17 +284,21 @@ export class ConversationManager {
     this.unloadTimers.set(conversation.id, timer);
   }
 
-  private unload(conversation: Conversation): Promise<void> {
+  private unload(conversation: Conversation, evenIfSubscribed = false): Promise<void> {
     // The same locks, in the same order, as resume: no resume sees it half closed.
     return this.exclusive(`path:${path.resolve(conversation.rolloutPath)}`, () => this.exclusive(`id:${conversation.id}`, async () => {
       // Someone subscribed, submitted or removed it meanwhile.
-      if (this.live.get(conversation.id) !== conversation || !conversation.idle || conversation.subscribed) return;
+      if (this.live.get(conversation.id) !== conversation || !conversation.idle || (conversation.subscribed && !evenIfSubscribed)) return;
+      clearTimeout(this.unloadTimers.get(conversation.id));
+      this.unloadTimers.delete(conversation.id);
+      this.unloadRequested.delete(conversation.id);
       this.live.delete(conversation.id);
       this.parked.set(conversation.id, { path: conversation.rolloutPath, settings: conversation.settings });
       if (this.parked.size > MAX_PARKED) this.parked.delete(this.parked.keys().next().value!);
       await this.shut(conversation).catch((error: unknown) => {
         this.deps.log?.warn({ err: error, conversationId: conversation.id }, "conversation not closed cleanly");
       });
+      this.announceUnload(conversation.id);
     }));
   }
 

@@ -2,11 +2,12 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { isBlank, parseLine, readLines } from "./jsonl.js";
 import { FirstUserMessage } from "./preview.js";
+import { applyRollbacks } from "./rollback.js";
 import { errnoCode, ioError, RolloutError, type ConversationSummary, type GitInfo, type RolloutLine, type SessionMeta } from "./types.js";
 
 export interface RolloutContents {
   meta: SessionMeta;
-  /** All well-formed lines after the session_meta line, in file order. */
+  /** All well-formed lines after the session_meta line, in file order, rollbacks applied. */
   lines: RolloutLine[];
   /** Malformed lines skipped, not counting a torn last line. */
   skipped: number;
@@ -67,7 +68,7 @@ export async function readRollout(path: string): Promise<RolloutContents> {
       lines.push(line);
     }
     if (meta === undefined) throw new RolloutError("io", `rollout at ${path} has no session metadata`);
-    return { meta, lines, skipped, torn: lastBad };
+    return { meta, lines: applyRollbacks(lines), skipped, torn: lastBad };
   } catch (err) {
     throw ioError(`failed to read rollout ${path}`, err);
   } finally {

@@ -4,6 +4,7 @@ import * as acc from "./account-handlers.js";
 import { v2Approver } from "./approvals.js";
 import * as fs from "./fs-handlers.js";
 import { ModelCatalog, modelList, type ModelDeps } from "./model-handlers.js";
+import * as lc from "./lifecycle-handlers.js";
 import * as v2 from "./thread-handlers.js";
 import * as v2t from "./turn-handlers.js";
 import { V2Threads } from "./threads.js";
@@ -39,5 +40,11 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
     "thread/loaded/list": () => v2.threadLoadedList(d),
     "turn/start": (p: Parameters<typeof v2t.turnStart>[1]) => v2t.turnStart(d, p),
     "turn/interrupt": (p: Parameters<typeof v2t.turnInterrupt>[1]) => v2t.turnInterrupt(d, p),
+    "turn/steer": (p: Parameters<typeof v2t.turnSteer>[1]) => v2t.turnSteer(d, p),
+    "thread/unsubscribe": (p: Parameters<typeof lc.threadUnsubscribe>[1]) => lc.threadUnsubscribe(d, p),
+    "thread/delete": (p: Parameters<typeof lc.threadDelete>[1]) => lc.threadDelete(d, p),
+    "thread/rollback": (p: Parameters<typeof lc.threadRollback>[1]) => lc.threadRollback(d, p),
+    "thread/turns/list": (p: Parameters<typeof lc.threadTurnsList>[1]) => lc.threadTurnsList(d, p),
+    "thread/items/list": (p: Parameters<typeof lc.threadItemsList>[1]) => lc.threadItemsList(d, p),
   };
 }
