@@ -117,6 +117,7 @@ export const serverNotifications = {
   authStatusChange: v1acc.AuthStatusChangeNotification,
   "account/updated": v2acc.AccountUpdatedNotification,
   "account/login/completed": v2acc.AccountLoginCompletedNotification,
+  "account/rateLimits/updated": v2acc.AccountRateLimitsUpdatedNotification,
 } as const;
 
 export type ServerNotifications = typeof serverNotifications;

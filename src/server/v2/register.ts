@@ -1,5 +1,6 @@
 // The v2 method table: threads, turns, accounts, models and fs/*.
 import type { FaceDeps, HandlerTable } from "../v1/register.js";
+import { onRateLimits } from "../../model/rate-limits.js";
 import * as acc from "./account-handlers.js";
 import { v2Approver } from "./approvals.js";
 import * as fs from "./fs-handlers.js";
@@ -15,6 +16,7 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
   const accounts: acc.AccountDeps = { config: deps.config.config, env: process.env, notify: deps.notify };
   const models: ModelDeps = { config: deps.config.config, env: process.env };
   const catalog = new ModelCatalog(models);
+  onRateLimits((rateLimits) => deps.notify("account/rateLimits/updated", { rateLimits }));
   return {
     "model/list": (p: Parameters<typeof modelList>[2]) => modelList(models, catalog, p),
     "fs/readFile": (p: Parameters<typeof fs.fsReadFile>[0]) => fs.fsReadFile(p),
