@@ -1,6 +1,6 @@
 // Reads rollout files: whole (resume, fork) or just the head a listing needs.
 import { open, type FileHandle } from "node:fs/promises";
-import { isBlank, parseLine, readLines } from "./jsonl.js";
+import { isBlank, parseLine, readLineBatches, readLines } from "./jsonl.js";
 import { FirstUserMessage } from "./preview.js";
 import { applyRollbacks } from "./rollback.js";
 import { errnoCode, ioError, RolloutError, type ConversationSummary, type GitInfo, type RolloutLine, type SessionMeta } from "./types.js";
@@ -54,7 +54,7 @@ export async function readRollout(path: string): Promise<RolloutContents> {
     let skipped = 0;
     // A bad line counts as skipped only once a later line shows it was not the last.
     let lastBad = false;
-    for await (const raw of readLines(fh, 1024 * 1024)) {
+    for await (const batch of readLineBatches(fh, 1024 * 1024)) for (const raw of batch) {
       if (isBlank(raw.text)) continue;
       if (lastBad) skipped++;
       const line = parseLine(raw.text);
