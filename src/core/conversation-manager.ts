@@ -67,6 +67,9 @@ export interface ManagerDeps {
   clientFactory?: (config: AppConfig, hooks: ReturnType<typeof conversationTelemetry>) => ModelClient;
 }
 
+/** "unloaded": idle and unwatched, loadable again; "removed": archived or deleted. */
+export type UnloadKind = "unloaded" | "removed";
+
 /** What an unloaded conversation needs to be loaded again as it was. */
 interface Parked {
   path: string;
@@ -84,7 +87,7 @@ export class ConversationManager {
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   /** Conversations to unload as soon as they are idle and nobody listens (thread/unsubscribe). */
   private readonly unloadRequested = new Set<string>();
-  private readonly unloadListeners: ((id: string) => void)[] = [];
+  private readonly unloadListeners: ((id: string, how: UnloadKind) => void)[] = [];
 
   constructor(private readonly deps: ManagerDeps) {}
 
@@ -112,7 +115,7 @@ export class ConversationManager {
   }
 
   /** Called after a conversation was unloaded or removed (its rollout closed). */
-  onUnload(listener: (id: string) => void): void {
+  onUnload(listener: (id: string, how: UnloadKind) => void): void {
     this.unloadListeners.push(listener);
   }
 
@@ -231,13 +234,13 @@ export class ConversationManager {
     this.unloadRequested.delete(id);
     if (!conversation) return;
     await this.shut(conversation);
-    this.announceUnload(id);
+    this.announceUnload(id, "removed");
   }
 
-  private announceUnload(id: string): void {
+  private announceUnload(id: string, how: UnloadKind): void {
     for (const listener of this.unloadListeners) {
       try {
-        listener(id);
+        listener(id, how);
       } catch (error) {
         this.deps.log?.debug({ err: error, conversationId: id }, "unload not announced");
       }
@@ -298,7 +301,7 @@ export class ConversationManager {
       await this.shut(conversation).catch((error: unknown) => {
         this.deps.log?.warn({ err: error, conversationId: conversation.id }, "conversation not closed cleanly");
       });
-      this.announceUnload(conversation.id);
+      this.announceUnload(conversation.id, "unloaded");
     }));
   }
 

@@ -138,6 +138,8 @@ describe("thread/delete", () => {
     expect(params(s, "thread/deleted")).toEqual([{ threadId: thread.id }]);
     conforms("ThreadDeletedNotification", params(s, "thread/deleted")[0]);
     expect(params(s, "thread/status/changed").filter((p) => p.threadId === thread.id).at(-1)?.status).toEqual({ type: "notLoaded" });
+    // As 0.169: deleting tells the status, not thread/closed.
+    expect(s.notifications("thread/closed")).toEqual([]);
     expect(existsSync(String(thread.path))).toBe(false);
     expect(await loaded(s)).toEqual([kept.id]);
     const list = (await s.request("thread/list", {})).result as { data: JsonObject[] };
@@ -160,6 +162,14 @@ describe("thread/delete", () => {
     expect((await s.request("thread/delete", { threadId: thread.id })).result).toEqual({});
     expect(((await s.request("thread/list", { archived: true })).result as { data: unknown[] }).data).toEqual([]);
     expect((await s.request("thread/unarchive", { threadId: thread.id })).error?.code).toBe(-32600);
+  });
+
+  it("removes a thread started a moment ago, before any turn", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    const thread = await startThread(s);
+    expect((await s.request("thread/delete", { threadId: thread.id })).result).toEqual({});
+    expect(existsSync(String(thread.path))).toBe(false);
+    expect(await loaded(s)).toEqual([]);
   });
 });
 

@@ -24,11 +24,13 @@ export class V2Threads {
   private readonly shown = new Set<string>();
 
   constructor(private readonly deps: V2Deps) {
-    deps.manager.onUnload((id) => {
+    deps.manager.onUnload((id, how) => {
       if (!this.shown.has(id)) return;
       this.forget(id);
+      if (how === "removed") this.shown.delete(id);
       deps.notify("thread/status/changed", { threadId: id, status: { type: "notLoaded" } });
-      deps.notify("thread/closed", { threadId: id });
+      // As 0.169: archive and delete tell only the status; closed is for a thread that unloads.
+      if (how === "unloaded") deps.notify("thread/closed", { threadId: id });
     });
   }
 
