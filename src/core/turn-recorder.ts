@@ -9,7 +9,8 @@ import type { TurnSettings, UserInput } from "./turn-runner.js";
 export interface TurnRecorder {
   responseItem(item: ResponseItem): void;
   userMessage(input: UserInput): void;
-  turnContext(settings: TurnSettings): void;
+  /** Before each model request; `turn_id` (as 0.169 records it) names the turn for later readers. */
+  turnContext(settings: TurnSettings, turnId: string): void;
   modelOutput(items: ResponseItem[]): void;
   tokenCount(info: TokenUsageInfo): void;
   turnAborted(turnId: string): void;
@@ -42,8 +43,9 @@ export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
         local_images: input.localImages,
         text_elements: [],
       }),
-    turnContext: (s) =>
+    turnContext: (s, turnId) =>
       writer.write("turn_context", {
+        turn_id: turnId,
         cwd: s.cwd,
         approval_policy: s.approvalPolicy,
         sandbox_policy: s.sandboxPolicy,

@@ -126,7 +126,7 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
   recorder.responseItem(userItem);
   emit({ type: "userMessage", turnId, itemId: randomUUID(), message: input.text, images: input.images, localImages: input.localImages });
   recorder.userMessage(input);
-  recorder.turnContext(settings);
+  recorder.turnContext(settings, turnId);
   emit({ type: "tokenCount", turnId, info: null });
 
   let lastAgentMessage: string | null = null;
@@ -156,7 +156,7 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
           recorder.responseItem(item);
         }
       }
-      recorder.turnContext(settings);
+      recorder.turnContext(settings, turnId);
     }
     emit({ type: "turnComplete", turnId, lastAgentMessage });
   } catch (error) {

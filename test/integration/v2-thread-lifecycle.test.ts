@@ -280,6 +280,9 @@ describe("thread/turns/list and thread/items/list", () => {
 
     const first = (await s.request("thread/turns/list", { threadId: thread.id, limit: 2 })).result as { data: JsonObject[]; nextCursor: string; backwardsCursor: string };
     expect(first.data.map(question)).toEqual(["q3", "q2"]);
+    // The ids the turns had live (turn/start, turn/completed), read back from the rollout.
+    const liveIds = params(s, "turn/completed").map((p) => (p.turn as JsonObject).id);
+    expect(first.data.map((t) => t.id)).toEqual([liveIds[2], liveIds[1]]);
     expect(first.nextCursor).toEqual(expect.any(String));
     const second = (await s.request("thread/turns/list", { threadId: thread.id, limit: 2, cursor: first.nextCursor })).result as { data: JsonObject[]; nextCursor: string | null; backwardsCursor: string };
     expect(second.data.map(question)).toEqual(["q1"]);

@@ -84,6 +84,7 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
   let itemNumber = 0;
   const nextId = () => `item-${++itemNumber}`;
   const calls = new Map<string, Record<string, unknown>>();
+  const named = new Set<TurnView>();
   for (const line of lines) {
     const payload = line.payload as Record<string, unknown>;
     if (line.type === "event_msg") {
@@ -107,6 +108,11 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
         current.error = { message: String(payload.message ?? ""), codexErrorInfo: "other", additionalDetails: null };
       }
       continue;
+    }
+    // The id the turn had live (0.169 and this server record it); older rollouts keep the positional one.
+    if (line.type === "turn_context" && current && !named.has(current) && typeof payload?.turn_id === "string") {
+      current.id = payload.turn_id;
+      named.add(current);
     }
     if (line.type !== "response_item" || !current) continue;
     const item = line.payload as ResponseItem;
