@@ -127,15 +127,6 @@ export class ConversationManager {
     conversation.settle();
   }
 
-  /** Unloads an idle conversation now (its rollout flushed and closed); false when a turn runs. */
-  async unloadNow(id: string): Promise<boolean> {
-    const conversation = this.live.get(id);
-    if (!conversation) return true;
-    if (!conversation.idle) return false;
-    await this.unload(conversation, true);
-    return !this.live.has(id);
-  }
-
   /**
    * Throws ConfigError when config.toml (or the request's config) cannot be used. `history`
    * (resumeConversation with raw history) follows the session's context items.
@@ -287,11 +278,11 @@ export class ConversationManager {
     this.unloadTimers.set(conversation.id, timer);
   }
 
-  private unload(conversation: Conversation, evenIfSubscribed = false): Promise<void> {
+  private unload(conversation: Conversation): Promise<void> {
     // The same locks, in the same order, as resume: no resume sees it half closed.
     return this.exclusive(`path:${path.resolve(conversation.rolloutPath)}`, () => this.exclusive(`id:${conversation.id}`, async () => {
       // Someone subscribed, submitted or removed it meanwhile.
-      if (this.live.get(conversation.id) !== conversation || !conversation.idle || (conversation.subscribed && !evenIfSubscribed)) return;
+      if (this.live.get(conversation.id) !== conversation || !conversation.idle || conversation.subscribed) return;
       clearTimeout(this.unloadTimers.get(conversation.id));
       this.unloadTimers.delete(conversation.id);
       this.unloadRequested.delete(conversation.id);
