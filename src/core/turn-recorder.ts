@@ -8,7 +8,8 @@ import type { TurnSettings, UserInput } from "./turn-runner.js";
 
 export interface TurnRecorder {
   responseItem(item: ResponseItem): void;
-  userMessage(input: UserInput): void;
+  /** `steered`: input added to the running turn (turn/steer), part of that turn rather than a new one. */
+  userMessage(input: UserInput, steered?: boolean): void;
   /** Before each model request; `turn_id` (as 0.169 records it) names the turn for later readers. */
   turnContext(settings: TurnSettings, turnId: string): void;
   modelOutput(items: ResponseItem[]): void;
@@ -35,13 +36,14 @@ export function turnAbortedItem(turnId: string): ResponseItem {
 export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
   return {
     responseItem: (item) => writer.write("response_item", item),
-    userMessage: (input) =>
+    userMessage: (input, steered) =>
       writer.write("event_msg", {
         type: "user_message",
         message: input.text,
         images: input.images,
         local_images: input.localImages,
         text_elements: [],
+        ...(steered ? { steered: true } : {}),
       }),
     turnContext: (s, turnId) =>
       writer.write("turn_context", {

@@ -186,6 +186,7 @@ function addSteeredInput(turnId: string, input: UserInput, deps: TurnDeps): void
   deps.history.push(item);
   deps.recorder.responseItem(item);
   deps.emit({ type: "userMessage", turnId, itemId: randomUUID(), message: input.text, images: input.images, localImages: [] });
+  deps.recorder.userMessage(input, true);
 }
 
 interface Sample {

@@ -40,12 +40,13 @@ export function applyRollbacks(lines: readonly RolloutLine[]): RolloutLine[] {
       continue;
     }
     kept.push(line);
-    if (line.type === "event_msg" && payloadType(line) === "user_message") starts.push(turnStart(kept, kept.length - 1));
+    if (isTurnStart(line)) starts.push(turnStart(kept, kept.length - 1));
   }
   return kept;
 }
 
-/** How many user turns the replay holds. */
-export function countTurns(lines: readonly RolloutLine[]): number {
-  return lines.filter((l) => l.type === "event_msg" && payloadType(l) === "user_message").length;
+/** A user_message event opens a turn, unless it was steered into the running one. */
+export function isTurnStart(line: RolloutLine): boolean {
+  if (line.type !== "event_msg" || payloadType(line) !== "user_message") return false;
+  return (line.payload as { steered?: unknown }).steered !== true;
 }

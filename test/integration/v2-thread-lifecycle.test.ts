@@ -253,6 +253,12 @@ describe("turn/steer", () => {
       [turnId, "also mention steering"],
     ]);
     expect(params(s, "turn/completed")).toHaveLength(1);
+    // Read back from the rollout: one turn, the steered input among its items.
+    const read = (await s.request("thread/read", { threadId: thread.id, includeTurns: true })).result as { thread: { turns: { id: string; items: JsonObject[] }[] } };
+    expect(read.thread.turns).toHaveLength(1);
+    expect(read.thread.turns[0]!.id).toBe(turnId);
+    const texts = read.thread.turns[0]!.items.filter((i) => i.type === "userMessage").map((i) => (i.content as JsonObject[])[0]!.text);
+    expect(texts).toEqual(["start", "also mention steering"]);
   });
 
   it("refuses with no running turn, an unknown thread and bad params", async () => {

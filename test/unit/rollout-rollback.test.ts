@@ -23,6 +23,12 @@ describe("applyRollbacks", () => {
     expect(texts(applyRollbacks(lines))).toEqual(["permissions", "<environment_context/>", "one", "answer one", "four", "answer four"]);
   });
 
+  it("counts input steered into a turn as part of it", () => {
+    const steered = [item("user", "also this"), event({ type: "user_message", message: "also this", steered: true })];
+    const lines = [...context, ...turn("one"), ...turn("two"), ...steered, item("assistant", "answer two again"), event(rolledBackLine(1))];
+    expect(texts(applyRollbacks(lines))).toEqual(["permissions", "<environment_context/>", "one", "answer one"]);
+  });
+
   it("applies markers in order and drops every turn when asked for more than there are", () => {
     const twice = [...context, ...turn("one"), ...turn("two"), event(rolledBackLine(1)), ...turn("three"), event(rolledBackLine(1))];
     expect(texts(applyRollbacks(twice))).toEqual(["permissions", "<environment_context/>", "one", "answer one"]);

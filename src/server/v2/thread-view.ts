@@ -88,7 +88,10 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
   for (const line of lines) {
     const payload = line.payload as Record<string, unknown>;
     if (line.type === "event_msg") {
-      if (payload.type === "user_message") {
+      if (payload.type === "user_message" && payload.steered === true && current) {
+        // Input steered into the running turn (turn/steer) belongs to it.
+        current.items.push({ type: "userMessage", id: nextId(), content: [{ type: "text", text: String(payload.message ?? "") }] });
+      } else if (payload.type === "user_message") {
         current = { id: `turn-${turns.length + 1}`, items: [], status: "completed", error: null };
         turns.push(current);
         current.items.push({ type: "userMessage", id: nextId(), content: [{ type: "text", text: String(payload.message ?? "") }] });
