@@ -67,6 +67,9 @@ export interface ManagerDeps {
   clientFactory?: (config: AppConfig, hooks: ReturnType<typeof conversationTelemetry>) => ModelClient;
 }
 
+/** "unloaded": idle and unwatched, loadable again; "removed": archived or deleted. */
+export type UnloadKind = "unloaded" | "removed";
+
 /** What an unloaded conversation needs to be loaded again as it was. */
 interface Parked {
   path: string;
@@ -82,6 +85,9 @@ export class ConversationManager {
   /** Resumes and unloads of one rollout (by path, then by id) run one at a time. */
   private readonly locks = new Map<string, Promise<void>>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
+  /** Conversations to unload as soon as they are idle and nobody listens (thread/unsubscribe). */
+  private readonly unloadRequested = new Set<string>();
+  private readonly unloadListeners: ((id: string, how: UnloadKind) => void)[] = [];
 
   constructor(private readonly deps: ManagerDeps) {}
 
@@ -106,6 +112,19 @@ export class ConversationManager {
 
   list(): Conversation[] {
     return [...this.live.values()];
+  }
+
+  /** Called after a conversation was unloaded or removed (its rollout closed). */
+  onUnload(listener: (id: string, how: UnloadKind) => void): void {
+    this.unloadListeners.push(listener);
+  }
+
+  /** Unloads the conversation once no turn runs and nobody listens; a later load() brings it back. */
+  unloadWhenIdle(id: string): void {
+    const conversation = this.live.get(id);
+    if (!conversation || conversation.rolloutPath === "") return;
+    this.unloadRequested.add(id);
+    conversation.settle();
   }
 
   /**
@@ -157,7 +176,11 @@ export class ConversationManager {
   ): Promise<{ conversation: Conversation; initialMessages: unknown[] }> {
     const existing = this.live.get(contents.meta.id);
     const initialMessages = contents.lines.filter((l) => l.type === "event_msg").map((l) => l.payload);
-    if (existing) return { conversation: existing, initialMessages };
+    if (existing) {
+      // Resumed by a client again: it stays loaded.
+      this.unloadRequested.delete(existing.id);
+      return { conversation: existing, initialMessages };
+    }
     const parked = this.parked.get(contents.meta.id);
     const config = this.configFor({ ...options, cwd: options.cwd ?? contents.meta.cwd });
     const settings = this.settingsFor(config, { ...options, cwd: options.cwd ?? contents.meta.cwd });
@@ -199,7 +222,20 @@ export class ConversationManager {
     const conversation = this.live.get(id);
     this.live.delete(id);
     this.parked.delete(id);
-    if (conversation) await this.shut(conversation);
+    this.unloadRequested.delete(id);
+    if (!conversation) return;
+    await this.shut(conversation);
+    this.announceUnload(id, "removed");
+  }
+
+  private announceUnload(id: string, how: UnloadKind): void {
+    for (const listener of this.unloadListeners) {
+      try {
+        listener(id, how);
+      } catch (error) {
+        this.deps.log?.debug({ err: error, conversationId: id }, "unload not announced");
+      }
+    }
   }
 
   async closeAll(): Promise<void> {
@@ -225,9 +261,14 @@ export class ConversationManager {
     conversation.writer.release(() => conversation.idle).catch((error: unknown) => {
       this.deps.log?.warn({ err: error, conversationId: conversation.id }, "rollout not released");
     });
-    const ms = this.deps.unloadIdleAfterMs;
     // An ephemeral thread has no rollout to come back from.
-    if (ms === undefined || conversation.subscribed || conversation.rolloutPath === "") return;
+    if (conversation.subscribed || conversation.rolloutPath === "") return;
+    if (this.unloadRequested.has(conversation.id)) {
+      void this.unload(conversation);
+      return;
+    }
+    const ms = this.deps.unloadIdleAfterMs;
+    if (ms === undefined) return;
     clearTimeout(this.unloadTimers.get(conversation.id));
     const timer = setTimeout(() => {
       this.unloadTimers.delete(conversation.id);
@@ -242,12 +283,16 @@ export class ConversationManager {
     return this.exclusive(`path:${path.resolve(conversation.rolloutPath)}`, () => this.exclusive(`id:${conversation.id}`, async () => {
       // Someone subscribed, submitted or removed it meanwhile.
       if (this.live.get(conversation.id) !== conversation || !conversation.idle || conversation.subscribed) return;
+      clearTimeout(this.unloadTimers.get(conversation.id));
+      this.unloadTimers.delete(conversation.id);
+      this.unloadRequested.delete(conversation.id);
       this.live.delete(conversation.id);
       this.parked.set(conversation.id, { path: conversation.rolloutPath, settings: conversation.settings });
       if (this.parked.size > MAX_PARKED) this.parked.delete(this.parked.keys().next().value!);
       await this.shut(conversation).catch((error: unknown) => {
         this.deps.log?.warn({ err: error, conversationId: conversation.id }, "conversation not closed cleanly");
       });
+      this.announceUnload(conversation.id, "unloaded");
     }));
   }
 

@@ -55,6 +55,9 @@ interface ActiveTurn {
   done: Promise<void>;
 }
 
+/** Why turn/steer was refused (the reference's wording). */
+export class SteerRefused extends Error {}
+
 export class Conversation {
   readonly id: string;
   settings: TurnSettings;
@@ -67,6 +70,8 @@ export class Conversation {
   private nextSubmission = 0;
   private tail: Promise<void> = Promise.resolve();
   private active: ActiveTurn | undefined;
+  /** Input steered into the running turn, not yet sent; undefined when the running turn takes none. */
+  private steered: UserInput[] | undefined;
   /** Turns submitted and not yet started. */
   private queued = 0;
   private closed = false;
@@ -140,6 +145,21 @@ export class Conversation {
     return turnId;
   }
 
+  /** Adds input to the running turn: it goes with that turn's next model request. */
+  steer(expectedTurnId: string, input: UserInput): string {
+    const active = this.active;
+    if (!active || this.steered === undefined) throw new SteerRefused("no active turn to steer");
+    if (active.turnId !== expectedTurnId) throw new SteerRefused(`expected active turn id \`${expectedTurnId}\` but found \`${active.turnId}\``);
+    this.init.onUserPrompt?.(input.text);
+    this.steered.push(input);
+    return active.turnId;
+  }
+
+  /** Replaces the history with a rollout's replay (after a rollback marker was written). */
+  replaceHistory(items: readonly ResponseItem[]): void {
+    this.history.splice(0, this.history.length, ...items);
+  }
+
   /** Aborts the running turn; resolves once its turnAborted event is out. False when idle. */
   async interrupt(): Promise<boolean> {
     const active = this.active;
@@ -160,6 +180,15 @@ export class Conversation {
   private async run(turnId: string, settings: TurnSettings, input: UserInput, trace: TurnTrace | undefined): Promise<void> {
     const controller = new AbortController();
     const started = Date.now();
+    const steered: UserInput[] = [];
+    this.steered = steered;
+    const steering = {
+      pending: () => steered.length > 0,
+      take: () => steered.splice(0),
+      close: () => {
+        if (this.steered === steered) this.steered = undefined;
+      },
+    };
     const done = runTurn(
       turnId,
       settings,
@@ -184,6 +213,7 @@ export class Conversation {
         ...(this.init.pace ? { pace: this.init.pace } : {}),
         ...(this.init.sandbox ? { sandbox: this.init.sandbox } : {}),
         beforeTurn: () => this.announcePermissions(settings),
+        steering,
       },
       controller.signal,
     ).catch(() => {
@@ -191,6 +221,7 @@ export class Conversation {
     });
     this.active = { turnId, controller, done };
     await done;
+    steering.close();
     this.active = undefined;
     trace?.end();
     this.init.onTurnEnd?.(turnId, Date.now() - started);

@@ -8,8 +8,10 @@ import type { TurnSettings, UserInput } from "./turn-runner.js";
 
 export interface TurnRecorder {
   responseItem(item: ResponseItem): void;
-  userMessage(input: UserInput): void;
-  turnContext(settings: TurnSettings): void;
+  /** `steered`: input added to the running turn (turn/steer), part of that turn rather than a new one. */
+  userMessage(input: UserInput, steered?: boolean): void;
+  /** Before each model request; `turn_id` (as 0.169 records it) names the turn for later readers. */
+  turnContext(settings: TurnSettings, turnId: string): void;
   modelOutput(items: ResponseItem[]): void;
   tokenCount(info: TokenUsageInfo): void;
   turnAborted(turnId: string): void;
@@ -34,16 +36,18 @@ export function turnAbortedItem(turnId: string): ResponseItem {
 export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
   return {
     responseItem: (item) => writer.write("response_item", item),
-    userMessage: (input) =>
+    userMessage: (input, steered) =>
       writer.write("event_msg", {
         type: "user_message",
         message: input.text,
         images: input.images,
         local_images: input.localImages,
         text_elements: [],
+        ...(steered ? { steered: true } : {}),
       }),
-    turnContext: (s) =>
+    turnContext: (s, turnId) =>
       writer.write("turn_context", {
+        turn_id: turnId,
         cwd: s.cwd,
         approval_policy: s.approvalPolicy,
         sandbox_policy: s.sandboxPolicy,

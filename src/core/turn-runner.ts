@@ -76,6 +76,15 @@ export interface TurnDeps {
   sandbox?(): Promise<SandboxAvailability>;
   /** Before the turn's first event: context the model must hear first (permissions that changed). */
   beforeTurn?(): Promise<void>;
+  /** Input the client added to the running turn (turn/steer), taken before each model request. */
+  steering?: Steering;
+}
+
+export interface Steering {
+  pending(): boolean;
+  take(): UserInput[];
+  /** The turn is ending: later input is refused, not lost. */
+  close(): void;
 }
 
 // A streamed response yields the event loop this often, so other requests and other turns' streams
@@ -117,7 +126,7 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
   recorder.responseItem(userItem);
   emit({ type: "userMessage", turnId, itemId: randomUUID(), message: input.text, images: input.images, localImages: input.localImages });
   recorder.userMessage(input);
-  recorder.turnContext(settings);
+  recorder.turnContext(settings, turnId);
   emit({ type: "tokenCount", turnId, info: null });
 
   let lastAgentMessage: string | null = null;
@@ -125,10 +134,16 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
   const diffTracker = new TurnDiffTracker(settings.cwd);
   try {
     for (;;) {
+      for (const steered of deps.steering?.take() ?? []) addSteeredInput(turnId, steered, deps);
       const sample = await sampleOnce(turnId, settings, limits, deps, signal);
       if (sample.lastAgentMessage !== null) lastAgentMessage = sample.lastAgentMessage;
       const calls = sample.items.filter((i): i is ToolCall => i.type === "function_call" || i.type === "custom_tool_call");
-      if (calls.length === 0) break;
+      if (calls.length === 0) {
+        // Input steered in while the model answered gets its own request in this turn.
+        if (deps.steering?.pending()) continue;
+        deps.steering?.close();
+        break;
+      }
       for (const call of calls) {
         const warnings: ResponseItem[] = [];
         const text = await runCall(turnId, settings, call, deps, signal, diffTracker, warnings);
@@ -141,7 +156,7 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
           recorder.responseItem(item);
         }
       }
-      recorder.turnContext(settings);
+      recorder.turnContext(settings, turnId);
     }
     emit({ type: "turnComplete", turnId, lastAgentMessage });
   } catch (error) {
@@ -159,6 +174,19 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
     emit({ type: "turnComplete", turnId, lastAgentMessage: null });
     if (!(error instanceof ModelError)) throw error;
   }
+}
+
+/** Steered input joins the turn as a user message: in the history, the rollout and the client's items. */
+function addSteeredInput(turnId: string, input: UserInput, deps: TurnDeps): void {
+  const item: ResponseItem = {
+    type: "message",
+    role: "user",
+    content: [...(input.text ? [{ type: "input_text" as const, text: input.text }] : []), ...input.images.map((url) => ({ type: "input_image" as const, image_url: url }))],
+  };
+  deps.history.push(item);
+  deps.recorder.responseItem(item);
+  deps.emit({ type: "userMessage", turnId, itemId: randomUUID(), message: input.text, images: input.images, localImages: [] });
+  deps.recorder.userMessage(input, true);
 }
 
 interface Sample {

@@ -18,6 +18,7 @@ import * as v2i from "./v2/item.js";
 import * as v2fs from "./v2/fs.js";
 import * as v2m from "./v2/model.js";
 import * as v2th from "./v2/thread.js";
+import * as v2tl from "./v2/thread-lifecycle.js";
 import * as v2t from "./v2/turn.js";
 
 export interface MethodContract<P, R> {
@@ -87,6 +88,12 @@ export const clientRequests = {
   "thread/loaded/list": method(v2th.ThreadLoadedListParams, v2th.ThreadLoadedListResponse),
   "turn/start": method(v2t.TurnStartParams, v2t.TurnStartResponse),
   "turn/interrupt": method(v2t.TurnInterruptParams, v2t.EmptyResponse),
+  "thread/delete": method(v2tl.ThreadDeleteParams, v2t.EmptyResponse),
+  "thread/unsubscribe": method(v2tl.ThreadUnsubscribeParams, v2tl.ThreadUnsubscribeResponse),
+  "thread/turns/list": method(v2tl.ThreadTurnsListParams, v2tl.ThreadTurnsListResponse),
+  "thread/items/list": method(v2tl.ThreadItemsListParams, v2tl.ThreadItemsListResponse),
+  "thread/rollback": method(v2tl.ThreadRollbackParams, v2tl.ThreadRollbackResponse),
+  "turn/steer": method(v2tl.TurnSteerParams, v2tl.TurnSteerResponse),
 } as const;
 
 export type ClientRequests = typeof clientRequests;
@@ -100,6 +107,9 @@ export const serverNotifications = {
   "thread/started": v2th.ThreadStartedNotification,
   "thread/name/updated": v2th.ThreadNameUpdatedNotification,
   "thread/unarchived": v2th.ThreadUnarchivedNotification,
+  "thread/deleted": v2tl.ThreadDeletedNotification,
+  "thread/closed": v2tl.ThreadClosedNotification,
+  "thread/status/changed": v2tl.ThreadStatusChangedNotification,
   "turn/started": v2t.TurnStartedNotification,
   "turn/completed": v2t.TurnCompletedNotification,
   "turn/plan/updated": v2i.TurnPlanUpdatedNotification,
@@ -119,6 +129,7 @@ export const serverNotifications = {
   "account/login/completed": v2acc.AccountLoginCompletedNotification,
   "command/exec/outputDelta": v2x.CommandExecOutputDeltaNotification,
   "fs/changed": v2fs.FsChangedNotification,
+  "account/rateLimits/updated": v2acc.AccountRateLimitsUpdatedNotification,
 } as const;
 
 export type ServerNotifications = typeof serverNotifications;

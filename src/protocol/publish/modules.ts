@@ -21,6 +21,7 @@ import * as v2Item from "../v2/item.js";
 import * as v2Model from "../v2/model.js";
 import * as v2Sandbox from "../v2/sandbox.js";
 import * as v2Thread from "../v2/thread.js";
+import * as v2ThreadLifecycle from "../v2/thread-lifecycle.js";
 import * as v2Turn from "../v2/turn.js";
 
 export interface ProtocolModule {
@@ -49,6 +50,7 @@ export const protocolModules: readonly ProtocolModule[] = [
   { file: "v2/model.ts", exports: v2Model },
   { file: "v2/sandbox.ts", exports: v2Sandbox },
   { file: "v2/thread.ts", exports: v2Thread },
+  { file: "v2/thread-lifecycle.ts", exports: v2ThreadLifecycle },
   { file: "v2/turn.ts", exports: v2Turn },
 ];
 

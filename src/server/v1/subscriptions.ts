@@ -2,6 +2,7 @@
 // events as `codex/event/<type>` notifications until removed.
 import { randomUUID } from "node:crypto";
 import type { Conversation } from "../../core/conversation.js";
+import { lastRateLimits } from "../../model/rate-limits.js";
 import { toEventMsgs } from "./event-mapping.js";
 
 type Notify = (method: string, params: unknown) => void;
@@ -20,7 +21,7 @@ export class ConversationSubscriptions {
     const id = randomUUID();
     const conversationId = conversation.id;
     const stop = conversation.subscribe((event) => {
-      for (const msg of toEventMsgs(event, conversationId)) {
+      for (const msg of toEventMsgs(event, conversationId, lastRateLimits())) {
         this.notify(`codex/event/${msg.type}`, { id: event.turnId, msg, conversationId });
       }
     });
