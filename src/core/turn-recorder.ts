@@ -15,6 +15,8 @@ export interface TurnRecorder {
   turnAborted(turnId: string): void;
   /** How a patch call ended: what thread/resume rebuilds fileChange items from. */
   patchApplyEnd(event: Extract<CoreEvent, { type: "patchApplyEnd" }>): void;
+  /** The history was compacted: resume and fork continue from `replacementHistory`. */
+  compacted(message: string, replacementHistory: readonly ResponseItem[]): void;
 }
 
 /** What the model is told about an interrupted turn (in the history and the rollout). */
@@ -77,6 +79,7 @@ export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
         changes: e.changes,
         status: e.status,
       }),
+    compacted: (message, replacementHistory) => writer.write("compacted", { message, replacement_history: replacementHistory }),
     turnAborted: (turnId) => {
       writer.write("response_item", turnAbortedItem(turnId));
       writer.write("event_msg", { type: "turn_aborted", reason: "interrupted" });

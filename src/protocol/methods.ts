@@ -75,6 +75,7 @@ export const clientRequests = {
   "thread/list": method(v2th.ThreadListParams, v2th.ThreadListResponse),
   "thread/read": method(v2th.ThreadReadParams, v2th.ThreadReadResponse),
   "thread/loaded/list": method(v2th.ThreadLoadedListParams, v2th.ThreadLoadedListResponse),
+  "thread/compact/start": method(v2th.ThreadCompactStartParams, v2th.ThreadCompactStartResponse),
   "turn/start": method(v2t.TurnStartParams, v2t.TurnStartResponse),
   "turn/interrupt": method(v2t.TurnInterruptParams, v2t.EmptyResponse),
 } as const;
@@ -90,6 +91,7 @@ export const serverNotifications = {
   "thread/started": v2th.ThreadStartedNotification,
   "thread/name/updated": v2th.ThreadNameUpdatedNotification,
   "thread/unarchived": v2th.ThreadUnarchivedNotification,
+  "thread/compacted": v2th.ContextCompactedNotification,
   "turn/started": v2t.TurnStartedNotification,
   "turn/completed": v2t.TurnCompletedNotification,
   "turn/plan/updated": v2i.TurnPlanUpdatedNotification,

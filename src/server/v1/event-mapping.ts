@@ -151,5 +151,11 @@ export function toEventMsgs(event: CoreEvent, conversationId: string): EventMsg[
       return [{ type: "task_complete", last_agent_message: event.lastAgentMessage }];
     case "turnAborted":
       return [{ type: "turn_aborted", reason: event.reason }];
+    case "contextCompactionStarted":
+      return [];
+    case "contextCompacted":
+      return [{ type: "context_compacted" }];
+    case "warning":
+      return [{ type: "warning", message: event.message }];
   }
 }

@@ -39,5 +39,6 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
     "thread/loaded/list": () => v2.threadLoadedList(d),
     "turn/start": (p: Parameters<typeof v2t.turnStart>[1]) => v2t.turnStart(d, p),
     "turn/interrupt": (p: Parameters<typeof v2t.turnInterrupt>[1]) => v2t.turnInterrupt(d, p),
+    "thread/compact/start": (p: Parameters<typeof v2t.threadCompactStart>[1]) => v2t.threadCompactStart(d, p),
   };
 }

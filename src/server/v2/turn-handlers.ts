@@ -1,5 +1,6 @@
 // v2 turn methods: turn/start answers at once with the in-progress turn; turn/interrupt answers
-// once the turn has stopped (turn/completed with status interrupted follows).
+// once the turn has stopped (turn/completed with status interrupted follows); thread/compact/start
+// queues a compaction turn and answers at once (its turn/* and item/* notifications follow).
 import type { UserInput as CoreInput } from "../../core/turn-runner.js";
 import type { TurnStartParams, UserInput } from "../../protocol/v2/turn.js";
 import { rpcErrors } from "../../rpc/errors.js";
@@ -39,5 +40,13 @@ export async function turnInterrupt(deps: ThreadHandlerDeps, params: { threadId:
   if (active === undefined) throw rpcErrors.invalidRequest("no active turn to interrupt");
   if (active !== params.turnId) throw rpcErrors.invalidRequest(`expected active turn id ${params.turnId} but found ${active}`);
   await conversation.interrupt();
+  return {};
+}
+
+export async function threadCompactStart(deps: ThreadHandlerDeps, params: { threadId: string }) {
+  const conversation = await withConfig(() => rolloutCall(() => deps.manager.load(params.threadId)));
+  if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
+  deps.threads.attach(conversation);
+  conversation.compact();
   return {};
 }
