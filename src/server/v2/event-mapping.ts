@@ -184,7 +184,7 @@ export class ThreadEventMapper {
       case "contextCompactionStarted":
         return n("item/started", { item: { type: "contextCompaction", id: event.itemId } });
       case "contextCompacted":
-        // thread/compacted: what 0.90's clients wait for (0.169 keeps it, deprecated, beside the item).
+        // thread/compacted: what 0.90's clients wait for (0.169 only lists it, deprecated, and sends the item).
         return [...n("item/completed", { item: { type: "contextCompaction", id: event.itemId } }), ...n("thread/compacted", {})];
       case "warning":
         return [];
