@@ -166,6 +166,27 @@ describe("remote compaction (the OpenAI provider)", () => {
     expect(JSON.stringify(input)).not.toContain("first answer");
     expect(lastInputText(2)).toBe("second question");
   });
+
+  it("a failed /responses/compact fails the turn clearly and keeps the history", async () => {
+    model.enqueue(textTurn("first answer", { usage: BIG }), httpError(400, JSON.stringify({ error: { message: "compaction refused" } })));
+    const config = `model = "test-model"\nmodel_provider = "openai"\napproval_policy = "never"\nmodel_auto_compact_token_limit = ${LIMIT}\n`;
+    const s = start({ configToml: config, env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-openai-test" } });
+    await s.initialize("v2_ide", "1.0");
+    const { id } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    const failed = await v2Turn(s, id, "second question", 2);
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toContain("compaction refused");
+    expect(failed.error).not.toContain("sk-openai-test");
+    expect(model.requests[1]!.path).toBe("/v1/responses/compact");
+    expect(s.notifications("thread/compacted")).toHaveLength(0);
+
+    // The next turn compacts the history as it was, first answer included.
+    model.enqueue(jsonResponse({ output: [{ type: "compaction", encrypted_content: "E" }] }), textTurn("third answer"));
+    expect(await v2Turn(s, id, "third question", 3)).toMatchObject({ status: "completed", lastAgentMessage: "third answer" });
+    expect(model.requests[2]!.path).toBe("/v1/responses/compact");
+    expect(inputText(2)).toContain("first answer");
+  });
 });
 
 describe("manual compaction (thread/compact/start) and resume", () => {
@@ -209,6 +230,21 @@ describe("manual compaction (thread/compact/start) and resume", () => {
     expect(after).toContain("MANUAL-SUMMARY");
     expect(after).toContain("first question");
     expect(after).not.toContain("first answer");
+  });
+
+  it("a fork of a compacted thread continues from the compacted history", async () => {
+    model.enqueue(textTurn("first answer"), textTurn("FORK-SUMMARY"), textTurn("fork answer"));
+    const s = await startInitialized(start, toml({ limit: false }));
+    const { id } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    expect((await s.request("thread/compact/start", { threadId: id })).error).toBeUndefined();
+    await v2Face.turnEnded(s, id, 2);
+    const fork = await s.request("thread/fork", { threadId: id });
+    expect(fork.error).toBeUndefined();
+    const forkId = (fork.result as { thread: { id: string } }).thread.id;
+    expect(await v2Turn(s, forkId, "fork question", 1)).toMatchObject({ status: "completed", lastAgentMessage: "fork answer" });
+    expect(inputText(2)).toContain("FORK-SUMMARY");
+    expect(inputText(2)).not.toContain("first answer");
   });
 });
 
