@@ -1,6 +1,6 @@
 // What a turn persists to the rollout, in the reference's line types: response_item for history,
-// event_msg for user_message / agent_message / token_count / turn_aborted / patch_apply_end, turn_context before each
-// model request. Deltas and lifecycle events are not persisted.
+// event_msg for user_message / agent_message / token_count / turn_aborted / patch_apply_end / context_compacted,
+// turn_context before each model request, compacted for a compaction. Deltas and lifecycle events are not persisted.
 import type { ResponseItem } from "../model/types.js";
 import type { RolloutSink } from "./rollout-sink.js";
 import type { CoreEvent, TokenUsageInfo } from "./events.js";
@@ -79,7 +79,11 @@ export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
         changes: e.changes,
         status: e.status,
       }),
-    compacted: (message, replacementHistory) => writer.write("compacted", { message, replacement_history: replacementHistory }),
+    compacted: (message, replacementHistory) => {
+      writer.write("compacted", { message, replacement_history: replacementHistory });
+      // As the reference: what v1 resume replays and thread/read shows as a contextCompaction item.
+      writer.write("event_msg", { type: "context_compacted" });
+    },
     turnAborted: (turnId) => {
       writer.write("response_item", turnAbortedItem(turnId));
       writer.write("event_msg", { type: "turn_aborted", reason: "interrupted" });

@@ -225,6 +225,10 @@ describe("manual compaction (thread/compact/start) and resume", () => {
     model.enqueue(textTurn("after resume"));
     const fresh = await startInitialized(start, toml({ limit: false }));
     const resumed = await v2Face.resume(fresh, rolloutPath);
+    // The past turns show the compaction where it happened.
+    const read = await fresh.request("thread/read", { threadId: resumed.id, includeTurns: true });
+    const turns = (read.result as { thread: { turns: { items: JsonObject[] }[] } }).thread.turns;
+    expect(turns.flatMap((t) => t.items.map((i) => i.type))).toEqual(["userMessage", "agentMessage", "contextCompaction"]);
     expect(await v2Turn(fresh, resumed.id, "third question", 1)).toMatchObject({ status: "completed", lastAgentMessage: "after resume" });
     const after = inputText(2);
     expect(after).toContain("MANUAL-SUMMARY");
