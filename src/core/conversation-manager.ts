@@ -313,7 +313,7 @@ export class ConversationManager {
       });
     const shellPolicy = parseShellEnvironmentPolicy(config.table.shell_environment_policy);
     const remoteCompact = usesRemoteCompaction(config.modelProvider, config.table)
-      ? createRemoteCompactor(config.modelProvider, { codexHome: config.codexHome, env: this.deps.env })
+      ? createRemoteCompactor(config.modelProvider, { codexHome: config.codexHome, env: this.deps.env, onApiRequest: (r) => hooks.apiRequest(r) })
       : undefined;
     const conversation = new Conversation({
       id,

@@ -2,7 +2,7 @@
 // JSON reply, whose `output` is the history to continue from (OpenAI's servers summarise it
 // themselves, partly as an opaque `compaction` item). Only for the OpenAI provider, as the reference.
 import type { ModelProviderInfo } from "../config/types.js";
-import { registerSecret } from "../logging/redact.js";
+import { registerSecret, scrubSecrets } from "../logging/redact.js";
 import { resolveAuth } from "./auth.js";
 import { isUsageLimit } from "./failure-report.js";
 import { HttpExchange } from "./http-exchange.js";
@@ -37,7 +37,16 @@ export function createRemoteCompactor(provider: ModelProviderInfo, deps: ModelCl
     registerSecret(auth?.token);
     const sleep = deps.sleep ?? defaultSleep;
     for (let retry = 0; ; retry++) {
-      const outcome = await postOnce(url, modelHeaders(provider, deps.env, auth, request.conversationId, "application/json"), body, provider, signal);
+      const headers = modelHeaders(provider, deps.env, auth, request.conversationId, "application/json");
+      const started = performance.now();
+      const outcome = await postOnce(url, headers, body, provider, signal);
+      // Telemetry (codex.api_request) as for any model request; an error body may echo a key back.
+      const report = "output" in outcome ? { status: outcome.status } : { ...(outcome.error.status ? { status: outcome.error.status } : {}), error: scrubSecrets(outcome.error.message) };
+      try {
+        deps.onApiRequest?.({ attempt: retry + 1, durationMs: performance.now() - started, ...report });
+      } catch {
+        // Telemetry hooks must never break a turn.
+      }
       if ("output" in outcome) return outcome.output;
       if (!outcome.retryable || retry >= provider.requestMaxRetries) throw outcome.error;
       await pause(sleep, backoffMs(retry + 1), signal);
@@ -45,7 +54,7 @@ export function createRemoteCompactor(provider: ModelProviderInfo, deps: ModelCl
   };
 }
 
-type Outcome = { output: ResponseItem[] } | { error: ModelError; retryable: boolean };
+type Outcome = { output: ResponseItem[]; status: number } | { error: ModelError; retryable: boolean };
 
 async function postOnce(url: URL, headers: Record<string, string>, body: string, provider: ModelProviderInfo, signal: AbortSignal): Promise<Outcome> {
   let exchange: HttpExchange;
@@ -68,7 +77,7 @@ async function postOnce(url: URL, headers: Record<string, string>, body: string,
       const error = new ModelError("http", text || `unexpected status ${status}`, status, text || undefined);
       return { error, retryable: (status === 429 && !isUsageLimit(status, text)) || status >= 500 };
     }
-    return { output: parseOutput(text) };
+    return { output: parseOutput(text), status };
   } finally {
     exchange.close(false);
   }

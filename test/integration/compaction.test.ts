@@ -9,6 +9,7 @@ import { COMPACTION_WARNING } from "../../src/core/compaction-step.js";
 import { CONTEXT_WINDOW_MESSAGE } from "../../src/model/failure-report.js";
 import { chatTextTurn } from "../support/fake-chat.js";
 import { httpError, jsonResponse, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
+import { startOtlpReceiver } from "../support/otlp-receiver.js";
 import { loadReferenceSchema, referenceSchemaProblems } from "../support/reference-schema.js";
 import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
 import { v2Face } from "../support/turn-faces.js";
@@ -165,6 +166,27 @@ describe("remote compaction (the OpenAI provider)", () => {
     expect(input.slice(0, 2)).toEqual(output);
     expect(JSON.stringify(input)).not.toContain("first answer");
     expect(lastInputText(2)).toBe("second question");
+  });
+
+  it("reports the compaction request as codex.api_request", async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      model.enqueue(textTurn("first answer", { usage: BIG }), jsonResponse({ output: [] }), textTurn("second answer"));
+      const otel = `[otel]\nexporter = { otlp-http = { endpoint = "${receiver.logsUrl}", protocol = "json" } }\n`;
+      const config = `model = "test-model"\nmodel_provider = "openai"\napproval_policy = "never"\nmodel_auto_compact_token_limit = ${LIMIT}\n${otel}`;
+      const s = start({ configToml: config, env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-openai-test" } });
+      await s.initialize("v2_ide", "1.0");
+      const { id } = await v2Face.open(s);
+      await v2Turn(s, id, "first question", 1);
+      await v2Turn(s, id, "second question", 2);
+      expect((await s.closeStdin()).code).toBe(0);
+      const requests = receiver.logs.filter((l) => l.attributes["event.name"] === "codex.api_request");
+      // Three model requests: the first turn, the compaction, the second turn.
+      expect(requests).toHaveLength(3);
+      expect(requests.every((r) => r.attributes["http.response.status_code"] === "200")).toBe(true);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it("a failed /responses/compact fails the turn clearly and keeps the history", async () => {
