@@ -1,7 +1,7 @@
 // A live conversation: its settings, history and rollout, one turn at a time, and the listeners of
 // its event stream. Protocol faces subscribe and supply the approval channel.
 import type { SandboxAvailability } from "../sandbox/availability.js";
-import type { ModelClient, ResponseItem, TokenUsage, ToolSpec } from "../model/types.js";
+import type { ModelClient, ResponseItem, ToolSpec } from "../model/types.js";
 import type { SessionMeta } from "../rollout/types.js";
 import type { RolloutSink } from "./rollout-sink.js";
 import type { ApprovalDecision } from "./approval-policy.js";
