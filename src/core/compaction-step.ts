@@ -4,7 +4,7 @@
 // replaced once the new one is complete: a failure leaves the conversation as it was.
 import { randomUUID } from "node:crypto";
 import { describeModelFailure } from "../model/failure-report.js";
-import type { ModelLimits } from "../model/model-family.js";
+import { modelLimits, type ModelLimits } from "../model/model-family.js";
 import { ModelError, type ModelClient, type ResponseItem, type TokenUsage } from "../model/types.js";
 import type { RemoteCompactor } from "../model/compact-client.js";
 import { withCallOutputs } from "./call-outputs.js";
@@ -59,8 +59,15 @@ export async function compactHistory(turnId: string, settings: TurnSettings, dep
   if (signal.aborted) throw new ModelError("network", "compaction interrupted");
   deps.history.splice(0, deps.history.length, ...replacement);
   deps.recorder.compacted(message, replacement);
-  // Until the next response says how big it is, the new history is estimated.
-  deps.usage.contextTokens = approxTokens(JSON.stringify(replacement));
+  // Until the next response says how big it is, the new history is estimated; clients' context
+  // meters are told the estimate as the last usage (as the reference does).
+  const estimate = approxTokens(JSON.stringify(replacement));
+  deps.usage.contextTokens = estimate;
+  if (deps.usage.total) {
+    const last = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: estimate };
+    const modelContextWindow = modelLimits(settings.model, settings.modelOverrides).contextWindow;
+    deps.emit({ type: "tokenCount", turnId, info: { total: deps.usage.total, last, modelContextWindow } });
+  }
   deps.emit({ type: "contextCompacted", turnId, itemId });
   deps.emit({ type: "warning", turnId, message: COMPACTION_WARNING });
 }

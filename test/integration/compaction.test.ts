@@ -241,6 +241,11 @@ describe("manual compaction (thread/compact/start) and resume", () => {
     expect(referenceSchemaProblems(loadReferenceSchema("v2/ContextCompactedNotification.json"), compacted[0])).toEqual([]);
     const turnIds = s.notifications("turn/started").map((m) => (params(m).turn as JsonObject).id);
     expect(turnIds).toContain(started!.turnId);
+    // The context meter drops to the compacted history's estimate.
+    const usage = s.notifications("thread/tokenUsage/updated").map(params).filter((p) => p.turnId === started!.turnId);
+    const last = (usage.at(-1)!.tokenUsage as { last: { totalTokens: number } }).last;
+    expect(last.totalTokens).toBeGreaterThan(0);
+    expect(last.totalTokens).toBeLessThan(2000);
     await s.closeStdin();
 
     // A new process: the request after resume carries the summary, not the history it replaced.
