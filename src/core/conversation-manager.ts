@@ -30,8 +30,16 @@ import { applyPatchFreeformFlag, toolsFor } from "./tool-selection.js";
 import { BASE_INSTRUCTIONS, environmentContext, permissionsItem, permissionsMessage } from "./instructions.js";
 import type { TurnSettings } from "./turn-runner.js";
 import { uuidv7 } from "./uuid.js";
+import { historyFromRollout } from "./compaction.js";
+import { createRemoteCompactor, usesRemoteCompaction } from "../model/compact-client.js";
 
 export const DEFAULT_MODEL = "gpt-5.1-codex";
+
+/** The conversation's own compact prompt, else config.toml's `compact_prompt`. */
+function compactPromptOf(config: AppConfig, options: StartOptions): { compactPrompt?: string } {
+  const prompt = options.compactPrompt ?? config.table.compact_prompt;
+  return typeof prompt === "string" && prompt.trim() !== "" ? { compactPrompt: prompt } : {};
+}
 
 interface AuthFacts {
   authMode?: string;
@@ -49,6 +57,8 @@ export interface StartOptions {
   baseInstructions?: string;
   developerInstructions?: string;
   includePlanTool?: boolean;
+  /** Replaces the summarisation prompt of this conversation's compactions (v1 newConversation). */
+  compactPrompt?: string;
   /** Keep the history in memory only: no rollout file, not listed, not resumable. */
   ephemeral?: boolean;
 }
@@ -189,7 +199,8 @@ export class ConversationManager {
     if (options.baseInstructions === undefined && options.developerInstructions === undefined && typeof stored === "string" && stored !== "") {
       settings.instructions = stored;
     }
-    const history = contents.lines.filter((l) => l.type === "response_item").map((l) => l.payload as ResponseItem);
+    // A compaction replaced what came before it: the model goes on from the compacted history.
+    const history = historyFromRollout(contents.lines);
     const writer = await RolloutWriter.reopen(file);
     const conversation = this.open(contents.meta, config, settings, writer, history, await this.authFacts(config));
     // Loaded again after an unload, without new overrides: as it was.
@@ -346,11 +357,15 @@ export class ConversationManager {
         onSseEvent: (r) => hooks.sseEvent(r),
       });
     const shellPolicy = parseShellEnvironmentPolicy(config.table.shell_environment_policy);
+    const remoteCompact = usesRemoteCompaction(config.modelProvider, config.table)
+      ? createRemoteCompactor(config.modelProvider, { codexHome: config.codexHome, env: this.deps.env, onApiRequest: (r) => hooks.apiRequest(r) })
+      : undefined;
     const conversation = new Conversation({
       id,
       meta,
       settings,
       client,
+      ...(remoteCompact ? { remoteCompact } : {}),
       writer,
       history,
       shellEnv: () => buildShellEnv(shellPolicy, this.deps.env),
@@ -435,6 +450,7 @@ export class ConversationManager {
         includePlanTool: options.includePlanTool !== false,
       }),
       modelOverrides: config.modelOverrides,
+      ...compactPromptOf(config, options),
     };
   }
 }

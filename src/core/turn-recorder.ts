@@ -1,6 +1,6 @@
 // What a turn persists to the rollout, in the reference's line types: response_item for history,
-// event_msg for user_message / agent_message / token_count / turn_aborted / patch_apply_end, turn_context before each
-// model request. Deltas and lifecycle events are not persisted.
+// event_msg for user_message / agent_message / token_count / turn_aborted / patch_apply_end / context_compacted,
+// turn_context before each model request, compacted for a compaction. Deltas and lifecycle events are not persisted.
 import type { ResponseItem } from "../model/types.js";
 import type { RolloutSink } from "./rollout-sink.js";
 import type { CoreEvent, TokenUsageInfo } from "./events.js";
@@ -17,6 +17,8 @@ export interface TurnRecorder {
   turnAborted(turnId: string): void;
   /** How a patch call ended: what thread/resume rebuilds fileChange items from. */
   patchApplyEnd(event: Extract<CoreEvent, { type: "patchApplyEnd" }>): void;
+  /** The history was compacted: resume and fork continue from `replacementHistory`. */
+  compacted(message: string, replacementHistory: readonly ResponseItem[]): void;
 }
 
 /** What the model is told about an interrupted turn (in the history and the rollout). */
@@ -81,6 +83,11 @@ export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
         changes: e.changes,
         status: e.status,
       }),
+    compacted: (message, replacementHistory) => {
+      writer.write("compacted", { message, replacement_history: replacementHistory });
+      // As the reference: what v1 resume replays and thread/read shows as a contextCompaction item.
+      writer.write("event_msg", { type: "context_compacted" });
+    },
     turnAborted: (turnId) => {
       writer.write("response_item", turnAbortedItem(turnId));
       writer.write("event_msg", { type: "turn_aborted", reason: "interrupted" });

@@ -152,5 +152,11 @@ export function toEventMsgs(event: CoreEvent, conversationId: string, rateLimits
       return [{ type: "task_complete", last_agent_message: event.lastAgentMessage }];
     case "turnAborted":
       return [{ type: "turn_aborted", reason: event.reason }];
+    case "contextCompactionStarted":
+      return [];
+    case "contextCompacted":
+      return [{ type: "context_compacted" }];
+    case "warning":
+      return [{ type: "warning", message: event.message }];
   }
 }

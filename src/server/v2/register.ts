@@ -56,5 +56,6 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
     "thread/rollback": (p: Parameters<typeof lc.threadRollback>[1]) => lc.threadRollback(d, p),
     "thread/turns/list": (p: Parameters<typeof lc.threadTurnsList>[1]) => lc.threadTurnsList(d, p),
     "thread/items/list": (p: Parameters<typeof lc.threadItemsList>[1]) => lc.threadItemsList(d, p),
+    "thread/compact/start": (p: Parameters<typeof v2t.threadCompactStart>[1]) => v2t.threadCompactStart(d, p),
   };
 }

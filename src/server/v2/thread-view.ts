@@ -106,6 +106,10 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
         calls.delete(id);
         if (shown === -1) current.items.push(item);
         else current.items[shown] = item;
+      } else if (payload.type === "context_compacted") {
+        // A compaction before any turn (or on its own) still shows, in a turn of its own.
+        if (!current) turns.push((current = { id: `turn-${turns.length + 1}`, items: [], status: "completed", error: null }));
+        current.items.push({ type: "contextCompaction", id: nextId() });
       } else if (payload.type === "error" && current) {
         current.status = "failed";
         current.error = { message: String(payload.message ?? ""), codexErrorInfo: "other", additionalDetails: null };

@@ -1,5 +1,6 @@
 // v2 turn methods: turn/start answers at once with the in-progress turn; turn/interrupt answers
-// once the turn has stopped (turn/completed with status interrupted follows).
+// once the turn has stopped (turn/completed with status interrupted follows); thread/compact/start
+// queues a compaction turn and answers at once (its turn/* and item/* notifications follow).
 import { SteerRefused } from "../../core/conversation.js";
 import type { UserInput as CoreInput } from "../../core/turn-runner.js";
 import type { TurnSteerParams } from "../../protocol/v2/thread-lifecycle.js";
@@ -57,4 +58,12 @@ export function turnSteer(deps: ThreadHandlerDeps, params: TurnSteerParams) {
     if (error instanceof SteerRefused) throw rpcErrors.invalidRequest(error.message);
     throw error;
   }
+}
+
+export async function threadCompactStart(deps: ThreadHandlerDeps, params: { threadId: string }) {
+  const conversation = await withConfig(() => rolloutCall(() => deps.manager.load(params.threadId)));
+  if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
+  deps.threads.attach(conversation);
+  conversation.compact();
+  return {};
 }
