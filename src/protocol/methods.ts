@@ -15,6 +15,7 @@ import * as v2c from "./v2/config.js";
 import * as v2i from "./v2/item.js";
 import * as v2fs from "./v2/fs.js";
 import * as v2m from "./v2/model.js";
+import * as v2mcp from "./v2/mcp.js";
 import * as v2th from "./v2/thread.js";
 import * as v2t from "./v2/turn.js";
 
@@ -77,6 +78,10 @@ export const clientRequests = {
   "thread/loaded/list": method(v2th.ThreadLoadedListParams, v2th.ThreadLoadedListResponse),
   "turn/start": method(v2t.TurnStartParams, v2t.TurnStartResponse),
   "turn/interrupt": method(v2t.TurnInterruptParams, v2t.EmptyResponse),
+  "mcpServerStatus/list": method(v2mcp.ListMcpServerStatusParams, v2mcp.ListMcpServerStatusResponse),
+  "config/mcpServer/reload": method(s.noParams(), v2mcp.McpServerRefreshResponse),
+  "mcpServer/resource/read": method(v2mcp.McpResourceReadParams, v2mcp.McpResourceReadResponse),
+  "mcpServer/tool/call": method(v2mcp.McpServerToolCallParams, v2mcp.McpServerToolCallResponse),
 } as const;
 
 export type ClientRequests = typeof clientRequests;
@@ -104,6 +109,8 @@ export const serverNotifications = {
   "turn/diff/updated": v2i.TurnDiffUpdatedNotification,
   "thread/tokenUsage/updated": v2i.ThreadTokenUsageUpdatedNotification,
   error: v2i.ErrorNotification,
+  "mcpServer/startupStatus/updated": v2mcp.McpServerStatusUpdatedNotification,
+  "item/mcpToolCall/progress": v2mcp.McpToolCallProgressNotification,
   authStatusChange: v1acc.AuthStatusChangeNotification,
   "account/updated": v2acc.AccountUpdatedNotification,
   "account/login/completed": v2acc.AccountLoginCompletedNotification,
@@ -136,6 +143,7 @@ export const serverRequests = {
   ),
   applyPatchApproval: serverRequest(v1a.ApplyPatchApprovalParams, v1a.ApplyPatchApprovalResponse),
   "item/fileChange/requestApproval": serverRequest(v2a.FileChangeRequestApprovalParams, v2a.FileChangeRequestApprovalResponse),
+  "mcpServer/elicitation/request": serverRequest(v2mcp.McpServerElicitationRequestParams, v2mcp.McpServerElicitationRequestResponse),
 } as const;
 
 export type ServerRequests = typeof serverRequests;

@@ -33,7 +33,12 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-function check(root: Schema, raw: Schema, value: unknown, path: string, out: string[]): void {
+function check(root: Schema, raw: Schema | boolean, value: unknown, path: string, out: string[]): void {
+  // A `true` schema (0.169 writes `"_meta": true`) takes any value.
+  if (typeof raw === "boolean") {
+    if (!raw) out.push(`${path}: no value allowed`);
+    return;
+  }
   const schema = resolve(root, raw);
   for (const key of ["anyOf", "oneOf"] as const) {
     const members = schema[key] as Schema[] | undefined;
@@ -60,7 +65,7 @@ function check(root: Schema, raw: Schema, value: unknown, path: string, out: str
   if (typeOf(value) !== "object") return;
   const obj = value as Record<string, unknown>;
   const props = (schema.properties as Record<string, Schema> | undefined) ?? {};
-  const required = new Set([...((schema.required as string[] | undefined) ?? []), ...Object.keys(props).filter((k) => "default" in props[k]!)]);
+  const required = new Set([...((schema.required as string[] | undefined) ?? []), ...Object.keys(props).filter((k) => typeof props[k] === "object" && "default" in props[k]!)]);
   for (const key of required) if (!(key in obj)) out.push(`${path}.${key}: missing`);
   for (const [key, v] of Object.entries(obj)) {
     const prop = props[key];
