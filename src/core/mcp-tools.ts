@@ -5,13 +5,32 @@
 import type { McpManager, ResolvedTool } from "../mcp/connection-manager.js";
 import { callErrorOutput, callOutput, parseMcpArguments, type McpCallOutput } from "../mcp/call-output.js";
 import type { ToolSpec } from "../model/types.js";
+import type { AskForApproval } from "../protocol/config.js";
+import type { ApprovalDecision } from "./approval-policy.js";
 import type { CoreEvent } from "./events.js";
+import { mcpApprovalQuestion, requiresMcpToolApproval } from "../mcp/tool-approval.js";
+
+export interface McpCallPolicy {
+  approvalPolicy: AskForApproval;
+  /** Telemetry's codex.tool_decision for the call. */
+  decision(decision: ApprovalDecision, source: "config" | "user"): void;
+}
+
+const REJECTED = "user rejected MCP tool call";
 
 export interface McpTurnTools {
   /** Waits for startup (reporting it) and returns the tool specs to offer this turn. */
   prepare(turnId: string, emit: (event: CoreEvent) => void, signal: AbortSignal): Promise<ToolSpec[]>;
   handles(name: string): boolean;
-  run(turnId: string, callId: string, name: string, args: string, emit: (event: CoreEvent) => void, signal: AbortSignal): Promise<McpCallOutput>;
+  run(
+    turnId: string,
+    callId: string,
+    name: string,
+    args: string,
+    emit: (event: CoreEvent) => void,
+    signal: AbortSignal,
+    policy: McpCallPolicy,
+  ): Promise<McpCallOutput>;
 }
 
 export function conversationMcp(manager: McpManager, threadId: string): McpTurnTools {
@@ -30,12 +49,26 @@ export function conversationMcp(manager: McpManager, threadId: string): McpTurnT
       return manager.toolSpecs();
     },
     handles: (name) => tools.has(name),
-    async run(turnId, callId, name, argsText, emit, signal) {
+    async run(turnId, callId, name, argsText, emit, signal, policy) {
       const resolved = tools.get(name);
       if (!resolved) return callErrorOutput(`unknown MCP tool ${name}`);
       const parsed = parseMcpArguments(argsText);
       if ("error" in parsed) return callErrorOutput(parsed.error);
       const invocation = { server: resolved.server, tool: resolved.tool.name, arguments: parsed.args ?? null };
+      // Tools that say they change things ask first, unless the policy never asks.
+      if (policy.approvalPolicy !== "never" && requiresMcpToolApproval(resolved.tool.annotations)) {
+        const question = mcpApprovalQuestion(resolved.server, resolved.tool);
+        const approved = await manager.askToolApproval(resolved.server, resolved.tool.name, question, { threadId, turnId });
+        if (signal.aborted) throw signal.reason;
+        policy.decision(approved ? "approved" : "denied", "user");
+        if (!approved) {
+          emit({ type: "mcpToolCallBegin", turnId, callId, ...invocation });
+          emit({ type: "mcpToolCallEnd", turnId, callId, ...invocation, durationMs: 0, outcome: { error: REJECTED } });
+          return callErrorOutput(REJECTED);
+        }
+      } else {
+        policy.decision("approved", "config");
+      }
       emit({ type: "mcpToolCallBegin", turnId, callId, ...invocation });
       const started = performance.now();
       try {

@@ -313,8 +313,10 @@ async function runCall(
       // Pointless (and confusing) when this model is not offered the tool.
       if (settings.tools.some((t) => t.name === "apply_patch")) warnings.push(shellPatch.warning);
     } else if (call.type === "function_call" && deps.mcp?.handles(call.name)) {
-      deps.toolTelemetry.decision(call.name, call.call_id, "approved", "config");
-      ({ output, success } = await deps.mcp.run(turnId, call.call_id, call.name, call.arguments, deps.emit, signal));
+      ({ output, success } = await deps.mcp.run(turnId, call.call_id, call.name, call.arguments, deps.emit, signal, {
+        approvalPolicy: settings.approvalPolicy,
+        decision: (decision, source) => deps.toolTelemetry.decision(call.name, call.call_id, decision, source),
+      }));
     } else if (call.type === "custom_tool_call") {
       output = `unsupported custom tool call: ${call.name}`;
     } else if (call.name === "shell") {

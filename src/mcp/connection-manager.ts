@@ -125,6 +125,16 @@ export class McpManager {
     return connection.readResource(uri);
   }
 
+  /** Asks the user (an elicitation form with no fields) whether `tool` may run; anything but accept is no. */
+  async askToolApproval(server: string, tool: string, message: string, caller: CallerContext): Promise<boolean> {
+    const answer = await this.deps.elicit(
+      server,
+      { mode: "form", message, requestedSchema: { type: "object", properties: {} }, _meta: { codex_approval_kind: "mcp_tool_call", tool } },
+      caller,
+    );
+    return answer.action === "accept";
+  }
+
   /** Stops every server and reads the configuration again; servers start again on next need. */
   async reload(): Promise<void> {
     const old = [...this.connections.values()];

@@ -211,6 +211,52 @@ describe("v2", () => {
   });
 });
 
+describe("elicitation and approvals", () => {
+  const elicitations = (s: ServerProcess) => s.messages.filter((m) => m.method === "mcpServer/elicitation/request" && "id" in m);
+
+  it("sends a server's elicitation to the client as mcpServer/elicitation/request and returns its answer", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model, stdioServerToml("tools", [`--marker=${marker}`])));
+    model.enqueue(call("c1", "mcp__tools__ask"), textTurn("done"));
+    const thread = await s.request("thread/start", { cwd: process.cwd() });
+    const threadId = (thread.result as { thread: { id: string } }).thread.id;
+    const turn = await s.request("turn/start", { threadId, input: [{ type: "text", text: "ask me" }] });
+    const turnId = (turn.result as { turn: { id: string } }).turn.id;
+    const ask = await s.waitFor(() => elicitations(s)[0], 15_000, "an elicitation request");
+    expect(ask.params).toMatchObject({ threadId, turnId, serverName: "tools", mode: "form", message: "Pick a colour", requestedSchema: { type: "object" } });
+    expect(referenceSchemaProblems(loadReferenceSchema("McpServerElicitationRequestParams.json"), ask.params)).toEqual([]);
+    s.send({ id: ask.id as number, result: { action: "accept", content: { colour: "blue" } } });
+    await s.waitFor(() => (v2(s, "turn/completed").length >= 1 ? true : undefined), 20_000, "turn/completed");
+    const item = v2(s, "item/completed").map((p) => p.item as JsonObject).find((i) => i.type === "mcpToolCall")!;
+    const text = (item.result as { content: { text: string }[] }).content[0]!.text;
+    expect(JSON.parse(text)).toEqual({ action: "accept", content: { colour: "blue" } });
+  });
+
+  it("asks before a destructive tool runs and reports a declined call; under `never` it runs without asking", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model, stdioServerToml("tools", [`--marker=${marker}`])));
+    model.enqueue(call("c1", "mcp__tools__delete_all"), textTurn("declined"));
+    const { conversationId } = await openConversation(s);
+    await say(s, conversationId, "delete");
+    const ask = await s.waitFor(() => elicitations(s)[0], 15_000, "an approval request");
+    expect(ask.params).toMatchObject({
+      serverName: "tools",
+      message: 'The tools MCP server wants to run the tool "delete_all", which may modify or delete data. Allow this action?',
+      _meta: { codex_approval_kind: "mcp_tool_call" },
+    });
+    s.send({ id: ask.id as number, result: { action: "decline" } });
+    await turnsEnded(s);
+    expect(events(s, "mcp_tool_call_end")[0]).toMatchObject({ call_id: "c1", result: { Err: "user rejected MCP tool call" } });
+    expect(outputFor("c1")).toBe("err: user rejected MCP tool call");
+
+    const never = await startInitialized(start, fakeProviderToml(model, stdioServerToml("tools", [`--marker=${marker}`]), "never"));
+    model.enqueue(call("c2", "mcp__tools__delete_all"), textTurn("ran"));
+    const other = await openConversation(never);
+    await say(never, other.conversationId, "delete");
+    await turnsEnded(never);
+    expect(elicitations(never)).toEqual([]);
+    expect(events(never, "mcp_tool_call_end")[0]).toMatchObject({ call_id: "c2", result: { Ok: { content: [{ type: "text", text: "called delete_all" }] } } });
+  });
+});
+
 describe("lifecycle", () => {
   it("shares servers across threads and leaves no server process behind at shutdown", async () => {
     const s = await startInitialized(start, fakeProviderToml(model, stdioServerToml("tools", [`--marker=${marker}`])));
