@@ -3,6 +3,7 @@
 // are kept as the server's status; they never throw at the caller.
 import type { McpServerConfig } from "../config/mcp-servers.js";
 import type { Logger } from "../logging/logger.js";
+import { registerSecret } from "../logging/redact.js";
 import type { CallToolResult, ElicitHandler, McpSession, McpTool, StartupStatus } from "./session.js";
 
 export interface ServerConnectionDeps {
@@ -51,6 +52,13 @@ export class McpServerConnection {
   private async connect(): Promise<McpSession | undefined> {
     const { name, startupTimeoutMs } = this.config;
     this.setStatus({ state: "starting" });
+    // Credentials read from the environment never reach a log line or an error (the SDK bundle has
+    // its own copy of the redaction registry, so they are registered here).
+    const t = this.config.transport;
+    if (t.kind === "http") {
+      if (t.bearerTokenEnvVar) registerSecret(this.deps.env[t.bearerTokenEnvVar]);
+      for (const variable of Object.values(t.envHttpHeaders)) registerSecret(this.deps.env[variable]);
+    }
     const deadline = AbortSignal.any([this.stopper.signal, AbortSignal.timeout(Math.max(startupTimeoutMs, 1))]);
     let session: McpSession | undefined;
     try {

@@ -3,9 +3,11 @@
 // leave the conversation usable, and no server process left behind.
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { chatTextTurn, chatToolCallTurn } from "../support/fake-chat.js";
 import { functionCallTurn, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { startHttpMcpServer, stdioServerToml, type HttpMcpServer } from "../support/mcp-servers.js";
 import { killProcessesWith, processesWith } from "../support/processes.js";
+import { startOtlpReceiver } from "../support/otlp-receiver.js";
 import { loadReferenceSchema, referenceSchemaProblems } from "../support/reference-schema.js";
 import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
 import { events, fakeProviderToml, openConversation, say, startInitialized, turnsEnded, useFakeModel } from "../support/v1-session.js";
@@ -105,6 +107,57 @@ describe("tools offered and called (v1)", () => {
     expect(events(s, "agent_message").map((e) => e.message)).toContain("still here");
     // The server that never answered initialize is not left running.
     await s.waitFor(() => (processesWith(`--no-init`).filter((pid) => processesWith(marker).includes(pid)).length === 0 ? true : undefined), 10_000, "mute server gone");
+  });
+});
+
+describe("chat wire and interrupts", () => {
+  it("offers MCP tools on the Chat Completions wire and routes their calls", async () => {
+    const toml = fakeProviderToml(model, stdioServerToml("tools", [`--marker=${marker}`])).replace('wire_api = "responses"', 'wire_api = "chat"');
+    const s = await startInitialized(start, toml);
+    model.enqueue(chatToolCallTurn({ id: "c1", name: "mcp__tools__echo", parts: ['{"text":', '"chat"}'] }), chatTextTurn(["ok"]));
+    const { conversationId } = await openConversation(s);
+    await say(s, conversationId, "echo");
+    await turnsEnded(s);
+    const tools = (model.requests[0]!.body.tools as { type: string; function: { name: string; parameters: unknown } }[]).map((t) => t.function);
+    expect(tools).toContainEqual(expect.objectContaining({ name: "mcp__tools__echo", parameters: expect.objectContaining({ required: ["text"] }) }));
+    expect(events(s, "mcp_tool_call_end")[0]).toMatchObject({ call_id: "c1", result: { Ok: { content: [{ type: "text", text: "echo: chat" }] } } });
+  });
+
+  it("ends a turn interrupted during a hung call, and the server still answers the next one", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model, stdioServerToml("tools", [`--marker=${marker}`])));
+    model.enqueue(call("c1", "mcp__tools__hang"), call("c2", "mcp__tools__echo", { text: "again" }), textTurn("done"));
+    const thread = await s.request("thread/start", { cwd: process.cwd() });
+    const threadId = (thread.result as { thread: { id: string } }).thread.id;
+    const turn = await s.request("turn/start", { threadId, input: [{ type: "text", text: "hang" }] });
+    const turnId = (turn.result as { turn: { id: string } }).turn.id;
+    await s.waitFor(() => v2(s, "item/started").find((p) => (p.item as JsonObject).type === "mcpToolCall"), 15_000, "the call to start");
+    expect((await s.request("turn/interrupt", { threadId, turnId })).error).toBeUndefined();
+    await s.waitFor(() => v2(s, "turn/completed")[0], 15_000, "turn/completed");
+    expect((v2(s, "turn/completed")[0]!.turn as JsonObject).status).toBe("interrupted");
+    await s.request("turn/start", { threadId, input: [{ type: "text", text: "again" }] });
+    await s.waitFor(() => (v2(s, "turn/completed").length >= 2 ? true : undefined), 15_000, "second turn");
+    const done = v2(s, "item/completed").map((p) => p.item as JsonObject).filter((i) => i.type === "mcpToolCall");
+    expect(done.at(-1)).toMatchObject({ id: "c2", status: "completed", result: { content: [{ type: "text", text: "echo: again" }] } });
+  });
+});
+
+describe("telemetry", () => {
+  it("exports codex.tool_decision and codex.tool_result with the MCP tool name", async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const otel = `\n[otel]\nexporter = { otlp-http = { endpoint = "${receiver.logsUrl}", protocol = "json" } }\n`;
+      const s = await startInitialized(start, fakeProviderToml(model, otel + stdioServerToml("tools", [`--marker=${marker}`])));
+      model.enqueue(call("c1", "mcp__tools__echo", { text: "t" }), textTurn("done"));
+      const { conversationId } = await openConversation(s);
+      await say(s, conversationId, "echo");
+      await turnsEnded(s);
+      expect((await s.closeStdin()).code).toBe(0);
+      const byName = (name: string) => receiver.logs.filter((l) => l.attributes["event.name"] === name);
+      expect(byName("codex.tool_decision")[0]!.attributes).toMatchObject({ tool_name: "mcp__tools__echo", call_id: "c1", decision: "approved", source: "Config" });
+      expect(byName("codex.tool_result")[0]!.attributes).toMatchObject({ tool_name: "mcp__tools__echo", call_id: "c1", success: "true" });
+    } finally {
+      await receiver.close();
+    }
   });
 });
 
