@@ -144,6 +144,11 @@ export class McpManager {
     await Promise.allSettled(old.map((c) => c.close()));
   }
 
+  /** At process exit (the shutdown deadline may have cut close() short): no server outlives us. */
+  killAllNow(): void {
+    for (const connection of this.connections.values()) connection.killNow();
+  }
+
   async shutdown(): Promise<void> {
     const all = [...this.connections.values()];
     this.connections.clear();

@@ -88,6 +88,7 @@ export async function connect(config: McpServerConfig, options: ConnectOptions):
     get pid() {
       return pid;
     },
+    killNow: () => killGroup("SIGKILL"),
     async close() {
       // SIGTERM first so a server can clean up; the group is killed if it lingers.
       killGroup("SIGTERM");

@@ -164,6 +164,11 @@ export class McpServerConnection {
     return out;
   }
 
+  /** At process exit, when there is no time for a clean close. */
+  killNow(): void {
+    this.session?.killNow();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.stopper.abort(new Error("MCP server stopped"));

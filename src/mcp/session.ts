@@ -7,6 +7,8 @@ export interface McpSession {
   readonly pid: number | null;
   /** Ends the connection; a stdio server's process group is killed. */
   close(): Promise<void>;
+  /** At process exit: SIGKILL to a stdio server's process group, synchronously. */
+  killNow(): void;
 }
 
 export type ElicitationAnswer = { action: "accept" | "decline" | "cancel"; content?: Record<string, unknown> };

@@ -39,7 +39,10 @@ export function createConversationFaces(deps: Omit<FaceDeps, "manager"> & { pace
     mcp,
   });
   // The shutdown deadline may cut an async flush short: what is still queued goes out now.
-  process.once("exit", () => manager.writeQueuedSync());
+  process.once("exit", () => {
+    manager.writeQueuedSync();
+    mcp.killAllNow();
+  });
   const faceDeps: FaceDeps = { ...deps, manager };
   return {
     handlers: {

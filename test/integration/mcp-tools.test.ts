@@ -311,6 +311,23 @@ describe("elicitation and approvals", () => {
 });
 
 describe("lifecycle", () => {
+  it("kills a server's whole process group at shutdown and restarts servers on reload", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model, stdioServerToml("tools", [`--marker=${marker}`, "--spawn-child"])));
+    const pidOf = async () => {
+      const res = await s.request("mcpServer/tool/call", { threadId: "t", server: "tools", tool: "pid" });
+      expect(res.error).toBeUndefined();
+      return Number((res.result as { content: { text: string }[] }).content[0]!.text);
+    };
+    const before = await pidOf();
+    await s.waitFor(() => (processesWith(`child-of-${marker}`).length > 0 ? true : undefined), 10_000, "the server's child");
+    expect((await s.request("config/mcpServer/reload")).error).toBeUndefined();
+    const after = await pidOf();
+    expect(after).not.toBe(before);
+    expect(processesWith(marker)).not.toContain(before);
+    expect((await s.closeStdin()).code).toBe(0);
+    expect(processesWith(marker)).toEqual([]);
+  });
+
   it("shares servers across threads and leaves no server process behind at shutdown", async () => {
     const s = await startInitialized(start, fakeProviderToml(model, stdioServerToml("tools", [`--marker=${marker}`])));
     model.enqueue(call("c1", "mcp__tools__pid"), textTurn("one"), call("c2", "mcp__tools__pid"), textTurn("two"));

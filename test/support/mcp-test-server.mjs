@@ -1,10 +1,12 @@
 // A small MCP server written with the official SDK's server side, for tests and benches. Run as a
 // process it serves stdio; `createTestServer()` also backs the streamable-HTTP server of
 // mcp-servers.ts. Flags (argv): --marker=<text> (found in /proc by tests), --garbage (non-JSON
-// lines on stdout), --no-init (never answers initialize), --exit (dies at once), --start-delay=<ms>.
+// lines on stdout), --no-init (never answers initialize), --exit (dies at once), --start-delay=<ms>,
+// --spawn-child (starts a long-lived child process carrying the marker).
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { CallToolRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
 
 const object = (properties = {}, required = []) => ({ type: "object", properties, required });
@@ -79,6 +81,8 @@ async function main() {
     return;
   }
   if (flags.has("start-delay")) await new Promise((r) => setTimeout(r, Number(flags.get("start-delay"))));
+  // A helper process of its own (as servers that run npx or a language runtime have), carrying the marker.
+  if (flags.has("spawn-child")) spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)", `child-of-${flags.get("marker")}`], { stdio: "ignore" });
   if (flags.has("garbage")) process.stdout.write("this is not JSON\n{\"half\": \n");
   await createTestServer().connect(new StdioServerTransport());
   if (flags.has("garbage")) setInterval(() => process.stdout.write("more garbage\n"), 50).unref();
