@@ -35,6 +35,11 @@ import { uuidv7 } from "./uuid.js";
 
 export const DEFAULT_MODEL = "gpt-5.1-codex";
 
+/** Runs `work` a few event-loop turns later, when the current request's reply has been written. */
+function afterReply(work: () => void): void {
+  setImmediate(() => setImmediate(() => setImmediate(work)));
+}
+
 interface AuthFacts {
   authMode?: string;
   accountId?: string;
@@ -332,8 +337,10 @@ export class ConversationManager {
       ...(this.deps.mcp ? { mcp: conversationMcp(this.deps.mcp, id) } : {}),
     });
     // The first thread starts the servers, in the background: its first turn waits for them.
-    if (this.deps.mcp?.hasServers) {
-      this.deps.mcp.startAll().catch((error: unknown) => this.deps.log?.warn({ err: error }, "mcp servers not started"));
+    // Loading the SDK and spawning servers takes a while: only once this request's reply is out.
+    const mcp = this.deps.mcp;
+    if (mcp?.hasServers) {
+      afterReply(() => mcp.startAll().catch((error: unknown) => this.deps.log?.warn({ err: error }, "mcp servers not started")));
     }
     hooks.conversationStarts({
       providerName: config.modelProvider.name,
