@@ -58,7 +58,7 @@ export function conversationMcp(manager: McpManager, threadId: string): McpTurnT
       // Tools that say they change things ask first, unless the policy never asks.
       if (policy.approvalPolicy !== "never" && requiresMcpToolApproval(resolved.tool.annotations)) {
         const question = mcpApprovalQuestion(resolved.server, resolved.tool);
-        const approved = await manager.askToolApproval(resolved.server, resolved.tool.name, question, { threadId, turnId });
+        const approved = await manager.askToolApproval(resolved.server, resolved.tool.name, question, { threadId, turnId }, signal);
         if (signal.aborted) throw signal.reason;
         policy.decision(approved ? "approved" : "denied", "user");
         if (!approved) {

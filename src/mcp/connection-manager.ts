@@ -22,7 +22,7 @@ export interface McpManagerDeps {
   /** The configured servers (enabled or not), read again on reload. */
   servers(): McpServerConfig[];
   /** A server asks the user something; undefined caller: no thread is calling it. */
-  elicit(server: string, params: Record<string, unknown>, caller: CallerContext | undefined): Promise<ElicitationAnswer>;
+  elicit(server: string, params: Record<string, unknown>, caller: CallerContext | undefined, signal: AbortSignal): Promise<ElicitationAnswer>;
 }
 
 export interface ResolvedTool {
@@ -73,9 +73,9 @@ export class McpManager {
           onStatus: (server, status) => {
             for (const listener of this.listeners) listener(server, status);
           },
-          onElicit: (server) => (params) => {
+          onElicit: (server) => (params, signal) => {
             const callers = this.callers.get(server);
-            return this.deps.elicit(server, params, callers?.[callers.length - 1]);
+            return this.deps.elicit(server, params, callers?.[callers.length - 1], signal);
           },
         });
         this.connections.set(config.name, connection);
@@ -126,11 +126,12 @@ export class McpManager {
   }
 
   /** Asks the user (an elicitation form with no fields) whether `tool` may run; anything but accept is no. */
-  async askToolApproval(server: string, tool: string, message: string, caller: CallerContext): Promise<boolean> {
+  async askToolApproval(server: string, tool: string, message: string, caller: CallerContext, signal: AbortSignal): Promise<boolean> {
     const answer = await this.deps.elicit(
       server,
       { mode: "form", message, requestedSchema: { type: "object", properties: {} }, _meta: { codex_approval_kind: "mcp_tool_call", tool } },
       caller,
+      signal,
     );
     return answer.action === "accept";
   }

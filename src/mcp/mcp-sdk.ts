@@ -29,7 +29,8 @@ export interface ConnectOptions {
 
 export async function connect(config: McpServerConfig, options: ConnectOptions): Promise<McpSession> {
   const client = new Client({ name: "codex-mcp-client", version: APP_VERSION, title: "Codex" }, { capabilities: { elicitation: { form: {} } } });
-  client.setRequestHandler(ElicitRequestSchema, async (request) => options.onElicit(request.params as Record<string, unknown>));
+  // extra.signal: the server cancelled its request (or the connection closed), so the client's question is withdrawn.
+  client.setRequestHandler(ElicitRequestSchema, async (request, extra) => options.onElicit(request.params as Record<string, unknown>, extra.signal));
   const t = config.transport;
   let pid: number | null = null;
   let transport: StdioClientTransport | StreamableHTTPClientTransport;

@@ -14,7 +14,7 @@ export interface McpSession {
 export type ElicitationAnswer = { action: "accept" | "decline" | "cancel"; content?: Record<string, unknown> };
 
 /** Answers a server's elicitation/create request (the params as the server sent them). */
-export type ElicitHandler = (params: Record<string, unknown>) => Promise<ElicitationAnswer>;
+export type ElicitHandler = (params: Record<string, unknown>, signal: AbortSignal) => Promise<ElicitationAnswer>;
 
 export type StartupStatus = { state: "starting" } | { state: "ready" } | { state: "failed"; error: string } | { state: "cancelled" };
 

@@ -44,11 +44,17 @@ export function createMcpManager(deps: McpBridgeDeps): McpManager {
       first = false;
       return configuredMcpServers(source, deps.env);
     },
-    elicit: (server, params, caller) => elicit(deps, server, params, caller),
+    elicit: (server, params, caller, signal) => elicit(deps, server, params, caller, signal),
   });
 }
 
-async function elicit(deps: McpBridgeDeps, server: string, params: Record<string, unknown>, caller: CallerContext | undefined): Promise<ElicitationAnswer> {
+async function elicit(
+  deps: McpBridgeDeps,
+  server: string,
+  params: Record<string, unknown>,
+  caller: CallerContext | undefined,
+  signal: AbortSignal,
+): Promise<ElicitationAnswer> {
   // No thread to ask for, or a policy that never asks the user: declined, as the reference does.
   if (!caller || deps.approvalPolicyOf(caller.threadId) === "never") return { action: "decline" };
   const request = {
@@ -58,7 +64,7 @@ async function elicit(deps: McpBridgeDeps, server: string, params: Record<string
     ...params,
     mode: typeof params.mode === "string" ? params.mode : "form",
   };
-  const answer = await askClient(deps.connection, "mcpServer/elicitation/request", request, new AbortController().signal, deps.log);
+  const answer = await askClient(deps.connection, "mcpServer/elicitation/request", request, signal, deps.log);
   if (typeof answer !== "object" || answer === null) return { action: "cancel" };
   const { action, content } = answer as { action?: unknown; content?: unknown };
   if (action !== "accept" && action !== "decline" && action !== "cancel") return { action: "cancel" };

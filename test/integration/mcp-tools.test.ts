@@ -266,6 +266,22 @@ describe("v2", () => {
 });
 
 describe("elicitation and approvals", () => {
+  it("withdraws an approval question when the turn is interrupted", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model, stdioServerToml("tools", [`--marker=${marker}`])));
+    model.enqueue(call("c1", "mcp__tools__delete_all"), textTurn("unused"));
+    const thread = await s.request("thread/start", { cwd: process.cwd() });
+    const threadId = (thread.result as { thread: { id: string } }).thread.id;
+    const turn = await s.request("turn/start", { threadId, input: [{ type: "text", text: "delete" }] });
+    const turnId = (turn.result as { turn: { id: string } }).turn.id;
+    const ask = await s.waitFor(() => s.messages.find((m) => m.method === "mcpServer/elicitation/request" && "id" in m), 15_000, "an approval request");
+    await s.request("turn/interrupt", { threadId, turnId });
+    await s.waitFor(() => v2(s, "turn/completed")[0], 15_000, "turn/completed");
+    expect((v2(s, "turn/completed")[0]!.turn as JsonObject).status).toBe("interrupted");
+    await s.waitFor(() => s.notifications("$/cancelRequest").find((m) => (m.params as JsonObject).id === ask.id), 10_000, "$/cancelRequest");
+    // The call never ran.
+    expect(v2(s, "item/completed").filter((p) => (p.item as JsonObject).type === "mcpToolCall")).toEqual([]);
+  });
+
   const elicitations = (s: ServerProcess) => s.messages.filter((m) => m.method === "mcpServer/elicitation/request" && "id" in m);
 
   it("sends a server's elicitation to the client as mcpServer/elicitation/request and returns its answer", async () => {
