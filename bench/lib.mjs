@@ -353,7 +353,10 @@ export async function startFakeResponses() {
   let turn = { count: 3, delta: "ok " };
   let served = 0;
   const counts = {};
+  // performance.now() as each request arrived (for "start → first model request" figures).
+  const arrivals = [];
   const server = http.createServer((req, res) => {
+    arrivals.push(performance.now());
     req.resume();
     req.on("end", () => {
       const key = `${req.method} ${req.url.split("?")[0]}`;
@@ -377,6 +380,7 @@ export async function startFakeResponses() {
     respondWith: (next) => void (turn = { ...next }),
     served: () => served,
     counts: () => ({ ...counts }),
+    arrivals: () => [...arrivals],
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

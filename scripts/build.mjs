@@ -56,7 +56,7 @@ const GRPC_PACKAGES = [
 // Native addons cannot be bundled: loaded from node_modules when first used.
 const NATIVE_PACKAGES = ["node-pty"];
 // Our own files that a CommonJS bundle loads on demand, by the name they are built under.
-const SIBLINGS = { "./pino-logger.js": "./pino-logger.cjs" };
+const SIBLINGS = { "./pino-logger.js": "./pino-logger.cjs", "./mcp-sdk.js": "./mcp-sdk.cjs" };
 
 // .cjs bundles run in a vm.Script, where import() needs a Node flag: import() of a built-in, an
 // unbundled package or a sibling bundle becomes a require().
@@ -103,6 +103,8 @@ await build({
     main: `${root}/src/main.ts`,
     "pino-logger": `${root}/src/logging/pino-logger.ts`,
     "otel-sdk": `${root}/src/telemetry/otel-sdk.ts`,
+    // The MCP client (SDK + zod + ajv): only a server with [mcp_servers] loads it.
+    "mcp-sdk": `${root}/src/mcp/mcp-sdk.ts`,
   },
   plugins: [importAsRequire, lazyCrypto],
   external: [...GRPC_PACKAGES, ...NATIVE_PACKAGES],

@@ -6,6 +6,7 @@ import type { ConfigWarningNotification } from "../protocol/config.js";
 import type { ModelOverrides } from "../model/model-family.js";
 import { SchemaIssue } from "../protocol/schema.js";
 import { ConfigToml } from "./config-toml.js";
+import { resolveMcpServers } from "./mcp-servers.js";
 import { resolveOtel } from "./otel.js";
 import { applyOverrides, type ConfigOverride } from "./overrides.js";
 import { configFilePath, codexHome } from "./paths.js";
@@ -86,6 +87,11 @@ export function loadConfigSource(env: NodeJS.ProcessEnv, cliOverrides: readonly 
     for (const issue of issues) {
       const error = locate(source, issue.path, `${issue.path.join(".")}: ${issue.message}`);
       source.warnings.push(warningFor(error, `Invalid OpenTelemetry setting \`${issue.path.join(".")}\`; that exporter is off.`));
+    }
+    // A bad MCP server entry leaves that server out; the others start.
+    for (const issue of resolveMcpServers(effectiveTable(source).mcp_servers).issues) {
+      const error = locate(source, issue.path, `${issue.path.join(".")}: ${issue.message}`);
+      source.warnings.push(warningFor(error, `Invalid MCP server \`${issue.path[1] ?? "mcp_servers"}\`; it is not started.`));
     }
   }
   return source;

@@ -26,6 +26,8 @@ import { buildShellEnv, parseShellEnvironmentPolicy } from "../tools/shell-env.j
 import { terminalName } from "../user-agent.js";
 import { APP_VERSION } from "../version.js";
 import { Conversation } from "./conversation.js";
+import type { McpManager } from "../mcp/connection-manager.js";
+import { conversationMcp } from "./mcp-tools.js";
 import { applyPatchFreeformFlag, toolsFor } from "./tool-selection.js";
 import { BASE_INSTRUCTIONS, environmentContext, permissionsItem, permissionsMessage } from "./instructions.js";
 import type { TurnSettings } from "./turn-runner.js";
@@ -39,6 +41,11 @@ export const DEFAULT_MODEL = "gpt-5.1-codex";
 function compactPromptOf(config: AppConfig, options: StartOptions): { compactPrompt?: string } {
   const prompt = options.compactPrompt ?? config.table.compact_prompt;
   return typeof prompt === "string" && prompt.trim() !== "" ? { compactPrompt: prompt } : {};
+}
+
+/** Runs `work` a few event-loop turns later, when the current request's reply has been written. */
+function afterReply(work: () => void): void {
+  setImmediate(() => setImmediate(() => setImmediate(work)));
 }
 
 interface AuthFacts {
@@ -73,6 +80,8 @@ export interface ManagerDeps {
   unloadIdleAfterMs?: number;
   /** The sandbox commands run in; defaults to detecting it once (serverSandbox). */
   sandbox?(): Promise<SandboxAvailability>;
+  /** The MCP servers this process shares among its conversations. */
+  mcp?: McpManager;
   /** Tests and benches may swap the model client. */
   clientFactory?: (config: AppConfig, hooks: ReturnType<typeof conversationTelemetry>) => ModelClient;
 }
@@ -385,7 +394,14 @@ export class ConversationManager {
       traceTurn: (turnId, turnSettings, prompt) => traces.startTurn(turnId, turnSettings, prompt),
       onListenerError: (error) => this.deps.log?.debug({ err: error, conversationId: id }, "event not delivered"),
       onIdle: (c) => this.onIdle(c),
+      ...(this.deps.mcp ? { mcp: conversationMcp(this.deps.mcp, id) } : {}),
     });
+    // The first thread starts the servers, in the background: its first turn waits for them.
+    // Loading the SDK and spawning servers takes a while: only once this request's reply is out.
+    const mcp = this.deps.mcp;
+    if (mcp?.hasServers) {
+      afterReply(() => mcp.startAll().catch((error: unknown) => this.deps.log?.warn({ err: error }, "mcp servers not started")));
+    }
     hooks.conversationStarts({
       providerName: config.modelProvider.name,
       approvalPolicy: settings.approvalPolicy,

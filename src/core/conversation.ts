@@ -7,6 +7,7 @@ import type { RolloutSink } from "./rollout-sink.js";
 import type { ApprovalDecision } from "./approval-policy.js";
 import type { CoreEvent, CoreEventListener } from "./events.js";
 import { lastPermissionsText, permissionsItem } from "./instructions.js";
+import type { McpTurnTools } from "./mcp-tools.js";
 import type { PatchApprovalRequest } from "./patch-call.js";
 import { rolloutRecorder } from "./turn-recorder.js";
 import { uuidv7 } from "./uuid.js";
@@ -51,6 +52,8 @@ export interface ConversationInit {
   onIdle?(conversation: Conversation): void;
   /** A listener threw: reported, never allowed to end the turn. */
   onListenerError?(error: unknown): void;
+  /** The process's MCP servers, as this conversation's turns use them. */
+  mcp?: McpTurnTools;
 }
 
 /** What a queued turn runs: a user turn, or a compaction on its own. */
@@ -232,6 +235,7 @@ export class Conversation {
         ...(this.init.sandbox ? { sandbox: this.init.sandbox } : {}),
         beforeTurn: () => this.announcePermissions(settings),
         steering,
+        ...(this.init.mcp ? { mcp: this.init.mcp } : {}),
       },
       controller.signal,
     ).catch(() => {

@@ -22,6 +22,14 @@ export interface ExecOutcome {
   formattedOutput: string;
 }
 
+export type McpStartupStatus = { state: "starting" } | { state: "ready" } | { state: "failed"; error: string } | { state: "cancelled" };
+
+export interface McpCallResult {
+  content: unknown[];
+  structuredContent?: unknown;
+  isError?: boolean;
+}
+
 export interface PlanStep {
   step: string;
   status: "pending" | "in_progress" | "completed";
@@ -68,6 +76,22 @@ export type CoreEvent =
     }
   /** The turn's aggregated diff after a patch changed files. */
   | { type: "turnDiff"; turnId: string; unifiedDiff: string }
+  /** An MCP server's startup, reported to a conversation before its first turn talks to the model. */
+  | { type: "mcpStartupUpdate"; turnId: string; server: string; status: McpStartupStatus }
+  | { type: "mcpStartupComplete"; turnId: string; ready: string[]; failed: { server: string; error: string }[]; cancelled: string[] }
+  | { type: "mcpToolCallBegin"; turnId: string; callId: string; server: string; tool: string; arguments: unknown }
+  | { type: "mcpToolCallProgress"; turnId: string; callId: string; message: string }
+  /** `result` when the server answered (isError included), `error` when the call failed. */
+  | {
+      type: "mcpToolCallEnd";
+      turnId: string;
+      callId: string;
+      server: string;
+      tool: string;
+      arguments: unknown;
+      durationMs: number;
+      outcome: { result: McpCallResult } | { error: string };
+    }
   | { type: "planUpdate"; turnId: string; explanation: string | null; plan: PlanStep[] }
   | { type: "streamError"; turnId: string; message: string; attempt: number; max: number }
   /** The history is being compacted (v2 shows a contextCompaction item from here on). */

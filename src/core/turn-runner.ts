@@ -17,6 +17,7 @@ import { approvalKey, planExec, type ApprovalDecision } from "./approval-policy.
 import { withCallOutputs } from "./call-outputs.js";
 import { escalationRefusal, likelySandboxDenied, networkBlocked, offersUnsandboxedRetry, runAttempt, SANDBOX_RETRY_REASON, type ShellRun } from "./sandboxed-exec.js";
 import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
+import type { McpTurnTools } from "./mcp-tools.js";
 import { LocalImageError, localImageContent } from "./local-images.js";
 import { runPatchCall, type PatchApprovalRequest, type PatchSource } from "./patch-call.js";
 import { interceptShellPatch } from "./shell-patch.js";
@@ -84,6 +85,8 @@ export interface TurnDeps {
   beforeTurn?(): Promise<void>;
   /** Input the client added to the running turn (turn/steer), taken before each model request. */
   steering?: Steering;
+  /** The MCP servers' tools: offered after their startup, their calls routed to them. */
+  mcp?: McpTurnTools;
 }
 
 export interface Steering {
@@ -106,6 +109,9 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
   const { emit, recorder } = deps;
   // A failure here leaves the model with the context it had; the turn runs anyway.
   await deps.beforeTurn?.().catch(() => undefined);
+  // MCP tools join the turn's tools once their servers are up (or failed, or timed out).
+  const mcpTools = deps.mcp ? await deps.mcp.prepare(turnId, deps.emit, signal) : [];
+  if (mcpTools.length > 0) settings = { ...settings, tools: [...settings.tools, ...mcpTools] };
   // The model may change per turn: its family is looked up for each.
   const limits = modelLimits(settings.model, settings.modelOverrides);
   emit({ type: "turnStarted", turnId, modelContextWindow: limits.contextWindow });
@@ -370,6 +376,11 @@ async function runCall(
       else ({ output, success } = await patch({ parsed: shellPatch.parsed }, shellPatch.cwd));
       // Pointless (and confusing) when this model is not offered the tool.
       if (settings.tools.some((t) => t.name === "apply_patch")) warnings.push(shellPatch.warning);
+    } else if (call.type === "function_call" && deps.mcp?.handles(call.name)) {
+      ({ output, success } = await deps.mcp.run(turnId, call.call_id, call.name, call.arguments, deps.emit, signal, {
+        approvalPolicy: settings.approvalPolicy,
+        decision: (decision, source) => deps.toolTelemetry.decision(call.name, call.call_id, decision, source),
+      }));
     } else if (call.type === "custom_tool_call") {
       output = `unsupported custom tool call: ${call.name}`;
     } else if (call.name === "shell") {

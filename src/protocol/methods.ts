@@ -17,6 +17,7 @@ import * as v2x from "./v2/command-exec.js";
 import * as v2i from "./v2/item.js";
 import * as v2fs from "./v2/fs.js";
 import * as v2m from "./v2/model.js";
+import * as v2mcp from "./v2/mcp.js";
 import * as v2th from "./v2/thread.js";
 import * as v2tl from "./v2/thread-lifecycle.js";
 import * as v2t from "./v2/turn.js";
@@ -95,6 +96,10 @@ export const clientRequests = {
   "thread/items/list": method(v2tl.ThreadItemsListParams, v2tl.ThreadItemsListResponse),
   "thread/rollback": method(v2tl.ThreadRollbackParams, v2tl.ThreadRollbackResponse),
   "turn/steer": method(v2tl.TurnSteerParams, v2tl.TurnSteerResponse),
+  "mcpServerStatus/list": method(v2mcp.ListMcpServerStatusParams, v2mcp.ListMcpServerStatusResponse),
+  "config/mcpServer/reload": method(s.noParams(), v2mcp.McpServerRefreshResponse),
+  "mcpServer/resource/read": method(v2mcp.McpResourceReadParams, v2mcp.McpResourceReadResponse),
+  "mcpServer/tool/call": method(v2mcp.McpServerToolCallParams, v2mcp.McpServerToolCallResponse),
 } as const;
 
 export type ClientRequests = typeof clientRequests;
@@ -126,6 +131,8 @@ export const serverNotifications = {
   "turn/diff/updated": v2i.TurnDiffUpdatedNotification,
   "thread/tokenUsage/updated": v2i.ThreadTokenUsageUpdatedNotification,
   error: v2i.ErrorNotification,
+  "mcpServer/startupStatus/updated": v2mcp.McpServerStatusUpdatedNotification,
+  "item/mcpToolCall/progress": v2mcp.McpToolCallProgressNotification,
   authStatusChange: v1acc.AuthStatusChangeNotification,
   "account/updated": v2acc.AccountUpdatedNotification,
   "account/login/completed": v2acc.AccountLoginCompletedNotification,
@@ -161,6 +168,7 @@ export const serverRequests = {
   ),
   applyPatchApproval: serverRequest(v1a.ApplyPatchApprovalParams, v1a.ApplyPatchApprovalResponse),
   "item/fileChange/requestApproval": serverRequest(v2a.FileChangeRequestApprovalParams, v2a.FileChangeRequestApprovalResponse),
+  "mcpServer/elicitation/request": serverRequest(v2mcp.McpServerElicitationRequestParams, v2mcp.McpServerElicitationRequestResponse),
 } as const;
 
 export type ServerRequests = typeof serverRequests;

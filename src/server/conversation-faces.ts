@@ -5,6 +5,7 @@ import { ConversationManager } from "../core/conversation-manager.js";
 import { killAllRunningCommands } from "../tools/exec.js";
 import { FsWatches } from "../workspace/fs-watches.js";
 import { OneOffSessions } from "./one-off-exec.js";
+import { callMcpTool, createMcpManager, listMcpServerStatus, readMcpResource } from "./mcp-handlers.js";
 import { v1Handlers, type FaceDeps, type HandlerTable } from "./v1/register.js";
 import { v2Handlers } from "./v2/register.js";
 
@@ -23,26 +24,50 @@ function unloadIdleAfterMs(env: NodeJS.ProcessEnv): number {
 }
 
 export function createConversationFaces(deps: Omit<FaceDeps, "manager" | "oneOffs" | "watches">): ConversationFaces {
+  // MCP servers are shared by every thread of this process; they start when first needed.
+  const mcp = createMcpManager({
+    connection: deps.connection,
+    config: deps.config,
+    log: deps.log,
+    env: process.env,
+    approvalPolicyOf: (threadId) => manager.get(threadId)?.settings.approvalPolicy,
+  });
   const manager = new ConversationManager({
     config: deps.config,
     env: process.env,
     pace: deps.pace,
     log: deps.log,
     unloadIdleAfterMs: unloadIdleAfterMs(process.env),
+    mcp,
   });
   // The shutdown deadline may cut an async flush short: what is still queued goes out now.
-  process.once("exit", () => manager.writeQueuedSync());
+  process.once("exit", () => {
+    manager.writeQueuedSync();
+    mcp.killAllNow();
+  });
   const oneOffs = new OneOffSessions();
   const watches = new FsWatches((watchId, changedPaths) => deps.notify("fs/changed", { watchId, changedPaths }));
   const faceDeps: FaceDeps = { ...deps, manager, oneOffs, watches };
   return {
-    handlers: { ...v1Handlers(faceDeps), ...v2Handlers(faceDeps) },
+    handlers: {
+      ...v1Handlers(faceDeps),
+      ...v2Handlers(faceDeps),
+      "mcpServerStatus/list": (p: Parameters<typeof listMcpServerStatus>[1]) => listMcpServerStatus(mcp, p),
+      "config/mcpServer/reload": async () => {
+        await mcp.reload();
+        return {};
+      },
+      "mcpServer/resource/read": (p: Parameters<typeof readMcpResource>[1]) => readMcpResource(mcp, p),
+      "mcpServer/tool/call": (p: Parameters<typeof callMcpTool>[1]) => callMcpTool(mcp, p),
+    },
     async shutdown() {
       watches.closeAll();
       const commandsEnded = oneOffs.terminateAll();
       killAllRunningCommands();
       await commandsEnded;
+      // Turns stop first (their MCP calls fail), then the servers' process groups are killed.
       await manager.closeAll();
+      await mcp.shutdown();
     },
   };
 }

@@ -33,9 +33,12 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-function check(root: Schema, raw: Schema, value: unknown, path: string, out: string[]): void {
-  // `true` (as draft-07 allows) accepts anything.
-  if (typeof raw !== "object") return;
+function check(root: Schema, raw: Schema | boolean, value: unknown, path: string, out: string[]): void {
+  // A `true` schema (0.169 writes `"_meta": true`) takes any value.
+  if (typeof raw === "boolean") {
+    if (!raw) out.push(`${path}: no value allowed`);
+    return;
+  }
   const schema = resolve(root, raw);
   for (const key of ["anyOf", "oneOf"] as const) {
     const members = schema[key] as Schema[] | undefined;

@@ -18,6 +18,7 @@ import * as v2CommandExec from "../v2/command-exec.js";
 import * as v2Config from "../v2/config.js";
 import * as v2Fs from "../v2/fs.js";
 import * as v2Item from "../v2/item.js";
+import * as v2Mcp from "../v2/mcp.js";
 import * as v2Model from "../v2/model.js";
 import * as v2Sandbox from "../v2/sandbox.js";
 import * as v2Thread from "../v2/thread.js";
@@ -47,6 +48,7 @@ export const protocolModules: readonly ProtocolModule[] = [
   { file: "v2/config.ts", exports: v2Config },
   { file: "v2/fs.ts", exports: v2Fs },
   { file: "v2/item.ts", exports: v2Item },
+  { file: "v2/mcp.ts", exports: v2Mcp },
   { file: "v2/model.ts", exports: v2Model },
   { file: "v2/sandbox.ts", exports: v2Sandbox },
   { file: "v2/thread.ts", exports: v2Thread },

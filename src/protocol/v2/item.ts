@@ -40,6 +40,19 @@ export const ThreadItem = s.union([
     status: s.enumOf(["inProgress", "completed", "failed", "declined"]),
   }),
   s.object({ type: s.literal("contextCompaction"), id: s.string() }),
+  s.object({
+    type: s.literal("mcpToolCall"),
+    id: s.string(),
+    server: s.string(),
+    tool: s.string(),
+    status: s.enumOf(["inProgress", "completed", "failed"]),
+    arguments: s.unknown(),
+    result: s.nullable(s.object({ content: s.array(s.unknown()), structuredContent: s.unknown() })),
+    error: s.nullable(s.object({ message: s.string() })),
+    durationMs: s.nullable(s.integer()),
+    startedAtMs: s.nullable(s.integer()),
+    completedAtMs: s.nullable(s.integer()),
+  }),
 ]);
 export type ThreadItem = s.Infer<typeof ThreadItem>;
 

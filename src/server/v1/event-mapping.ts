@@ -13,6 +13,16 @@ export function v1ErrorInfo(info: FailureKind): unknown {
   return "httpStatusCode" in info ? { [name]: { http_status_code: info.httpStatusCode } } : name;
 }
 
+function invocation(event: { server: string; tool: string; arguments: unknown }) {
+  return { server: event.server, tool: event.tool, arguments: event.arguments };
+}
+
+/** A duration as Rust's serde writes std::time::Duration. */
+function rustDuration(ms: number) {
+  const nanosTotal = Math.max(0, Math.round(ms * 1e6));
+  return { secs: Math.floor(nanosTotal / 1e9), nanos: nanosTotal % 1e9 };
+}
+
 /** `rateLimits`: what the last model response's headers said (0.90's token_count carries it). */
 export function toEventMsgs(event: CoreEvent, conversationId: string, rateLimits: RateLimitSnapshot = emptyRateLimits()): EventMsg[] {
   const thread = { thread_id: conversationId, turn_id: event.turnId };
@@ -135,6 +145,24 @@ export function toEventMsgs(event: CoreEvent, conversationId: string, rateLimits
       ];
     case "turnDiff":
       return [{ type: "turn_diff", unified_diff: event.unifiedDiff }];
+    case "mcpStartupUpdate":
+      return [{ type: "mcp_startup_update", server: event.server, status: event.status }];
+    case "mcpStartupComplete":
+      return [{ type: "mcp_startup_complete", ready: event.ready, failed: event.failed, cancelled: event.cancelled }];
+    case "mcpToolCallBegin":
+      return [{ type: "mcp_tool_call_begin", call_id: event.callId, invocation: invocation(event) }];
+    case "mcpToolCallProgress":
+      return [];
+    case "mcpToolCallEnd":
+      return [
+        {
+          type: "mcp_tool_call_end",
+          call_id: event.callId,
+          invocation: invocation(event),
+          duration: rustDuration(event.durationMs),
+          result: "result" in event.outcome ? { Ok: event.outcome.result } : { Err: event.outcome.error },
+        },
+      ];
     case "planUpdate":
       return [{ type: "plan_update", explanation: event.explanation, plan: event.plan }];
     case "streamError":

@@ -69,6 +69,17 @@ export function fileChangeItem(id: string, changes: PatchChanges, status: string
   return { type: "fileChange", id, changes: v2FromV1Changes(changes), status };
 }
 
+/** The v2 mcpToolCall item of an MCP call. */
+export function mcpToolCallItem(
+  call: { callId: string; server: string; tool: string; arguments: unknown },
+  status: "inProgress" | "completed" | "failed",
+  result: { content: unknown[]; structuredContent: unknown } | null,
+  error: { message: string } | null,
+  durationMs: number | null,
+) {
+  return { type: "mcpToolCall", id: call.callId, server: call.server, tool: call.tool, status, arguments: call.arguments, result, error, durationMs };
+}
+
 export class ThreadEventMapper {
   private readonly commands = new Map<string, RunningCommand>();
   /** fileChange items started (at their approval request, or when applied without one). */
@@ -155,6 +166,34 @@ export class ThreadEventMapper {
           ...(delta && event.status !== "declined" ? n("item/fileChange/outputDelta", { itemId: event.callId, delta }) : []),
           ...n("item/completed", { item: fileChangeItem(event.callId, event.changes, event.status) }),
         ];
+      }
+      case "mcpStartupUpdate":
+        return [
+          {
+            method: "mcpServer/startupStatus/updated",
+            params: {
+              threadId: this.threadId,
+              name: event.server,
+              status: event.status.state,
+              error: event.status.state === "failed" ? event.status.error : null,
+              failureReason: null,
+            },
+          },
+        ];
+      case "mcpStartupComplete":
+        return [];
+      case "mcpToolCallBegin":
+        return n("item/started", { item: { ...mcpToolCallItem(event, "inProgress", null, null, null), startedAtMs: Date.now(), completedAtMs: null } });
+      case "mcpToolCallProgress":
+        return n("item/mcpToolCall/progress", { itemId: event.callId, message: event.message });
+      case "mcpToolCallEnd": {
+        const o = event.outcome;
+        const failed = "error" in o || o.result.isError === true;
+        const result = "result" in o ? { content: o.result.content, structuredContent: o.result.structuredContent ?? null } : null;
+        const error = "error" in o ? { message: o.error } : null;
+        const completedAtMs = Date.now();
+        const item = mcpToolCallItem(event, failed ? "failed" : "completed", result, error, Math.round(event.durationMs));
+        return n("item/completed", { item: { ...item, startedAtMs: Math.round(completedAtMs - event.durationMs), completedAtMs } });
       }
       case "turnDiff":
         return n("turn/diff/updated", { diff: event.unifiedDiff });
