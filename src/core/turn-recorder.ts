@@ -1,12 +1,18 @@
 // What a turn persists to the rollout, in the reference's line types: response_item for history,
-// event_msg for user_message / agent_message / token_count / turn_aborted / patch_apply_end, turn_context before each
-// model request. Deltas and lifecycle events are not persisted.
+// event_msg for task_started / user_message / agent_message / token_count / turn_aborted / patch_apply_end /
+// task_complete, turn_context before each model request. task_started and task_complete carry the
+// turn id and times (as 0.169 records them), so a thread read back shows the ids its client saw.
+// Deltas and other lifecycle events are not persisted.
 import type { ResponseItem } from "../model/types.js";
 import type { RolloutSink } from "./rollout-sink.js";
 import type { CoreEvent, TokenUsageInfo } from "./events.js";
 import type { TurnSettings, UserInput } from "./turn-runner.js";
 
 export interface TurnRecorder {
+  /** The turn starts being recorded (before its user message). */
+  turnStarted(turnId: string, modelContextWindow: number | null): void;
+  /** The turn ended (completed or failed). */
+  turnComplete(turnId: string, lastAgentMessage: string | null): void;
   responseItem(item: ResponseItem): void;
   userMessage(input: UserInput): void;
   turnContext(settings: TurnSettings): void;
@@ -32,7 +38,24 @@ export function turnAbortedItem(turnId: string): ResponseItem {
 }
 
 export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
+  // One recorder per turn: what its lines need to know about it.
+  let turn: { id: string; startedMs: number } | undefined;
+  const ended = () => {
+    const now = Date.now();
+    return { completed_at: Math.floor(now / 1000), duration_ms: turn ? now - turn.startedMs : null };
+  };
   return {
+    turnStarted: (turnId, modelContextWindow) => {
+      turn = { id: turnId, startedMs: Date.now() };
+      writer.write("event_msg", {
+        type: "task_started",
+        turn_id: turnId,
+        started_at: Math.floor(turn.startedMs / 1000),
+        model_context_window: modelContextWindow,
+      });
+    },
+    turnComplete: (turnId, lastAgentMessage) =>
+      writer.write("event_msg", { type: "task_complete", turn_id: turnId, last_agent_message: lastAgentMessage, ...ended() }),
     responseItem: (item) => writer.write("response_item", item),
     userMessage: (input) =>
       writer.write("event_msg", {
@@ -44,6 +67,7 @@ export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
       }),
     turnContext: (s) =>
       writer.write("turn_context", {
+        ...(turn ? { turn_id: turn.id } : {}),
         cwd: s.cwd,
         approval_policy: s.approvalPolicy,
         sandbox_policy: s.sandboxPolicy,
@@ -79,7 +103,7 @@ export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
       }),
     turnAborted: (turnId) => {
       writer.write("response_item", turnAbortedItem(turnId));
-      writer.write("event_msg", { type: "turn_aborted", reason: "interrupted" });
+      writer.write("event_msg", { type: "turn_aborted", turn_id: turnId, reason: "interrupted", ...ended() });
     },
   };
 }

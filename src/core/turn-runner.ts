@@ -114,6 +114,7 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
     ],
   };
   deps.history.push(userItem);
+  recorder.turnStarted(turnId, limits.contextWindow);
   recorder.responseItem(userItem);
   emit({ type: "userMessage", turnId, itemId: randomUUID(), message: input.text, images: input.images, localImages: input.localImages });
   recorder.userMessage(input);
@@ -143,6 +144,7 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
       }
       recorder.turnContext(settings);
     }
+    recorder.turnComplete(turnId, lastAgentMessage);
     emit({ type: "turnComplete", turnId, lastAgentMessage });
   } catch (error) {
     if (signal.aborted || error instanceof TurnAbort) {
@@ -156,6 +158,7 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
         ? describeModelFailure(error)
         : { message: "internal error while running the turn", info: { kind: "other" as const } };
     emit({ type: "error", turnId, message: failure.message, info: failure.info });
+    recorder.turnComplete(turnId, null);
     emit({ type: "turnComplete", turnId, lastAgentMessage: null });
     if (!(error instanceof ModelError)) throw error;
   }

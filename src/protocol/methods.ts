@@ -67,7 +67,7 @@ export const clientRequests = {
   "fs/remove": method(v2fs.FsRemoveParams, v2fs.FsEmptyResponse),
   "fs/copy": method(v2fs.FsCopyParams, v2fs.FsEmptyResponse),
   "thread/start": method(v2th.ThreadStartParams, v2th.ThreadResponse),
-  "thread/resume": method(v2th.ThreadResumeParams, v2th.ThreadResponse),
+  "thread/resume": method(v2th.ThreadResumeParams, v2th.ThreadResumeResponse),
   "thread/fork": method(v2th.ThreadForkParams, v2th.ThreadResponse),
   "thread/archive": method(v2th.ThreadArchiveParams, v2t.EmptyResponse),
   "thread/name/set": method(v2th.ThreadSetNameParams, v2t.EmptyResponse),
