@@ -5,8 +5,11 @@ import type { CreditsSnapshot, RateLimitSnapshot, RateLimitWindow } from "../pro
 
 let last: RateLimitSnapshot | undefined;
 
+/** 0.169's ChatGPT plan fields; the headers we read say nothing of them. */
+const UNKNOWN_PLAN_FIELDS = { individualLimit: null, normalModelSlug: null, rateLimitReachedType: null, spendControlReached: null } as const;
+
 export function emptyRateLimits(): RateLimitSnapshot {
-  return { limitId: null, limitName: null, primary: null, secondary: null, credits: null, planType: null };
+  return { limitId: null, limitName: null, primary: null, secondary: null, credits: null, planType: null, ...UNKNOWN_PLAN_FIELDS };
 }
 
 /** The last snapshot seen, or one with every field null when no response carried one. */
@@ -20,7 +23,7 @@ export function recordRateLimits(headers: IncomingHttpHeaders): void {
   const secondary = windowFrom(headers, "secondary");
   const credits = creditsFrom(headers);
   if (!primary && !secondary && !credits) return;
-  last = { limitId: "codex", limitName: null, primary, secondary, credits, planType: null };
+  last = { limitId: "codex", limitName: null, primary, secondary, credits, planType: null, ...UNKNOWN_PLAN_FIELDS };
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -67,7 +67,7 @@ function load(): Contract {
 
 function problemsAgainst(ref: string | null, value: unknown, what: string): string[] {
   const { root } = load();
-  const problems = ref === null ? (value === undefined ? [] : ["$: params where 0.169 has none"]) : referenceSchemaProblems(root, value, { $ref: ref });
+  const problems = ref === null ? (value === undefined ? [] : ["$: params where 0.169 has none"]) : referenceSchemaProblems(root, value, { $ref: ref }, { nullableRequired: true });
   return problems.map((p) => `${what}: ${p}`);
 }
 

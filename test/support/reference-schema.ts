@@ -1,7 +1,8 @@
 // Checks a message against one of codex 0.169's generated JSON Schemas (test/fixtures), reading
-// every property that has a `default` or may be null as required: 0.169's generated TypeScript
-// types make those fields required (`T | null`, not `T?`), so a typed client expects them.
-// Covers the draft-07 subset the generator emits.
+// every property that has a `default` as required, and for what the server sends (`nullableRequired`)
+// every property that may be null too: 0.169's generated TypeScript types make those fields
+// required (`T | null`, not `T?`), so a typed client expects them. Covers the draft-07 subset the
+// generator emits.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -14,8 +15,9 @@ export function loadReferenceSchema(relativePath: string): Schema {
 }
 
 /** Problems found ("path: why"); empty when the value conforms to `schema` (a part of `root`, or root itself). */
-export function referenceSchemaProblems(root: Schema, value: unknown, schema: Schema = root): string[] {
+export function referenceSchemaProblems(root: Schema, value: unknown, schema: Schema = root, options: { nullableRequired?: boolean } = {}): string[] {
   const problems: string[] = [];
+  nullableRequired = options.nullableRequired ?? false;
   check(root, schema, value, "$", problems);
   return problems;
 }
@@ -54,10 +56,14 @@ function unionMiss(root: Schema, members: Schema[], value: unknown, path: string
   return [`${path}: matches no member of ${key}`];
 }
 
-/** A property the generated TypeScript declares without `?`: one with a default, or a nullable one. */
+/** Set per call (checks are synchronous): whether nullable properties count as required. */
+let nullableRequired = false;
+
+/** A property the generated TypeScript declares without `?`: one with a default, or (server to client) a nullable one. */
 function typedAsRequired(root: Schema, prop: Schema | boolean | undefined): boolean {
   if (typeof prop !== "object") return false;
   if ("default" in prop) return true;
+  if (!nullableRequired) return false;
   const types = prop.type;
   if (types === "null" || (Array.isArray(types) && types.includes("null"))) return true;
   const members = (prop.anyOf ?? prop.oneOf) as Schema[] | undefined;

@@ -20,8 +20,8 @@ describe("reference schema check", () => {
   it("reads a defaulted field as required, and checks types, enums and nested references", () => {
     const { serviceTiers: _dropped, ...noTiers } = model;
     expect(referenceSchemaProblems(schema, { data: [noTiers], nextCursor: null })).toEqual(["$.data[0].serviceTiers: missing"]);
-    expect(referenceSchemaProblems(schema, { data: [{ ...model, hidden: "no" }], nextCursor: null })).toEqual(["$.data[0].hidden: expected boolean, got string"]);
-    expect(referenceSchemaProblems(schema, { data: [{ ...model, inputModalities: ["video"] }], nextCursor: null })).toEqual([
+    expect(referenceSchemaProblems(schema, { data: [{ ...model, hidden: "no" }] })).toEqual(["$.data[0].hidden: expected boolean, got string"]);
+    expect(referenceSchemaProblems(schema, { data: [{ ...model, inputModalities: ["video"] }] })).toEqual([
       "$.data[0].inputModalities[0]: matches no member of oneOf",
     ]);
     expect(referenceSchemaProblems(loadReferenceSchema("v2/GetAccountResponse.json"), { account: { type: "nope" }, requiresOpenaiAuth: true, userId: null })).toEqual([
@@ -29,8 +29,9 @@ describe("reference schema check", () => {
     ]);
   });
 
-  it("reads a nullable field as required, as the generated TypeScript types declare it (`T | null`)", () => {
-    expect(referenceSchemaProblems(schema, { data: [model] })).toEqual(["$.nextCursor: missing"]);
+  it("reads a nullable field as required when asked (what the server sends: the generated TypeScript types declare it `T | null`)", () => {
+    expect(referenceSchemaProblems(schema, { data: [model] })).toEqual([]);
+    expect(referenceSchemaProblems(schema, { data: [model] }, schema, { nullableRequired: true })).toEqual(["$.nextCursor: missing"]);
   });
 });
 
