@@ -63,7 +63,7 @@ export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
         message: input.text,
         images: input.images,
         local_images: input.localImages,
-        text_elements: [],
+        text_elements: input.textElements ?? [],
       }),
     turnContext: (s) =>
       writer.write("turn_context", {

@@ -42,6 +42,8 @@ export interface UserInput {
   text: string;
   images: string[];
   localImages: string[];
+  /** UI spans within `text` a v2 client sent (kept for its history, not sent to the model). */
+  textElements?: unknown[];
 }
 
 export interface ApprovalRequest {
@@ -116,7 +118,15 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
   deps.history.push(userItem);
   recorder.turnStarted(turnId, limits.contextWindow);
   recorder.responseItem(userItem);
-  emit({ type: "userMessage", turnId, itemId: randomUUID(), message: input.text, images: input.images, localImages: input.localImages });
+  emit({
+    type: "userMessage",
+    turnId,
+    itemId: randomUUID(),
+    message: input.text,
+    images: input.images,
+    localImages: input.localImages,
+    textElements: input.textElements ?? [],
+  });
   recorder.userMessage(input);
   recorder.turnContext(settings);
   emit({ type: "tokenCount", turnId, info: null });

@@ -39,7 +39,8 @@ describe("v2 order", () => {
     const threadId = (started.result.thread as JsonObject).id as string;
     expect(lineOf(s, replyTo(started.id))).toBeLessThan(lineOf(s, note("thread/started", (p) => (p.thread as JsonObject).id === threadId)));
 
-    const turn = await request(s, "turn/start", { threadId, input: [{ type: "text", text: "hi" }] });
+    const elements = [{ byteRange: { start: 0, end: 2 }, placeholder: "@hi" }];
+    const turn = await request(s, "turn/start", { threadId, input: [{ type: "text", text: "hi", text_elements: elements }] });
     const turnId = (turn.result.turn as JsonObject).id as string;
     await s.waitFor(() => s.notifications("turn/completed")[0], 15_000, "the turn");
     const reply = lineOf(s, replyTo(turn.id));
@@ -47,6 +48,10 @@ describe("v2 order", () => {
     const userItem = lineOf(s, note("item/started", (p) => p.turnId === turnId && (p.item as JsonObject).type === "userMessage"));
     expect(reply).toBeLessThan(turnStarted);
     expect(turnStarted).toBeLessThan(userItem);
+    // The user message item shows the input as sent, UI spans included, also when read back.
+    expect((s.messages[userItem]!.params as { item: JsonObject }).item.content).toEqual([{ type: "text", text: "hi", text_elements: elements }]);
+    const read = (await s.request("thread/read", { threadId, includeTurns: true })).result as { thread: { turns: { items: JsonObject[] }[] } };
+    expect(read.thread.turns[0]!.items[0]!.content).toEqual([{ type: "text", text: "hi", text_elements: elements }]);
 
     const fork = await request(s, "thread/fork", { threadId });
     const forkId = (fork.result.thread as JsonObject).id as string;

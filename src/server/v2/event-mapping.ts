@@ -69,9 +69,9 @@ function tokenUsage(info: TokenUsageInfo) {
 // v2 items, live and rebuilt from rollouts alike. Every item carries when it started and completed
 // (Unix ms; null when not known or not yet).
 
-/** A text input as 0.169 shows it (no UI spans kept). */
-export function textInput(text: string) {
-  return { type: "text", text, text_elements: [] };
+/** A text input as 0.169 shows it, with the UI spans the client sent with it. */
+export function textInput(text: string, textElements: unknown[] = []) {
+  return { type: "text", text, text_elements: textElements };
 }
 
 export function userMessageItem(id: string, content: Record<string, unknown>[], startedAtMs: number | null, completedAtMs: number | null) {
@@ -149,7 +149,7 @@ export class ThreadEventMapper {
         return [{ method: "turn/started", params: { threadId: this.threadId, turn: this.turn(event.turnId, "inProgress", null, now) } }];
       case "userMessage": {
         const content = [
-          ...(event.message ? [textInput(event.message)] : []),
+          ...(event.message ? [textInput(event.message, event.textElements)] : []),
           ...event.images.map((url) => ({ type: "image", url, detail: null })),
           ...event.localImages.map((path) => ({ type: "localImage", path, detail: null })),
         ];

@@ -186,7 +186,8 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
         open(id, ms, numberOr(payload.started_at, toSeconds(ms)));
       } else if (payload.type === "user_message") {
         const turn = current && !ended && !current.items.some((i) => i.type === "userMessage") ? current : open(`turn-${turns.length + 1}`, ms, toSeconds(ms));
-        turn.items.push(userMessageItem(nextId(), [textInput(String(payload.message ?? ""))], ms, ms));
+        const elements = Array.isArray(payload.text_elements) ? (payload.text_elements as unknown[]) : [];
+        turn.items.push(userMessageItem(nextId(), [textInput(String(payload.message ?? ""), elements)], ms, ms));
       } else if (payload.type === "task_complete" && current && !ended) {
         end(current, payload, ms);
       } else if (payload.type === "turn_aborted" && current) {

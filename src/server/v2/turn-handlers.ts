@@ -9,8 +9,11 @@ import { rolloutCall, withConfig } from "../domain-errors.js";
 import type { ThreadHandlerDeps } from "./thread-handlers.js";
 
 function toCoreInput(input: UserInput[]): CoreInput {
+  const texts = input.flatMap((i) => (i.type === "text" ? [i] : []));
   return {
-    text: input.flatMap((i) => (i.type === "text" ? [i.text] : [])).join("\n"),
+    text: texts.map((i) => i.text).join("\n"),
+    // Spans of the one text input keep their byte ranges; several texts are joined, so theirs would not.
+    textElements: texts.length === 1 ? (texts[0]!.text_elements ?? []) : [],
     images: input.flatMap((i) => (i.type === "image" ? [i.url] : [])),
     localImages: input.flatMap((i) => (i.type === "localImage" ? [i.path] : [])),
   };
