@@ -270,6 +270,9 @@ export class ThreadEventMapper {
   private ended(id: string, status: string, error: unknown, now: number) {
     const startedMs = this.turnStarts.get(id);
     this.turnStarts.delete(id);
+    // One turn runs at a time: what an interrupted turn left started is done with.
+    this.itemStarts.clear();
+    this.patches.clear();
     return this.turn(id, status, error, startedMs, now);
   }
 }
