@@ -8,10 +8,13 @@ import type { TurnDeps, TurnSettings } from "./turn-runner.js";
 
 export async function runCompactionTurn(turnId: string, settings: TurnSettings, deps: TurnDeps, signal: AbortSignal): Promise<void> {
   const { emit } = deps;
-  emit({ type: "turnStarted", turnId, modelContextWindow: modelLimits(settings.model, settings.modelOverrides).contextWindow });
+  const { contextWindow } = modelLimits(settings.model, settings.modelOverrides);
+  emit({ type: "turnStarted", turnId, modelContextWindow: contextWindow });
+  deps.recorder.turnStarted(turnId, contextWindow);
   deps.recorder.turnContext(settings, turnId);
   try {
     await compactHistory(turnId, settings, deps, signal);
+    deps.recorder.turnComplete(turnId, null);
     emit({ type: "turnComplete", turnId, lastAgentMessage: null });
   } catch (error) {
     if (signal.aborted) {
@@ -22,6 +25,7 @@ export async function runCompactionTurn(turnId: string, settings: TurnSettings, 
     const failure =
       error instanceof ModelError ? describeModelFailure(error) : { message: "internal error while compacting", info: { kind: "other" as const } };
     emit({ type: "error", turnId, message: failure.message, info: failure.info });
+    deps.recorder.turnComplete(turnId, null);
     emit({ type: "turnComplete", turnId, lastAgentMessage: null });
     if (!(error instanceof ModelError)) throw error;
   }

@@ -37,7 +37,7 @@ export interface PlanStep {
 
 export type CoreEvent =
   | { type: "turnStarted"; turnId: string; modelContextWindow: number | null }
-  | { type: "userMessage"; turnId: string; itemId: string; message: string; images: string[]; localImages: string[] }
+  | { type: "userMessage"; turnId: string; itemId: string; message: string; images: string[]; localImages: string[]; textElements: unknown[] }
   | { type: "agentMessageStarted"; turnId: string; itemId: string }
   | { type: "agentMessageDelta"; turnId: string; itemId: string; delta: string }
   | { type: "agentMessageCompleted"; turnId: string; itemId: string; text: string }

@@ -1,12 +1,18 @@
 // What a turn persists to the rollout, in the reference's line types: response_item for history,
-// event_msg for user_message / agent_message / token_count / turn_aborted / patch_apply_end / context_compacted,
-// turn_context before each model request, compacted for a compaction. Deltas and lifecycle events are not persisted.
+// event_msg for task_started / user_message / agent_message / token_count / turn_aborted / patch_apply_end /
+// context_compacted / task_complete, turn_context before each model request, compacted for a compaction.
+// task_started and task_complete carry the turn id and times (as 0.169 records them), so a thread read
+// back shows the ids its client saw. Deltas and other lifecycle events are not persisted.
 import type { ResponseItem } from "../model/types.js";
 import type { RolloutSink } from "./rollout-sink.js";
 import type { CoreEvent, TokenUsageInfo } from "./events.js";
 import type { TurnSettings, UserInput } from "./turn-runner.js";
 
 export interface TurnRecorder {
+  /** The turn starts being recorded (before its user message). */
+  turnStarted(turnId: string, modelContextWindow: number | null): void;
+  /** The turn ended (completed or failed). */
+  turnComplete(turnId: string, lastAgentMessage: string | null): void;
   responseItem(item: ResponseItem): void;
   /** `steered`: input added to the running turn (turn/steer), part of that turn rather than a new one. */
   userMessage(input: UserInput, steered?: boolean): void;
@@ -36,7 +42,24 @@ export function turnAbortedItem(turnId: string): ResponseItem {
 }
 
 export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
+  // One recorder per turn: what its lines need to know about it.
+  let turn: { id: string; startedMs: number } | undefined;
+  const ended = () => {
+    const now = Date.now();
+    return { completed_at: Math.floor(now / 1000), duration_ms: turn ? now - turn.startedMs : null };
+  };
   return {
+    turnStarted: (turnId, modelContextWindow) => {
+      turn = { id: turnId, startedMs: Date.now() };
+      writer.write("event_msg", {
+        type: "task_started",
+        turn_id: turnId,
+        started_at: Math.floor(turn.startedMs / 1000),
+        model_context_window: modelContextWindow,
+      });
+    },
+    turnComplete: (turnId, lastAgentMessage) =>
+      writer.write("event_msg", { type: "task_complete", turn_id: turnId, last_agent_message: lastAgentMessage, ...ended() }),
     responseItem: (item) => writer.write("response_item", item),
     userMessage: (input, steered) =>
       writer.write("event_msg", {
@@ -44,7 +67,7 @@ export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
         message: input.text,
         images: input.images,
         local_images: input.localImages,
-        text_elements: [],
+        text_elements: input.textElements ?? [],
         ...(steered ? { steered: true } : {}),
       }),
     turnContext: (s, turnId) =>
@@ -90,7 +113,7 @@ export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
     },
     turnAborted: (turnId) => {
       writer.write("response_item", turnAbortedItem(turnId));
-      writer.write("event_msg", { type: "turn_aborted", reason: "interrupted" });
+      writer.write("event_msg", { type: "turn_aborted", turn_id: turnId, reason: "interrupted", ...ended() });
     },
   };
 }

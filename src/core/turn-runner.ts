@@ -47,6 +47,8 @@ export interface UserInput {
   text: string;
   images: string[];
   localImages: string[];
+  /** UI spans within `text` a v2 client sent (kept for its history, not sent to the model). */
+  textElements?: unknown[];
 }
 
 export interface ApprovalRequest {
@@ -143,8 +145,17 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
     ],
   };
   deps.history.push(userItem);
+  recorder.turnStarted(turnId, limits.contextWindow);
   recorder.responseItem(userItem);
-  emit({ type: "userMessage", turnId, itemId: randomUUID(), message: input.text, images: input.images, localImages: input.localImages });
+  emit({
+    type: "userMessage",
+    turnId,
+    itemId: randomUUID(),
+    message: input.text,
+    images: input.images,
+    localImages: input.localImages,
+    textElements: input.textElements ?? [],
+  });
   recorder.userMessage(input);
   recorder.turnContext(settings, turnId);
   emit({ type: "tokenCount", turnId, info: null });
@@ -192,6 +203,7 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
       // Between a tool call and the next request: the history may have outgrown the window.
       if (needsCompaction(deps.usage, limits)) await compactHistory(turnId, settings, deps, signal);
     }
+    recorder.turnComplete(turnId, lastAgentMessage);
     emit({ type: "turnComplete", turnId, lastAgentMessage });
   } catch (error) {
     endFailedTurn(turnId, error, deps, signal);
@@ -207,7 +219,7 @@ function addSteeredInput(turnId: string, input: UserInput, deps: TurnDeps): void
   };
   deps.history.push(item);
   deps.recorder.responseItem(item);
-  deps.emit({ type: "userMessage", turnId, itemId: randomUUID(), message: input.text, images: input.images, localImages: [] });
+  deps.emit({ type: "userMessage", turnId, itemId: randomUUID(), message: input.text, images: input.images, localImages: [], textElements: input.textElements ?? [] });
   deps.recorder.userMessage(input, true);
 }
 
@@ -225,6 +237,7 @@ function endFailedTurn(turnId: string, error: unknown, deps: TurnDeps, signal: A
       ? describeModelFailure(error)
       : { message: "internal error while running the turn", info: { kind: "other" as const } };
   emit({ type: "error", turnId, message: failure.message, info: failure.info });
+  recorder.turnComplete(turnId, null);
   emit({ type: "turnComplete", turnId, lastAgentMessage: null });
   if (!(error instanceof ModelError)) throw error;
 }

@@ -12,8 +12,11 @@ export function onRateLimits(listener: (snapshot: RateLimitSnapshot) => void): (
   return () => listeners.delete(listener);
 }
 
+/** 0.169's ChatGPT plan fields; the headers we read say nothing of them. */
+const UNKNOWN_PLAN_FIELDS = { individualLimit: null, normalModelSlug: null, rateLimitReachedType: null, spendControlReached: null } as const;
+
 export function emptyRateLimits(): RateLimitSnapshot {
-  return { limitId: null, limitName: null, primary: null, secondary: null, credits: null, planType: null };
+  return { limitId: null, limitName: null, primary: null, secondary: null, credits: null, planType: null, ...UNKNOWN_PLAN_FIELDS };
 }
 
 /** The last snapshot seen, or one with every field null when no response carried one. */
@@ -27,7 +30,7 @@ export function recordRateLimits(headers: IncomingHttpHeaders): void {
   const secondary = windowFrom(headers, "secondary");
   const credits = creditsFrom(headers);
   if (!primary && !secondary && !credits) return;
-  last = { limitId: "codex", limitName: null, primary, secondary, credits, planType: null };
+  last = { limitId: "codex", limitName: null, primary, secondary, credits, planType: null, ...UNKNOWN_PLAN_FIELDS };
   for (const listener of listeners) listener(last);
 }
 

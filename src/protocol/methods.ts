@@ -79,7 +79,7 @@ export const clientRequests = {
   execOneOffCommand: method(v1w.ExecOneOffCommandParams, v1w.ExecOneOffCommandResult),
   gitDiffToRemote: method(v1w.GitDiffToRemoteParams, v1w.GitDiffToRemoteResult),
   "thread/start": method(v2th.ThreadStartParams, v2th.ThreadResponse),
-  "thread/resume": method(v2th.ThreadResumeParams, v2th.ThreadResponse),
+  "thread/resume": method(v2th.ThreadResumeParams, v2th.ThreadResumeResponse),
   "thread/fork": method(v2th.ThreadForkParams, v2th.ThreadResponse),
   "thread/archive": method(v2th.ThreadArchiveParams, v2t.EmptyResponse),
   "thread/name/set": method(v2th.ThreadSetNameParams, v2t.EmptyResponse),

@@ -5,7 +5,7 @@ import path from "node:path";
 import { archivedDir, dayDirFor, sessionsDir, UUID_RE, uuidV7Time, type RolloutFileName } from "./paths.js";
 import { summarizeHead } from "./reader.js";
 import { storageError } from "./storage-errors.js";
-import { errnoCode, RolloutError, type ConversationSummary, type SessionMeta } from "./types.js";
+import { errnoCode, RolloutError, type SessionMeta, type SessionSummary } from "./types.js";
 import { filesIn, walkDated, type RolloutFile } from "./walk.js";
 
 export interface ListOptions {
@@ -23,7 +23,7 @@ export interface ListOptions {
 }
 
 export interface ListPage {
-  items: ConversationSummary[];
+  items: SessionSummary[];
   nextCursor: string | null;
 }
 
@@ -85,7 +85,7 @@ export async function listConversations(codexHome: string, options: ListOptions)
   if (!(await storeExists(root))) return { items: [], nextCursor: null };
   const files = options.archived ? archivedFiles(root) : walkDated(root, anchor?.stamp.slice(0, 10));
 
-  const items: ConversationSummary[] = [];
+  const items: SessionSummary[] = [];
   let last: RolloutFile | undefined;
   let batch: RolloutFile[] = [];
 

@@ -3,7 +3,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { isBlank, parseLine, readLineBatches, readLines } from "./jsonl.js";
 import { FirstUserMessage } from "./preview.js";
 import { applyRollbacks } from "./rollback.js";
-import { errnoCode, ioError, RolloutError, type ConversationSummary, type GitInfo, type RolloutLine, type SessionMeta } from "./types.js";
+import { errnoCode, ioError, RolloutError, type ConversationSummary, type GitInfo, type RolloutLine, type SessionMeta, type SessionSummary } from "./types.js";
 
 export interface RolloutContents {
   meta: SessionMeta;
@@ -88,8 +88,10 @@ function gitInfoOf(git: GitInfo | null | undefined): ConversationSummary["gitInf
   return { sha: opt(git.commit_hash), branch: opt(git.branch), origin_url: opt(git.repository_url) };
 }
 
-export function buildSummary(path: string, meta: SessionMeta, preview: string, mtime: Date): ConversationSummary {
+export function buildSummary(path: string, meta: SessionMeta, preview: string, mtime: Date): SessionSummary {
   return {
+    originator: meta.originator,
+    forkedFromId: typeof meta.forked_from_id === "string" ? meta.forked_from_id : null,
     conversationId: meta.id,
     path,
     preview,
@@ -103,7 +105,7 @@ export function buildSummary(path: string, meta: SessionMeta, preview: string, m
   };
 }
 
-export function summarize(path: string, contents: RolloutContents, mtime: Date): ConversationSummary | undefined {
+export function summarize(path: string, contents: RolloutContents, mtime: Date): SessionSummary | undefined {
   const first = new FirstUserMessage();
   for (const line of contents.lines) if (first.push(line)) break;
   const preview = first.result();
@@ -115,7 +117,7 @@ export function summarize(path: string, contents: RolloutContents, mtime: Date):
  * when the file has no meta or no user message, or cannot be read (a listing skips those), or
  * when `accept` turns the meta down (then it stops right after the meta).
  */
-export async function summarizeHead(path: string, accept?: (meta: SessionMeta) => boolean): Promise<ConversationSummary | undefined> {
+export async function summarizeHead(path: string, accept?: (meta: SessionMeta) => boolean): Promise<SessionSummary | undefined> {
   let fh: FileHandle;
   try {
     fh = await open(path, "r");

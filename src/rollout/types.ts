@@ -49,6 +49,19 @@ export interface ConversationSummary {
   gitInfo: { sha: string | null; branch: string | null; origin_url: string | null } | null;
 }
 
+/** A summary with what v2's Thread shows besides; v1 sends only ConversationSummary's fields (v1Summary). */
+export interface SessionSummary extends ConversationSummary {
+  /** The client that started the session. */
+  originator: string;
+  forkedFromId: string | null;
+}
+
+/** The v1 wire shape of a summary (0.90's fields, nothing more). */
+export function v1Summary(s: ConversationSummary): ConversationSummary {
+  const { conversationId, path, preview, timestamp, updatedAt, modelProvider, cwd, cliVersion, source, gitInfo } = s;
+  return { conversationId, path, preview, timestamp, updatedAt, modelProvider, cwd, cliVersion, source, gitInfo };
+}
+
 /** "storage": the session store itself cannot be used (a file where a directory must be, no permission). */
 export type RolloutErrorCode = "not_found" | "mismatch" | "outside_sessions" | "invalid_cursor" | "io" | "storage";
 

@@ -15,6 +15,7 @@ import {
 import type { Logger } from "../logging/logger.js";
 import { NdjsonMessageReader, type InputProblem } from "../transport/ndjson-reader.js";
 import { NdjsonMessageWriter, type ProtocolOutput } from "../transport/ndjson-writer.js";
+import { ReplyHooks, withReplyHooks } from "./after-reply.js";
 import { ErrorCode } from "./errors.js";
 import { replyingUnderClientIds, RequestIds } from "./request-ids.js";
 import type { RequestTracker } from "./request-tracker.js";
@@ -36,6 +37,8 @@ export interface RpcConnectionOptions {
   maxLineBytes?: number;
   /** Whether the router wants each request's envelope (tracing is on); nothing is kept otherwise. */
   keepEnvelopes?(): boolean;
+  /** Notifications this connection's client opted out of are not written. */
+  dropNotification?(method: string): boolean;
 }
 
 let dispatchPatched = false;
@@ -69,7 +72,9 @@ export function createRpcConnection(options: RpcConnectionOptions): RpcConnectio
   const { log } = options;
   const ids = new RequestIds();
   const writer = new NdjsonMessageWriter(options.output);
-  const replies = replyingUnderClientIds(writer, ids);
+  const replyHooks = new ReplyHooks();
+  // Outermost, so hooks see our request ids before replies take the client's back.
+  const replies = withReplyHooks(replyingUnderClientIds(writer, ids), replyHooks, options.dropNotification);
   const answerProblem = (problem: InputProblem) => {
     log.warn({ problem: problem.kind }, problem.message);
     const code = problem.kind === "parse" ? ErrorCode.ParseError : ErrorCode.InvalidRequest;
@@ -102,11 +107,14 @@ export function createRpcConnection(options: RpcConnectionOptions): RpcConnectio
   // The star handler sees method, params and token only; the envelope (client id, `trace`) is
   // reached through the token, made per request from the whole message.
   const envelopes = new WeakMap<CancellationToken, RequestEnvelope>();
+  /** Our id of each request, for its reply hooks. */
+  const requestIds = new WeakMap<CancellationToken, number | string>();
   const cancellationStrategy = {
     receiver: {
       kind: "request" as const,
       createCancellationTokenSource(message: RequestMessage) {
         const source = new CancellationTokenSource();
+        if (message.id !== null) requestIds.set(source.token, message.id);
         if (!options.keepEnvelopes?.()) return source;
         const trace = (message as { trace?: unknown }).trace;
         const id = ids.clientId(message.id) ?? message.id ?? "";
@@ -117,9 +125,11 @@ export function createRpcConnection(options: RpcConnectionOptions): RpcConnectio
     sender: CancellationStrategy.Message.sender,
   };
   const connection = createMessageConnection(reader, replies, rpcLog, { cancellationStrategy });
-  connection.onRequest((method, params, token) =>
-    options.router.dispatch(method, params, token, envelopes.get(token)).finally(() => options.tracker.answered()),
-  );
+  connection.onRequest((method, params, token) => {
+    const id = requestIds.get(token);
+    const afterReply = (fn: () => void) => (id === undefined ? setImmediate(fn) : replyHooks.add(id, fn));
+    return options.router.dispatch(method, params, token, envelopes.get(token), afterReply).finally(() => options.tracker.answered());
+  });
   connection.onNotification((method, params) => options.onNotification?.(method, params));
   return { connection, reader, writer };
 }

@@ -8,6 +8,8 @@ import { ErrorCode, RpcError, rpcErrors } from "./errors.js";
 export interface RequestContext {
   /** Aborted by `$/cancelRequest` for this request. */
   readonly signal: AbortSignal;
+  /** Runs `fn` once this request's reply (result or error) is written, before anything sent later. */
+  afterReply(fn: () => void): void;
 }
 
 export type Handler<P, R> = (params: P, ctx: RequestContext) => R | Promise<R>;
@@ -55,7 +57,13 @@ export class Router {
     this.routes.set(method, { contract, handle } as unknown as Route);
   }
 
-  async dispatch(method: string, params: unknown, token: CancellationToken, envelope?: RequestEnvelope): Promise<unknown> {
+  async dispatch(
+    method: string,
+    params: unknown,
+    token: CancellationToken,
+    envelope?: RequestEnvelope,
+    afterReply: (fn: () => void) => void = (fn) => void setImmediate(fn),
+  ): Promise<unknown> {
     const started = process.hrtime.bigint();
     const route = this.routes.get(method);
     const observer = this.options.observe?.(method, params, envelope);
@@ -72,7 +80,7 @@ export class Router {
       if (!route?.contract.beforeInitialize && !this.options.isInitialized()) throw rpcErrors.notInitialized();
       if (!route) throw rpcErrors.methodNotFound(method);
       const parsed = parseParams(route.contract, params);
-      const result = await route.handle(parsed, { signal: requestSignal(token) });
+      const result = await route.handle(parsed, { signal: requestSignal(token), afterReply });
       report("ok", undefined, result);
       return result;
     } catch (error) {

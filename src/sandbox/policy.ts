@@ -47,7 +47,8 @@ export function sandboxPolicyToV2(policy: SandboxPolicy): SandboxPolicyV2 {
     case "danger-full-access":
       return { type: "dangerFullAccess" };
     case "read-only":
-      return { type: "readOnly" };
+      // Read-only never opens the network here.
+      return { type: "readOnly", networkAccess: false };
     case "external-sandbox":
       return { type: "externalSandbox", networkAccess: policy.network_access ? "enabled" : "restricted" };
     case "workspace-write": {

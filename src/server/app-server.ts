@@ -6,7 +6,7 @@ import type { Logger } from "../logging/logger.js";
 import { clientRequests, type ClientMethod, type MethodContract } from "../protocol/methods.js";
 import { createRpcConnection, type RpcConnection } from "../rpc/connection.js";
 import { RequestTracker } from "../rpc/request-tracker.js";
-import { Router } from "../rpc/router.js";
+import { Router, type RequestContext } from "../rpc/router.js";
 import { recordRequest } from "../telemetry/catalog.js";
 import type { Lifecycle } from "../transport/lifecycle.js";
 import type { ProtocolOutput } from "../transport/ndjson-writer.js";
@@ -66,6 +66,7 @@ export function startAppServer(options: AppServerOptions): AppServer {
     tracker,
     log,
     keepEnvelopes: () => tracing.enabled,
+    dropNotification: (method) => session.optOutNotificationMethods.has(method),
     onNotification: (method) => {
       if (method !== "initialized") log.debug({ method }, "ignored notification");
     },
@@ -82,6 +83,7 @@ export function startAppServer(options: AppServerOptions): AppServer {
       {
         session,
         log,
+        codexHome: options.config.home,
         afterInitialize: () => {
           warnings.flush();
           // Once the reply is on its way (its latency is the client's start-up): a configWarning
@@ -121,10 +123,10 @@ export function startAppServer(options: AppServerOptions): AppServer {
       }),
     ));
   for (const method of CONVERSATION_METHODS) {
-    router.register(method, c[method] as MethodContract<unknown, unknown>, async (params) => {
-      const handler = (await loadFaces()).handlers[method] as ((p: unknown) => unknown) | undefined;
+    router.register(method, c[method] as MethodContract<unknown, unknown>, async (params, ctx) => {
+      const handler = (await loadFaces()).handlers[method] as ((p: unknown, ctx: RequestContext) => unknown) | undefined;
       if (!handler) throw rpcErrors.methodNotFound(method);
-      return handler(params);
+      return handler(params, ctx);
     });
   }
 

@@ -11,7 +11,9 @@ export class ConfigWarningOutbox {
     private readonly notifier: Notifier,
   ) {}
 
-  add(warning: ConfigWarningNotification): void {
+  add(given: ConfigWarningNotification): void {
+    // Every field present (null when not known): typed clients declare them all.
+    const warning = { details: null, path: null, range: null, ...given };
     if (this.session.initialized) this.notifier.send("configWarning", warning);
     else this.pending.push(warning);
   }

@@ -1,5 +1,6 @@
 // initialize and getUserAgent. initialize fixes the originator to clientInfo.name (unless the env
 // override is set) and appends the client to the User-Agent.
+import path from "node:path";
 import type { Logger } from "../logging/logger.js";
 import { isValidHeaderValue, OriginatorError, setDefaultOriginator } from "../originator.js";
 import type { GetUserAgentResult, InitializeParams, InitializeResult } from "../protocol/initialize.js";
@@ -11,6 +12,8 @@ import type { ClientSession } from "./client-session.js";
 export interface InitializeDeps {
   session: ClientSession;
   log: Logger;
+  /** $CODEX_HOME, reported to the client. */
+  codexHome: string;
   /** Runs once the reply is on its way (e.g. pending configWarning notifications). */
   afterInitialize(): void;
 }
@@ -31,11 +34,18 @@ export function handleInitialize(deps: InitializeDeps, params: InitializeParams)
   }
   setUserAgentSuffix(name, version);
   session.clientInfo = params.clientInfo;
+  session.optOutNotificationMethods = new Set(params.capabilities?.optOutNotificationMethods ?? []);
   const agent = userAgent();
   recordClientInitialized(params.clientInfo, agent);
   // The reply is written once this handler's result settles; go after it.
   setImmediate(deps.afterInitialize);
-  return { userAgent: agent };
+  return { userAgent: agent, codexHome: path.resolve(deps.codexHome), ...platform() };
+}
+
+/** 0.169's names for the platform the server runs on. */
+export function platform(os: NodeJS.Platform = process.platform): { platformFamily: string; platformOs: string } {
+  const platformOs = os === "darwin" ? "macos" : os === "win32" ? "windows" : os;
+  return { platformFamily: os === "win32" ? "windows" : "unix", platformOs };
 }
 
 export function handleGetUserAgent(): GetUserAgentResult {

@@ -151,9 +151,12 @@ env_key = "OWN_KEY"
     const s = await startServer(openaiAuthToml(model), { OPENAI_API_KEY: KEY });
     const before = (await s.request("account/rateLimits/read")).result;
     expectReferenceShape("GetAccountRateLimitsResponse", before);
+    const unknownPlan = { individualLimit: null, normalModelSlug: null, rateLimitReachedType: null, spendControlReached: null };
+    const noAccount = { accountId: null, ordinaryUsageAllowed: null, rateLimitResetCredits: null };
     expect(before).toEqual({
-      rateLimits: { limitId: null, limitName: null, primary: null, secondary: null, credits: null, planType: null },
+      rateLimits: { limitId: null, limitName: null, primary: null, secondary: null, credits: null, planType: null, ...unknownPlan },
       rateLimitsByLimitId: null,
+      ...noAccount,
     });
     model.enqueue(
       sse(textTurn("ok"), {
@@ -176,9 +179,10 @@ env_key = "OWN_KEY"
       secondary: { usedPercent: 7, windowDurationMins: null, resetsAt: null },
       credits: { hasCredits: true, unlimited: false, balance: "12.50" },
       planType: null,
+      ...unknownPlan,
     };
     const after = (await s.request("account/rateLimits/read")).result;
-    expect(after).toEqual({ rateLimits: snapshot, rateLimitsByLimitId: { codex: snapshot } });
+    expect(after).toEqual({ rateLimits: snapshot, rateLimitsByLimitId: { codex: snapshot }, ...noAccount });
     expectReferenceShape("GetAccountRateLimitsResponse", after);
   });
 });

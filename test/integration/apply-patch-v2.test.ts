@@ -55,8 +55,11 @@ describe("v2 fileChange items", () => {
       { path: path.join(dir, "a.txt"), kind: { type: "update", move_path: null }, diff: "@@ -1 +1 @@\n-one\n+ONE\n" },
       { path: path.join(dir, "b.txt"), kind: { type: "add" }, diff: "bee\n" },
     ];
-    expect(fileChangeItems(s, "item/started")).toEqual([{ type: "fileChange", id: "p1", changes, status: "inProgress" }]);
-    expect(fileChangeItems(s, "item/completed")).toEqual([{ type: "fileChange", id: "p1", changes, status: "completed" }]);
+    const [startedItem] = fileChangeItems(s, "item/started");
+    expect(startedItem).toEqual({ type: "fileChange", id: "p1", changes, status: "inProgress", startedAtMs: expect.any(Number), completedAtMs: null });
+    expect(fileChangeItems(s, "item/completed")).toEqual([
+      { type: "fileChange", id: "p1", changes, status: "completed", startedAtMs: startedItem!.startedAtMs, completedAtMs: expect.any(Number) },
+    ]);
     expect(v2(s, "item/fileChange/outputDelta")).toEqual([
       { threadId: thread.id, turnId, itemId: "p1", delta: "Success. Updated the following files:\nA b.txt\nM a.txt\n" },
     ]);
@@ -143,12 +146,21 @@ describe("resumed and forked threads", () => {
         type: "fileChange",
         id: "p1",
         status: "completed",
+        startedAtMs: null,
+        completedAtMs: expect.any(Number),
         changes: [
           { path: path.join(dir, "a.txt"), kind: { type: "update", move_path: null }, diff: "@@ -1 +1 @@\n-one\n+ONE\n" },
           { path: path.join(dir, "b.txt"), kind: { type: "add" }, diff: "bee\n" },
         ],
       },
-      { type: "fileChange", id: "s1", status: "completed", changes: [{ path: path.join(dir, "c.txt"), kind: { type: "add" }, diff: "sea\n" }] },
+      {
+        type: "fileChange",
+        id: "s1",
+        status: "completed",
+        changes: [{ path: path.join(dir, "c.txt"), kind: { type: "add" }, diff: "sea\n" }],
+        startedAtMs: expect.any(Number),
+        completedAtMs: expect.any(Number),
+      },
     ]);
 
     // A fork carries the same items.

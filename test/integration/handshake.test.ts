@@ -18,6 +18,12 @@ describe("initialize", () => {
     expect(again.result).toEqual({ userAgent });
   });
 
+  it("reports CODEX_HOME and the platform as 0.169 does", async () => {
+    const s = start();
+    const init = await s.initialize();
+    expect(init.result).toMatchObject({ codexHome: s.codexHome, platformFamily: "unix", platformOs: process.platform === "darwin" ? "macos" : process.platform });
+  });
+
   it("refuses every request before initialize, then works", async () => {
     const s = start();
     const early = await s.request("getUserAgent");

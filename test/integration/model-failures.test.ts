@@ -52,6 +52,7 @@ describe("model failures", () => {
       message: "unexpected status 401 Unauthorized: Incorrect API key provided",
       codexErrorInfo: "unauthorized",
       additionalDetails: null,
+      misalignment: null,
     });
   });
 
@@ -60,7 +61,7 @@ describe("model failures", () => {
     model.enqueue(httpError(429, body({ type: "usage_limit_reached", message: "The usage limit has been reached" })));
     const { turn } = await failedV2Turn(s);
     expect(model.requests).toHaveLength(1);
-    expect(turn.error).toEqual({ message: "You've hit your usage limit. Try again later.", codexErrorInfo: "usageLimitExceeded", additionalDetails: null });
+    expect(turn.error).toEqual({ message: "You've hit your usage limit. Try again later.", codexErrorInfo: "usageLimitExceeded", additionalDetails: null, misalignment: null });
   });
 
   it("a 400 context_length_exceeded is contextWindowExceeded (once compaction and a retry did not help); another 400 is badRequest", async () => {
@@ -81,6 +82,7 @@ describe("model failures", () => {
       message: "unexpected status 400 Bad Request: Invalid value for 'input'.",
       codexErrorInfo: "badRequest",
       additionalDetails: null,
+      misalignment: null,
     });
   });
 

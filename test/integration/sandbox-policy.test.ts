@@ -66,7 +66,7 @@ describe("v2: the sandbox policy of a thread", () => {
 
   it("thread/start's sandbox mode overrides config's", async () => {
     const s = await startInitialized(start, workspaceToml(model));
-    expect((await threadStart(s, { sandbox: "read-only" })).sandbox).toEqual({ type: "readOnly" });
+    expect((await threadStart(s, { sandbox: "read-only" })).sandbox).toEqual({ type: "readOnly", networkAccess: false });
     expect((await threadStart(s, { sandbox: "danger-full-access" })).sandbox).toEqual({ type: "dangerFullAccess" });
   });
 
@@ -74,7 +74,7 @@ describe("v2: the sandbox policy of a thread", () => {
     const s = await startInitialized(start, fakeProviderToml(model));
     model.enqueue(textTurn("one"), textTurn("two"));
     const result = await threadStart(s);
-    expect(result.sandbox).toEqual({ type: "readOnly" });
+    expect(result.sandbox).toEqual({ type: "readOnly", networkAccess: false });
     const thread = result.thread as { id: string; path: string };
     const policy = { type: "workspaceWrite", writableRoots: ["/srv/a"], networkAccess: true, excludeTmpdirEnvVar: true };
     const first = await s.request("turn/start", { threadId: thread.id, input: [{ type: "text", text: "a" }], sandboxPolicy: policy });

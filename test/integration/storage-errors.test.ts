@@ -53,8 +53,8 @@ describe("session store errors", () => {
   it("a store not created yet lists as empty history", async () => {
     const s = await startInitialized(start, fakeProviderToml(model));
     expect((await s.request("listConversations", {})).result).toEqual({ items: [], nextCursor: null });
-    expect((await s.request("thread/list", {})).result).toEqual({ data: [], nextCursor: null });
-    expect((await s.request("thread/list", { archived: true })).result).toEqual({ data: [], nextCursor: null });
+    expect((await s.request("thread/list", {})).result).toEqual({ data: [], nextCursor: null, backwardsCursor: null });
+    expect((await s.request("thread/list", { archived: true })).result).toEqual({ data: [], nextCursor: null, backwardsCursor: null });
   });
 
   it.skipIf(process.getuid?.() === 0)("a CODEX_HOME that is not writable is reported as permission denied", async () => {

@@ -66,4 +66,26 @@ describe("turn ids", () => {
     }
     expect(ids[0]).not.toBe(ids[1]);
   });
+
+  it("survive a restart: thread/read and thread/resume in a new process show the ids the client saw, with their times", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(textTurn("one"), textTurn("two"));
+    const first = await threadAndTurn(s, "first");
+    await s.waitFor(() => s.notifications("turn/completed")[0], 15_000, "the first turn");
+    const second = (await s.request("turn/start", { threadId: first.threadId, input: [{ type: "text", text: "second" }] })).result as { turn: { id: string } };
+    await s.waitFor(() => s.notifications("turn/completed")[1], 15_000, "the second turn");
+    const seen = s.notifications("turn/completed").map((m) => (m.params as { turn: JsonObject }).turn);
+    await s.closeStdin();
+
+    const again = await startInitialized(start, fakeProviderToml(model), { codexHome: s.codexHome });
+    const read = (await again.request("thread/read", { threadId: first.threadId, includeTurns: true })).result as { thread: { turns: JsonObject[] } };
+    expect(read.thread.turns.map((t) => t.id)).toEqual([first.turnId, second.turn.id]);
+    for (const [i, turn] of read.thread.turns.entries()) {
+      // The times recorded when the turn ran, as its turn/completed said.
+      expect(turn).toMatchObject({ status: "completed", itemsView: "full", startedAt: seen[i]!.startedAt, completedAt: seen[i]!.completedAt });
+      expect(turn.durationMs).toBeGreaterThanOrEqual(0);
+    }
+    const resumed = (await again.request("thread/resume", { threadId: first.threadId })).result as { thread: { turns: JsonObject[] } };
+    expect(resumed.thread.turns.map((t) => t.id)).toEqual([first.turnId, second.turn.id]);
+  });
 });

@@ -62,7 +62,8 @@ describe("v1 conversation", () => {
     const lines = readFileSync(rolloutPath, "utf8").trim().split("\n").map((l) => JSON.parse(l) as JsonObject);
     expect(lines[0]).toMatchObject({ type: "session_meta", payload: { id: conversationId, originator: "v1_ide", model_provider: "fake" } });
     const eventMsgs = lines.filter((l) => l.type === "event_msg").map((l) => (l.payload as JsonObject).type);
-    expect(eventMsgs).toEqual(["user_message", "agent_message", "token_count"]);
+    // task_started / task_complete carry the turn's id and times, as 0.169 records them.
+    expect(eventMsgs).toEqual(["task_started", "user_message", "agent_message", "token_count", "task_complete"]);
   });
 
   it("sends the history of earlier turns to the model", async () => {

@@ -64,14 +64,14 @@ function rolloutLines(file: string): JsonObject[] {
     .map((l) => JSON.parse(l) as JsonObject);
 }
 
-/** Waits until the file holds `turns` completed text turns (a text turn ends with its token_count line). */
+/** Waits until the file holds `turns` completed turns (a turn ends with its task_complete line). */
 async function persisted(s: ServerProcess, file: string, turns = 1): Promise<void> {
   await s.waitFor(
     () => {
       const text = readFileSync(file, "utf8");
       const lines = text.trimEnd().split("\n");
-      const tokenCounts = lines.filter((l) => l.includes('"type":"token_count"')).length;
-      return text.endsWith("\n") && tokenCounts >= turns && lines.at(-1)?.includes('"type":"token_count"') ? true : undefined;
+      const ends = lines.filter((l) => l.includes('"type":"task_complete"')).length;
+      return text.endsWith("\n") && ends >= turns && lines.at(-1)?.includes('"type":"task_complete"') ? true : undefined;
     },
     5_000,
     `${turns} turn(s) in ${file}`,
@@ -514,7 +514,7 @@ describe("rollout files", () => {
         base_instructions: { text: expect.any(String) },
       },
     });
-    // The session's context, then the turn: user item, user_message, turn_context, the answer, token_count.
+    // The session's context, then the turn: task_started, user item, user_message, turn_context, the answer, token_count, task_complete.
     const shape = lines.slice(1).map((l) => {
       const p = l.payload as JsonObject;
       return l.type === "turn_context" ? "turn_context" : `${String(l.type)}:${String(p.type)}${p.role ? `:${String(p.role)}` : ""}`;
@@ -522,12 +522,14 @@ describe("rollout files", () => {
     expect(shape).toEqual([
       "response_item:message:developer",
       "response_item:message:user",
+      "event_msg:task_started",
       "response_item:message:user",
       "event_msg:user_message",
       "turn_context",
       "event_msg:agent_message",
       "response_item:message:assistant",
       "event_msg:token_count",
+      "event_msg:task_complete",
     ]);
     const turnContext = lines.find((l) => l.type === "turn_context")!.payload as JsonObject;
     expect(turnContext).toMatchObject({ cwd: home, approval_policy: "untrusted", sandbox_policy: { type: "read-only" }, model: "test-model", summary: "auto" });

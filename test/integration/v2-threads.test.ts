@@ -65,9 +65,15 @@ describe("v2 threads and turns", () => {
     expect(v2(s, "thread/started")[0]).toEqual({ thread });
     const res = await s.request("turn/start", { threadId: thread.id, input: text("hi") });
     const turnId = turnIdOf(res);
-    expect(res.result).toEqual({ turn: { id: turnId, items: [], status: "inProgress", error: null } });
+    // Not started when the reply goes out; its items stream as item/* and are not repeated in turn/*.
+    const notStarted = { startedAt: null, completedAt: null, durationMs: null };
+    expect(res.result).toEqual({ turn: { id: turnId, rootTurnId: turnId, items: [], itemsView: "notLoaded", status: "inProgress", error: null, ...notStarted } });
     const [turn] = await turnCompleted(s);
-    expect(turn).toEqual({ id: turnId, items: [], status: "completed", error: null });
+    expect(turn).toMatchObject({ id: turnId, items: [], itemsView: "notLoaded", status: "completed", error: null });
+    const started = v2(s, "turn/started")[0]!.turn as { startedAt: number };
+    expect(turn!.startedAt).toBe(started.startedAt);
+    expect(turn!.completedAt).toBeGreaterThanOrEqual(started.startedAt);
+    expect(turn!.durationMs).toBeGreaterThanOrEqual(0);
     expect(v2Methods(s)).toEqual([
       "thread/started",
       "thread/status/changed",
@@ -88,7 +94,14 @@ describe("v2 threads and turns", () => {
     const items = v2(s, "item/completed").map((p) => p.item as JsonObject);
     expect(items[0]).toMatchObject({ type: "userMessage", content: [{ type: "text", text: "hi" }] });
     expect(items[1]).toMatchObject({ type: "reasoning", id: "rs_1", summary: ["thinking"] });
-    expect(items[2]).toEqual({ type: "agentMessage", id: "msg_9", text: "Hello v2" });
+    expect(items[2]).toMatchObject({ type: "agentMessage", id: "msg_9", text: "Hello v2", phase: null });
+    // Each item's times: started when item/started said so, completed at item/completed.
+    const agentStarted = v2(s, "item/started").find((p) => (p.item as JsonObject).id === "msg_9")!;
+    const agentCompleted = v2(s, "item/completed").find((p) => (p.item as JsonObject).id === "msg_9")!;
+    expect(items[2]!.startedAtMs).toBe(agentStarted.startedAtMs);
+    expect(items[2]!.completedAtMs).toBe(agentCompleted.completedAtMs);
+    expect(agentCompleted.completedAtMs as number).toBeGreaterThanOrEqual(agentStarted.startedAtMs as number);
+    expect(items[0]!.content).toEqual([{ type: "text", text: "hi", text_elements: [] }]);
     expect(v2(s, "item/agentMessage/delta")[0]).toEqual({ threadId: thread.id, turnId, itemId: "msg_9", delta: "Hello v2" });
     for (const p of v2(s, "item/started")) expect(p).toMatchObject({ threadId: thread.id, turnId });
     // A v2 thread sends no v1 events without a listener.
@@ -150,8 +163,8 @@ describe("v2 threads and turns", () => {
     const thread = await startThread(s);
     const turnId = turnIdOf(await s.request("turn/start", { threadId: thread.id, input: text("x") }));
     const [turn] = await turnCompleted(s);
-    const error = { message: "unexpected status 400 Bad Request: bad request body", codexErrorInfo: "badRequest", additionalDetails: null };
-    expect(turn).toEqual({ id: turnId, items: [], status: "failed", error });
+    const error = { message: "unexpected status 400 Bad Request: bad request body", codexErrorInfo: "badRequest", additionalDetails: null, misalignment: null };
+    expect(turn).toMatchObject({ id: turnId, items: [], status: "failed", error });
     expect(v2(s, "error")).toEqual([{ threadId: thread.id, turnId, error, willRetry: false }]);
   });
 
@@ -326,7 +339,7 @@ describe("v2 threads and turns", () => {
     const s = await startInitialized(start, fakeProviderToml(model));
     model.enqueue(textTurn("kept in memory"), textTurn("still here"));
     const thread = await startThread(s, { ephemeral: true });
-    expect(thread.path).toBe("");
+    expect(thread).toMatchObject({ path: null, ephemeral: true });
     await s.request("turn/start", { threadId: thread.id, input: text("one") });
     await turnCompleted(s);
     await s.request("turn/start", { threadId: thread.id, input: text("two") });

@@ -1,6 +1,8 @@
 // Checks a message against one of codex 0.169's generated JSON Schemas (test/fixtures), reading
-// every property that has a `default` as required: 0.169's generated TypeScript types make those
-// fields required, so a typed client expects them. Covers the draft-07 subset the generator emits.
+// every property that has a `default` as required, and for what the server sends (`nullableRequired`)
+// every property that may be null too: 0.169's generated TypeScript types make those fields
+// required (`T | null`, not `T?`), so a typed client expects them. Covers the draft-07 subset the
+// generator emits.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -12,18 +14,22 @@ export function loadReferenceSchema(relativePath: string): Schema {
   return JSON.parse(readFileSync(`${DIR}${relativePath}`, "utf8")) as Schema;
 }
 
-/** Problems found ("path: why"); empty when the value conforms. */
-export function referenceSchemaProblems(root: Schema, value: unknown): string[] {
+/** Problems found ("path: why"); empty when the value conforms to `schema` (a part of `root`, or root itself). */
+export function referenceSchemaProblems(root: Schema, value: unknown, schema: Schema = root, options: { nullableRequired?: boolean } = {}): string[] {
   const problems: string[] = [];
-  check(root, root, value, "$", problems);
+  nullableRequired = options.nullableRequired ?? false;
+  check(root, schema, value, "$", problems);
   return problems;
 }
 
 function resolve(root: Schema, schema: Schema): Schema {
   const ref = schema.$ref;
   if (typeof ref !== "string") return schema;
-  const name = ref.replace("#/definitions/", "");
-  return resolve(root, (root.definitions as Record<string, Schema>)[name]!);
+  // A JSON pointer into the root: the bundle nests v2's definitions (`#/definitions/v2/Thread`).
+  let target: unknown = root;
+  for (const part of ref.replace(/^#\//, "").split("/")) target = (target as Schema | undefined)?.[part];
+  if (target === undefined) throw new Error(`reference schema: unresolved ${ref}`);
+  return resolve(root, target as Schema);
 }
 
 function typeOf(value: unknown): string {
@@ -33,10 +39,41 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
+/** A union member picked by the value's `type` tag explains the miss better than "no member". */
+function unionMiss(root: Schema, members: Schema[], value: unknown, path: string, key: string): string[] {
+  const tag = typeOf(value) === "object" ? (value as Record<string, unknown>).type : undefined;
+  if (typeof tag === "string") {
+    const tagged = members.filter((m) => {
+      const prop = (resolve(root, m).properties as Record<string, Schema> | undefined)?.type;
+      return Array.isArray(prop?.enum) && prop.enum.includes(tag);
+    });
+    if (tagged.length === 1) {
+      const sub: string[] = [];
+      check(root, tagged[0]!, value, path, sub);
+      return sub;
+    }
+  }
+  return [`${path}: matches no member of ${key}`];
+}
+
+/** Set per call (checks are synchronous): whether nullable properties count as required. */
+let nullableRequired = false;
+
+/** A property the generated TypeScript declares without `?`: one with a default, or (server to client) a nullable one. */
+function typedAsRequired(root: Schema, prop: Schema | boolean | undefined): boolean {
+  if (typeof prop !== "object") return false;
+  if ("default" in prop) return true;
+  if (!nullableRequired) return false;
+  const types = prop.type;
+  if (types === "null" || (Array.isArray(types) && types.includes("null"))) return true;
+  const members = (prop.anyOf ?? prop.oneOf) as Schema[] | undefined;
+  return members?.some((m) => resolve(root, m).type === "null") ?? false;
+}
+
 function check(root: Schema, raw: Schema | boolean, value: unknown, path: string, out: string[]): void {
-  // A `true` schema (0.169 writes `"_meta": true`) takes any value.
+  // Draft-07 boolean schemas: `true` takes anything, `false` nothing.
   if (typeof raw === "boolean") {
-    if (!raw) out.push(`${path}: no value allowed`);
+    if (!raw) out.push(`${path}: not allowed`);
     return;
   }
   const schema = resolve(root, raw);
@@ -48,7 +85,7 @@ function check(root: Schema, raw: Schema | boolean, value: unknown, path: string
       check(root, m, value, path, sub);
       return sub.length === 0;
     });
-    if (!fits) out.push(`${path}: matches no member of ${key}`);
+    if (!fits) out.push(...unionMiss(root, members, value, path, key));
   }
   for (const member of (schema.allOf as Schema[] | undefined) ?? []) check(root, member, value, path, out);
   if (schema.type !== undefined) {
@@ -65,7 +102,7 @@ function check(root: Schema, raw: Schema | boolean, value: unknown, path: string
   if (typeOf(value) !== "object") return;
   const obj = value as Record<string, unknown>;
   const props = (schema.properties as Record<string, Schema> | undefined) ?? {};
-  const required = new Set([...((schema.required as string[] | undefined) ?? []), ...Object.keys(props).filter((k) => typeof props[k] === "object" && "default" in props[k]!)]);
+  const required = new Set([...((schema.required as string[] | undefined) ?? []), ...Object.keys(props).filter((k) => typedAsRequired(root, props[k]))]);
   for (const key of required) if (!(key in obj)) out.push(`${path}.${key}: missing`);
   for (const [key, v] of Object.entries(obj)) {
     const prop = props[key];

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { notificationProblems, resultProblems, serverRequestProblems } from "./reference-contract.js";
 
 export const BIN = fileURLToPath(new URL("../../bin/codex-app-server.js", import.meta.url));
 
@@ -25,6 +26,11 @@ export interface SpawnOptions {
   command?: string[];
   /** Messages it returns true for are handed over instead of kept (floods of notifications). */
   consume?: (message: JsonObject) => boolean;
+  /**
+   * Check every v2 message read (results, notifications, server requests) against codex 0.169's
+   * schema; what fails is reported when the server is disposed. On unless `command` is given.
+   */
+  referenceCheck?: boolean;
 }
 
 export class ServerProcess {
@@ -42,10 +48,16 @@ export class ServerProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private ownsHome: boolean;
   private readonly consume: ((message: JsonObject) => boolean) | undefined;
+  /** Methods of the requests we sent, by id, so a result is checked against its method's schema. */
+  private readonly sentMethods = new Map<unknown, string>();
+  private readonly referenceCheck: boolean;
+  /** Messages that broke codex 0.169's v2 contract ("what: path: why"), unique, in order. */
+  readonly conformanceProblems: string[] = [];
 
   constructor(options: SpawnOptions = {}) {
     this.ownsHome = !options.codexHome;
     this.consume = options.consume;
+    this.referenceCheck = options.referenceCheck ?? options.command === undefined;
     this.codexHome = options.codexHome ?? mkdtempSync(path.join(os.tmpdir(), "codex-home-"));
     if (options.configToml !== undefined) writeFileSync(path.join(this.codexHome, "config.toml"), options.configToml);
     const env: Record<string, string | undefined> = { ...process.env, CODEX_HOME: this.codexHome, ...options.env };
@@ -83,6 +95,7 @@ export class ServerProcess {
       } catch {
         // Kept in `lines`; tests assert every line is JSON.
       }
+      if (message !== undefined && this.referenceCheck) this.checkReference(message);
       if (message !== undefined && this.consume?.(message)) continue;
       this.lines.push(line);
       if (message === undefined) continue;
@@ -97,12 +110,35 @@ export class ServerProcess {
     for (const wake of this.listeners.splice(0)) wake();
   }
 
+  private checkReference(message: JsonObject): void {
+    try {
+      this.recordProblems(this.referenceProblems(message));
+    } catch (error) {
+      this.recordProblems([`checking ${JSON.stringify(message).slice(0, 200)}: ${String(error)}`]);
+    }
+  }
+
+  private referenceProblems(message: JsonObject): string[] {
+    if (typeof message.method === "string") {
+      return "id" in message ? serverRequestProblems(message.method, message.params) : notificationProblems(message.method, message.params);
+    }
+    if ("result" in message && this.sentMethods.has(message.id)) return resultProblems(this.sentMethods.get(message.id)!, message.result);
+    return [];
+  }
+
+  private recordProblems(problems: string[]): void {
+    for (const problem of problems) {
+      if (this.conformanceProblems.length < 50 && !this.conformanceProblems.includes(problem)) this.conformanceProblems.push(problem);
+    }
+  }
+
   /** Writes raw text to stdin (for framing tests). */
   writeRaw(text: string | Buffer): void {
     this.child.stdin.write(text);
   }
 
   send(message: JsonObject): void {
+    if (typeof message.method === "string" && "id" in message) this.sentMethods.set(message.id, message.method);
     this.child.stdin.write(`${JSON.stringify(message)}\n`);
   }
 
@@ -169,6 +205,9 @@ export class ServerProcess {
       clearTimeout(timer);
     }
     if (this.ownsHome) rmSync(this.codexHome, { recursive: true, force: true });
+    if (this.conformanceProblems.length > 0) {
+      throw new Error(`messages that break codex 0.169's v2 schema:\n  ${this.conformanceProblems.join("\n  ")}`);
+    }
   }
 }
 
@@ -176,10 +215,17 @@ export class ServerProcess {
 export function useServers(afterEachHook: (fn: () => Promise<void>) => void, check?: (s: ServerProcess) => void) {
   const servers: ServerProcess[] = [];
   afterEachHook(async () => {
+    // Every server is disposed even when one fails its checks; the first failure is reported.
+    let failure: unknown;
     for (const s of servers.splice(0)) {
-      check?.(s);
-      await s.dispose();
+      try {
+        check?.(s);
+      } catch (error) {
+        failure ??= error;
+      }
+      await s.dispose().catch((error: unknown) => (failure ??= error));
     }
+    if (failure !== undefined) throw failure;
   });
   return (options?: SpawnOptions): ServerProcess => {
     const server = new ServerProcess(options);

@@ -84,6 +84,8 @@ describe("summarize", () => {
     const p = tmpFile(line("session_meta", META) + context() + userItem("fix the bug") + userEvent("fix the bug") + assistant("ok") + userEvent("second"));
     const s = summarize(p, await readRollout(p), mtime);
     expect(s).toEqual({
+      originator: META.originator,
+      forkedFromId: null,
       conversationId: META.id,
       path: p,
       preview: "fix the bug",

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { RolloutLine } from "../../src/rollout/types.js";
 import { buildTurns } from "../../src/server/v2/thread-view.js";
 
+const at = Date.parse("2026-12-02T00:00:00.000Z");
 const line = (type: RolloutLine["type"], payload: unknown): RolloutLine => ({ timestamp: "2026-12-02T00:00:00.000Z", type, payload });
 const changes = { "/w/a.txt": { type: "update", unified_diff: "@@ -1 +1 @@\n-a\n+b\n", move_path: null }, "/w/0.txt": { type: "add", content: "x\n" } };
 const v2Changes = [
@@ -23,8 +24,9 @@ describe("fileChange items in rebuilt turns", () => {
       line("response_item", { type: "function_call", call_id: "c1", name: "shell", arguments: JSON.stringify({ command: ["ls"] }) }),
     ]);
     expect(turns[0]!.items.slice(1)).toEqual([
-      { type: "fileChange", id: "p1", changes: v2Changes, status: "declined" },
-      { type: "fileChange", id: "s1", changes: v2Changes, status: "completed" },
+      // Times from the lines: a shell call that carried the patch started when it was made.
+      { type: "fileChange", id: "p1", changes: v2Changes, status: "declined", startedAtMs: null, completedAtMs: at },
+      { type: "fileChange", id: "s1", changes: v2Changes, status: "completed", startedAtMs: at, completedAtMs: at },
       expect.objectContaining({ type: "commandExecution", id: "c1", command: "ls" }),
     ]);
   });

@@ -8,7 +8,7 @@ describe("v1 event mapping", () => {
   it("maps a text turn to the reference's EventMsg sequence", () => {
     const types: CoreEvent[] = [
       { type: "turnStarted", turnId: "0", modelContextWindow: null },
-      { type: "userMessage", turnId: "0", itemId: "u1", message: "hi", images: [], localImages: [] },
+      { type: "userMessage", turnId: "0", itemId: "u1", message: "hi", images: [], localImages: [], textElements: [] },
       { type: "tokenCount", turnId: "0", info: null },
       { type: "agentMessageStarted", turnId: "0", itemId: "msg_1" },
       { type: "agentMessageDelta", turnId: "0", itemId: "msg_1", delta: "Hel" },

@@ -70,12 +70,21 @@ export const RateLimitSnapshot = s.object({
   secondary: s.nullable(RateLimitWindow),
   credits: s.nullable(CreditsSnapshot),
   planType: s.nullable(PlanType),
+  // ChatGPT plan details no model response's headers carry here: always null.
+  individualLimit: s.nullable(s.unknown()),
+  normalModelSlug: s.nullable(s.string()),
+  rateLimitReachedType: s.nullable(s.string()),
+  spendControlReached: s.nullable(s.boolean()),
 });
 export type RateLimitSnapshot = s.Infer<typeof RateLimitSnapshot>;
 
 export const GetAccountRateLimitsResponse = s.object({
   rateLimits: RateLimitSnapshot,
   rateLimitsByLimitId: s.nullable(s.record(RateLimitSnapshot)),
+  // ChatGPT account facts (no ChatGPT login here): null.
+  accountId: s.nullable(s.string()),
+  ordinaryUsageAllowed: s.nullable(s.boolean()),
+  rateLimitResetCredits: s.nullable(s.unknown()),
 });
 export type GetAccountRateLimitsResponse = s.Infer<typeof GetAccountRateLimitsResponse>;
 

@@ -10,6 +10,15 @@ export const CommandExecutionRequestApprovalParams = s.object({
   cwd: s.string(),
   commandActions: s.array(s.record(s.unknown())),
   proposedExecpolicyAmendment: s.nullable(s.array(s.string())),
+  /** A command about to run ("command"); writing to a running terminal is not a thing here. */
+  kind: s.enumOf(["command", "writeStdin", "humanCommand"]),
+  /** When the request was made (Unix ms). */
+  startedAtMs: s.integer(),
+  // 0.169 fields for features this server has not: callbacks, remote environments, network rules.
+  approvalId: s.nullable(s.string()),
+  environmentId: s.nullable(s.string()),
+  networkApprovalContext: s.nullable(s.unknown()),
+  proposedNetworkPolicyAmendments: s.nullable(s.array(s.unknown())),
 });
 export type CommandExecutionRequestApprovalParams = s.Infer<typeof CommandExecutionRequestApprovalParams>;
 

@@ -17,13 +17,31 @@ export const PatchChangeKind = s.union([
 /** One file of a patch: `diff` is the added/deleted content, or the unified diff of an update. */
 export const FileUpdateChange = s.object({ path: s.string(), kind: PatchChangeKind, diff: s.string() });
 
+/** When an item started and completed (Unix ms), on every item; null when not recorded. */
+export const itemTimes = { startedAtMs: s.nullable(s.integer()), completedAtMs: s.nullable(s.integer()) };
+
 export const ThreadItem = s.union([
-  s.object({ type: s.literal("userMessage"), id: s.string(), content: s.array(s.record(s.unknown())) }),
-  s.object({ type: s.literal("agentMessage"), id: s.string(), text: s.string() }),
-  s.object({ type: s.literal("reasoning"), id: s.string(), summary: s.array(s.string()), content: s.array(s.string()) }),
+  s.object({ type: s.literal("userMessage"), id: s.string(), clientId: s.nullable(s.string()), content: s.array(s.record(s.unknown())), ...itemTimes }),
+  s.object({
+    type: s.literal("agentMessage"),
+    id: s.string(),
+    text: s.string(),
+    // 0.169's fields for features this server has no part of (phases, memory, moderation…): null.
+    phase: s.nullable(s.string()),
+    memoryCitation: s.nullable(s.unknown()),
+    moderation: s.nullable(s.unknown()),
+    delivery: s.nullable(s.unknown()),
+    questions: s.nullable(s.array(s.unknown())),
+    ...itemTimes,
+  }),
+  s.object({ type: s.literal("reasoning"), id: s.string(), summary: s.array(s.string()), content: s.array(s.string()), ...itemTimes }),
   s.object({
     type: s.literal("commandExecution"),
     id: s.string(),
+    /** A command the model ran ("agent"); plugins' scripts are not a thing here, so no pluginId/scriptPath. */
+    source: s.enumOf(["agent", "userShell", "unifiedExecStartup", "unifiedExecInteraction"]),
+    pluginId: s.nullable(s.string()),
+    scriptPath: s.nullable(s.string()),
     command: s.string(),
     cwd: s.string(),
     processId: s.nullable(s.string()),
@@ -32,12 +50,14 @@ export const ThreadItem = s.union([
     aggregatedOutput: s.nullable(s.string()),
     exitCode: s.nullable(s.integer()),
     durationMs: s.nullable(s.integer()),
+    ...itemTimes,
   }),
   s.object({
     type: s.literal("fileChange"),
     id: s.string(),
     changes: s.array(FileUpdateChange),
     status: s.enumOf(["inProgress", "completed", "failed", "declined"]),
+    ...itemTimes,
   }),
   s.object({ type: s.literal("contextCompaction"), id: s.string() }),
   s.object({
@@ -58,8 +78,14 @@ export type ThreadItem = s.Infer<typeof ThreadItem>;
 
 const scoped = { threadId: s.string(), turnId: s.string() };
 
-export const ItemStartedNotification = s.object({ ...scoped, item: ThreadItem });
-export const ItemCompletedNotification = s.object({ ...scoped, item: ThreadItem });
+export const ItemStartedNotification = s.object({ ...scoped, item: ThreadItem, startedAtMs: s.integer() });
+export const ItemCompletedNotification = s.object({
+  ...scoped,
+  item: ThreadItem,
+  completedAtMs: s.integer(),
+  /** 0.169 counts an item's tokens for some items; not counted here. */
+  contentTokenCount: s.nullable(s.integer()),
+});
 export const AgentMessageDeltaNotification = s.object({ ...scoped, itemId: s.string(), delta: s.string() });
 export const ReasoningSummaryTextDeltaNotification = s.object({ ...scoped, itemId: s.string(), delta: s.string(), summaryIndex: s.integer() });
 export const ReasoningSummaryPartAddedNotification = s.object({ ...scoped, itemId: s.string(), summaryIndex: s.integer() });
@@ -80,6 +106,8 @@ const TokenUsageBreakdown = s.object({
   cachedInputTokens: s.integer(),
   outputTokens: s.integer(),
   reasoningOutputTokens: s.integer(),
+  /** Tokens written to the provider's prompt cache; none reported by the wires we speak. */
+  cacheWriteInputTokens: s.integer(),
 });
 export const ThreadTokenUsageUpdatedNotification = s.object({
   ...scoped,
@@ -88,6 +116,11 @@ export const ThreadTokenUsageUpdatedNotification = s.object({
 
 export const ErrorNotification = s.object({
   ...scoped,
-  error: s.object({ message: s.string(), codexErrorInfo: s.nullable(s.unknown()), additionalDetails: s.nullable(s.string()) }),
+  error: s.object({
+    message: s.string(),
+    codexErrorInfo: s.nullable(s.unknown()),
+    additionalDetails: s.nullable(s.string()),
+    misalignment: s.nullable(s.unknown()),
+  }),
   willRetry: s.boolean(),
 });

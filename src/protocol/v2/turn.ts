@@ -4,10 +4,18 @@ import * as s from "../schema.js";
 import { ThreadItem } from "./item.js";
 import { SandboxPolicyV2 } from "./sandbox.js";
 
+/** A span of a text input the client's UI renders specially (kept as sent, not interpreted). */
+export const TextElement = s.object({
+  byteRange: s.object({ start: s.integer(), end: s.integer() }),
+  placeholder: s.optional(s.nullable(s.string())),
+});
+
+const ImageDetail = s.enumOf(["auto", "low", "high", "original"]);
+
 export const UserInput = s.union([
-  s.object({ type: s.literal("text"), text: s.string() }),
-  s.object({ type: s.literal("image"), url: s.string() }),
-  s.object({ type: s.literal("localImage"), path: s.string() }),
+  s.object({ type: s.literal("text"), text: s.string(), text_elements: s.optional(s.array(TextElement)) }),
+  s.object({ type: s.literal("image"), url: s.string(), detail: s.optional(s.nullable(ImageDetail)) }),
+  s.object({ type: s.literal("localImage"), path: s.string(), detail: s.optional(s.nullable(ImageDetail)) }),
 ]);
 export type UserInput = s.Infer<typeof UserInput>;
 
@@ -32,16 +40,28 @@ export const TurnError = s.object({
   message: s.string(),
   codexErrorInfo: s.nullable(CodexErrorInfo),
   additionalDetails: s.nullable(s.string()),
+  /** 0.169's details of a misalignment-policy refusal; never one here. */
+  misalignment: s.nullable(s.unknown()),
 });
 export type TurnError = s.Infer<typeof TurnError>;
 
 export const TurnStatus = s.enumOf(["inProgress", "completed", "interrupted", "failed"]);
 
+/** Whether `items` holds the turn's items ("full") or was left empty on purpose ("notLoaded"). */
+export const TurnItemsView = s.enumOf(["notLoaded", "summary", "full"]);
+
 export const Turn = s.object({
   id: s.string(),
+  /** The first turn of the chain of work that led here: a turn a client started is its own root. */
+  rootTurnId: s.nullable(s.string()),
   items: s.array(ThreadItem),
+  itemsView: TurnItemsView,
   status: TurnStatus,
   error: s.nullable(TurnError),
+  /** Unix seconds; null when not recorded (turns of older rollouts). */
+  startedAt: s.nullable(s.integer()),
+  completedAt: s.nullable(s.integer()),
+  durationMs: s.nullable(s.integer()),
 });
 export type Turn = s.Infer<typeof Turn>;
 

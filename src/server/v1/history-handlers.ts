@@ -14,7 +14,7 @@ import type {
 import { archiveRollout } from "../../rollout/archive.js";
 import { findRolloutPath, listConversations as listRollouts } from "../../rollout/listing.js";
 import { summarizeHead } from "../../rollout/reader.js";
-import { RolloutError, type ConversationSummary } from "../../rollout/types.js";
+import { RolloutError, v1Summary, type ConversationSummary } from "../../rollout/types.js";
 import { rpcErrors } from "../../rpc/errors.js";
 import { rolloutCall, withConfig } from "../domain-errors.js";
 import type { V1Deps } from "./conversation-handlers.js";
@@ -28,7 +28,7 @@ export async function listConversations(deps: HistoryDeps, params: ListConversat
   // A conversation whose first message was just sent is listed: its lines are on disk first.
   await flushAll(deps);
   const provider = defaultProvider(deps);
-  return rolloutCall(() =>
+  const page = await rolloutCall(() =>
     listRollouts(deps.config.home, {
       ...(params.pageSize !== undefined ? { pageSize: params.pageSize } : {}),
       cursor: params.cursor ?? null,
@@ -39,6 +39,7 @@ export async function listConversations(deps: HistoryDeps, params: ListConversat
       sources: ["cli", "vscode"],
     }),
   );
+  return { items: page.items.map(v1Summary), nextCursor: page.nextCursor };
 }
 
 async function pathFor(deps: HistoryDeps, ids: { path?: string; conversationId?: string }): Promise<string> {
@@ -61,7 +62,7 @@ export async function getConversationSummary(deps: HistoryDeps, params: GetConve
   await flushLive(deps, file);
   const summary = await summarizeHead(file);
   if (!summary) throw rpcErrors.invalidRequest(`failed to load conversation summary from ${file}: no session metadata or no user message`);
-  return { summary: summary.modelProvider === "" ? { ...summary, modelProvider: defaultProvider(deps) } : summary };
+  return { summary: v1Summary(summary.modelProvider === "" ? { ...summary, modelProvider: defaultProvider(deps) } : summary) };
 }
 
 export async function resumeConversation(deps: HistoryDeps, params: ResumeConversationParams): Promise<ResumeConversationResult> {

@@ -6,6 +6,7 @@ import type { Logger } from "../../logging/logger.js";
 import type { OneOffSessions } from "../one-off-exec.js";
 import type { FsWatches } from "../../workspace/fs-watches.js";
 import type { ClientMethod } from "../../protocol/methods.js";
+import type { RequestContext } from "../../rpc/router.js";
 import type { AccountDeps } from "../v2/account-handlers.js";
 import * as acc from "./account-handlers.js";
 import { v1Approver } from "./approvals.js";
@@ -15,7 +16,8 @@ import * as ws from "./workspace-handlers.js";
 import { ConversationSubscriptions } from "./subscriptions.js";
 
 /** Handlers by method name; the router has already validated params against the method's schema. */
-export type HandlerTable = Partial<Record<ClientMethod, (params: never) => unknown>>;
+/** A handler may use its request's context (e.g. to send what the request causes after its reply). */
+export type HandlerTable = Partial<Record<ClientMethod, (params: never, ctx: RequestContext) => unknown>>;
 
 export interface FaceDeps {
   connection: MessageConnection;

@@ -49,5 +49,11 @@ export async function accountLogout(d: AccountDeps): Promise<Record<string, neve
 
 export function accountRateLimitsRead(): GetAccountRateLimitsResponse {
   const rateLimits = lastRateLimits();
-  return { rateLimits, rateLimitsByLimitId: rateLimits.limitId ? { [rateLimits.limitId]: rateLimits } : null };
+  return {
+    rateLimits,
+    rateLimitsByLimitId: rateLimits.limitId ? { [rateLimits.limitId]: rateLimits } : null,
+    accountId: null,
+    ordinaryUsageAllowed: null,
+    rateLimitResetCredits: null,
+  };
 }

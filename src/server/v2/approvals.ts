@@ -38,6 +38,12 @@ export function v2Approver(connection: MessageConnection, log: Logger): Approver
       cwd: request.cwd,
       commandActions: commandActions(request.parsedCmd),
       proposedExecpolicyAmendment: request.command,
+      kind: "command",
+      startedAtMs: Date.now(),
+      approvalId: null,
+      environmentId: null,
+      networkApprovalContext: null,
+      proposedNetworkPolicyAmendments: null,
     };
     return decisionFrom(await askClient(connection, "item/commandExecution/requestApproval", params, signal, log));
   };

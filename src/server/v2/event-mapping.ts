@@ -57,6 +57,8 @@ function usage(u: TokenUsage) {
     cachedInputTokens: u.cached_input_tokens,
     outputTokens: u.output_tokens,
     reasoningOutputTokens: u.reasoning_output_tokens,
+    // The Responses and Chat wires report no cache writes.
+    cacheWriteInputTokens: 0,
   };
 }
 
@@ -64,9 +66,58 @@ function tokenUsage(info: TokenUsageInfo) {
   return { total: usage(info.total), last: usage(info.last), modelContextWindow: info.modelContextWindow };
 }
 
+// v2 items, live and rebuilt from rollouts alike. Every item carries when it started and completed
+// (Unix ms; null when not known or not yet).
+
+/** A text input as 0.169 shows it, with the UI spans the client sent with it. */
+export function textInput(text: string, textElements: unknown[] = []) {
+  return { type: "text", text, text_elements: textElements };
+}
+
+export function userMessageItem(id: string, content: Record<string, unknown>[], startedAtMs: number | null, completedAtMs: number | null) {
+  return { type: "userMessage", id, clientId: null, content, startedAtMs, completedAtMs };
+}
+
+export function agentMessageItem(id: string, text: string, startedAtMs: number | null, completedAtMs: number | null) {
+  return { type: "agentMessage", id, text, phase: null, memoryCitation: null, moderation: null, delivery: null, questions: null, startedAtMs, completedAtMs };
+}
+
+export function reasoningItem(id: string, summary: string[], content: string[], startedAtMs: number | null, completedAtMs: number | null) {
+  return { type: "reasoning", id, summary, content, startedAtMs, completedAtMs };
+}
+
 /** The v2 fileChange item of a patch call. */
-export function fileChangeItem(id: string, changes: PatchChanges, status: string) {
-  return { type: "fileChange", id, changes: v2FromV1Changes(changes), status };
+export function fileChangeItem(id: string, changes: PatchChanges, status: string, startedAtMs: number | null = null, completedAtMs: number | null = null) {
+  return { type: "fileChange", id, changes: v2FromV1Changes(changes), status, startedAtMs, completedAtMs };
+}
+
+export function commandItem(
+  id: string,
+  c: Pick<RunningCommand, "command" | "cwd" | "commandActions">,
+  status: string,
+  output: string | null,
+  exitCode: number | null,
+  durationMs: number | null,
+  startedAtMs: number | null,
+  completedAtMs: number | null,
+): Record<string, unknown> {
+  return {
+    type: "commandExecution",
+    id,
+    source: "agent",
+    pluginId: null,
+    scriptPath: null,
+    command: c.command,
+    cwd: c.cwd,
+    processId: null,
+    status,
+    commandActions: c.commandActions,
+    aggregatedOutput: output,
+    exitCode,
+    durationMs,
+    startedAtMs,
+    completedAtMs,
+  };
 }
 
 /** The v2 mcpToolCall item of an MCP call. */
@@ -82,40 +133,51 @@ export function mcpToolCallItem(
 
 export class ThreadEventMapper {
   private readonly commands = new Map<string, RunningCommand>();
-  /** fileChange items started (at their approval request, or when applied without one). */
-  private readonly patches = new Set<string>();
-  private readonly turnErrors = new Map<string, { message: string; codexErrorInfo: unknown; additionalDetails: null }>();
+  /** fileChange items started (at their approval request, or when applied without one), with when. */
+  private readonly patches = new Map<string, number>();
+  /** When each running turn and streaming item started (Unix ms). */
+  private readonly turnStarts = new Map<string, number>();
+  private readonly itemStarts = new Map<string, number>();
+  private readonly turnErrors = new Map<string, { message: string; codexErrorInfo: unknown; additionalDetails: null; misalignment: null }>();
 
   constructor(private readonly threadId: string) {}
 
   map(event: CoreEvent): V2Notification[] {
+    const now = Date.now();
     const scoped = { threadId: this.threadId, turnId: event.turnId };
     const n = (method: string, params: Record<string, unknown>): V2Notification[] => [{ method, params: { ...params, ...scoped } }];
+    const started = (item: Record<string, unknown>) => n("item/started", { item, startedAtMs: now });
+    const completed = (item: Record<string, unknown>) => n("item/completed", { item, completedAtMs: now, contentTokenCount: null });
+    /** When the item started (forgetting it), now if it never was seen starting. */
+    const startOf = (id: string) => {
+      const at = this.itemStarts.get(id) ?? now;
+      this.itemStarts.delete(id);
+      return at;
+    };
     switch (event.type) {
       case "turnStarted":
-        return [{ method: "turn/started", params: { threadId: this.threadId, turn: this.turn(event.turnId, "inProgress", null) } }];
+        this.turnStarts.set(event.turnId, now);
+        return [{ method: "turn/started", params: { threadId: this.threadId, turn: this.turn(event.turnId, "inProgress", null, now) } }];
       case "userMessage": {
-        const item = {
-          type: "userMessage",
-          id: event.itemId,
-          content: [
-            ...(event.message ? [{ type: "text", text: event.message }] : []),
-            ...event.images.map((url) => ({ type: "image", url })),
-            ...event.localImages.map((path) => ({ type: "localImage", path })),
-          ],
-        };
-        return [...n("item/started", { item }), ...n("item/completed", { item })];
+        const content = [
+          ...(event.message ? [textInput(event.message, event.textElements)] : []),
+          ...event.images.map((url) => ({ type: "image", url, detail: null })),
+          ...event.localImages.map((path) => ({ type: "localImage", path, detail: null })),
+        ];
+        return [...started(userMessageItem(event.itemId, content, now, null)), ...completed(userMessageItem(event.itemId, content, now, now))];
       }
       case "tokenCount":
         return event.info ? n("thread/tokenUsage/updated", { tokenUsage: tokenUsage(event.info) }) : [];
       case "agentMessageStarted":
-        return n("item/started", { item: { type: "agentMessage", id: event.itemId, text: "" } });
+        this.itemStarts.set(event.itemId, now);
+        return started(agentMessageItem(event.itemId, "", now, null));
       case "agentMessageDelta":
         return n("item/agentMessage/delta", { itemId: event.itemId, delta: event.delta });
       case "agentMessageCompleted":
-        return n("item/completed", { item: { type: "agentMessage", id: event.itemId, text: event.text } });
+        return completed(agentMessageItem(event.itemId, event.text, startOf(event.itemId), now));
       case "reasoningStarted":
-        return n("item/started", { item: { type: "reasoning", id: event.itemId, summary: [], content: [] } });
+        this.itemStarts.set(event.itemId, now);
+        return started(reasoningItem(event.itemId, [], [], now, null));
       case "reasoningSummaryPartAdded":
         return n("item/reasoning/summaryPartAdded", { itemId: event.itemId, summaryIndex: event.summaryIndex });
       case "reasoningSummaryDelta":
@@ -123,7 +185,7 @@ export class ThreadEventMapper {
       case "reasoningTextDelta":
         return n("item/reasoning/textDelta", { itemId: event.itemId, delta: event.delta, contentIndex: event.contentIndex });
       case "reasoningCompleted":
-        return n("item/completed", { item: { type: "reasoning", id: event.itemId, summary: event.summary, content: event.content } });
+        return completed(reasoningItem(event.itemId, event.summary, event.content, startOf(event.itemId), now));
       case "execBegin": {
         const running: RunningCommand = {
           command: shellJoin(event.command),
@@ -132,7 +194,8 @@ export class ThreadEventMapper {
           decoders: { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") },
         };
         this.commands.set(event.callId, running);
-        return n("item/started", { item: this.commandItem(event.callId, running, "inProgress", null, null, null) });
+        this.itemStarts.set(event.callId, now);
+        return started(commandItem(event.callId, running, "inProgress", null, null, null, now, null));
       }
       case "execApprovalRequest":
         return [];
@@ -149,22 +212,22 @@ export class ThreadEventMapper {
         };
         this.commands.delete(event.callId);
         const o = event.outcome;
-        return n("item/completed", {
-          item: this.commandItem(event.callId, running, event.status, o.aggregatedOutput, o.exitCode, Math.round(o.durationMs)),
-        });
+        const item = commandItem(event.callId, running, event.status, o.aggregatedOutput, o.exitCode, Math.round(o.durationMs), startOf(event.callId), now);
+        return completed(item);
       }
       case "patchApprovalRequest":
       case "patchApplyBegin": {
         if (this.patches.has(event.callId)) return [];
-        this.patches.add(event.callId);
-        return n("item/started", { item: fileChangeItem(event.callId, event.changes, "inProgress") });
+        this.patches.set(event.callId, now);
+        return started(fileChangeItem(event.callId, event.changes, "inProgress", now, null));
       }
       case "patchApplyEnd": {
+        const startedAt = this.patches.get(event.callId) ?? now;
         this.patches.delete(event.callId);
         const delta = event.stdout || event.stderr;
         return [
           ...(delta && event.status !== "declined" ? n("item/fileChange/outputDelta", { itemId: event.callId, delta }) : []),
-          ...n("item/completed", { item: fileChangeItem(event.callId, event.changes, event.status) }),
+          ...completed(fileChangeItem(event.callId, event.changes, event.status, startedAt, now)),
         ];
       }
       case "mcpStartupUpdate":
@@ -183,7 +246,7 @@ export class ThreadEventMapper {
       case "mcpStartupComplete":
         return [];
       case "mcpToolCallBegin":
-        return n("item/started", { item: { ...mcpToolCallItem(event, "inProgress", null, null, null), startedAtMs: Date.now(), completedAtMs: null } });
+        return started({ ...mcpToolCallItem(event, "inProgress", null, null, null), startedAtMs: now, completedAtMs: null });
       case "mcpToolCallProgress":
         return n("item/mcpToolCall/progress", { itemId: event.callId, message: event.message });
       case "mcpToolCallEnd": {
@@ -191,9 +254,8 @@ export class ThreadEventMapper {
         const failed = "error" in o || o.result.isError === true;
         const result = "result" in o ? { content: o.result.content, structuredContent: o.result.structuredContent ?? null } : null;
         const error = "error" in o ? { message: o.error } : null;
-        const completedAtMs = Date.now();
         const item = mcpToolCallItem(event, failed ? "failed" : "completed", result, error, Math.round(event.durationMs));
-        return n("item/completed", { item: { ...item, startedAtMs: Math.round(completedAtMs - event.durationMs), completedAtMs } });
+        return completed({ ...item, startedAtMs: Math.round(now - event.durationMs), completedAtMs: now });
       }
       case "turnDiff":
         return n("turn/diff/updated", { diff: event.unifiedDiff });
@@ -204,48 +266,62 @@ export class ThreadEventMapper {
         });
       case "streamError":
         return n("error", {
-          error: { message: event.message, codexErrorInfo: { responseStreamDisconnected: { httpStatusCode: null } }, additionalDetails: null },
+          error: {
+            message: event.message,
+            codexErrorInfo: { responseStreamDisconnected: { httpStatusCode: null } },
+            additionalDetails: null,
+            misalignment: null,
+          },
           willRetry: true,
         });
       case "error": {
-        const error = { message: event.message, codexErrorInfo: codexErrorInfo(event.info), additionalDetails: null };
+        const error = { message: event.message, codexErrorInfo: codexErrorInfo(event.info), additionalDetails: null, misalignment: null };
         this.turnErrors.set(event.turnId, error);
         return n("error", { error, willRetry: false });
       }
       case "turnComplete": {
         const error = this.turnErrors.get(event.turnId) ?? null;
         this.turnErrors.delete(event.turnId);
-        return [{ method: "turn/completed", params: { threadId: this.threadId, turn: this.turn(event.turnId, error ? "failed" : "completed", error) } }];
+        return [{ method: "turn/completed", params: { threadId: this.threadId, turn: this.ended(event.turnId, error ? "failed" : "completed", error, now) } }];
       }
       case "turnAborted":
         this.turnErrors.delete(event.turnId);
-        return [{ method: "turn/completed", params: { threadId: this.threadId, turn: this.turn(event.turnId, "interrupted", null) } }];
+        return [{ method: "turn/completed", params: { threadId: this.threadId, turn: this.ended(event.turnId, "interrupted", null, now) } }];
       case "contextCompactionStarted":
-        return n("item/started", { item: { type: "contextCompaction", id: event.itemId } });
+        this.itemStarts.set(event.itemId, now);
+        return started({ type: "contextCompaction", id: event.itemId, startedAtMs: now, completedAtMs: null });
       case "contextCompacted":
         // thread/compacted: what 0.90's clients wait for (0.169 only lists it, deprecated, and sends the item).
-        return [...n("item/completed", { item: { type: "contextCompaction", id: event.itemId } }), ...n("thread/compacted", {})];
+        return [
+          ...completed({ type: "contextCompaction", id: event.itemId, startedAtMs: startOf(event.itemId), completedAtMs: now }),
+          ...n("thread/compacted", {}),
+        ];
       case "warning":
         return [];
     }
   }
 
-  private turn(id: string, status: string, error: unknown) {
-    return { id, items: [], status, error };
+  /** A turn as the turn notifications carry it: items are streamed as item/*, not repeated here. */
+  private turn(id: string, status: string, error: unknown, startedMs: number | undefined, completedMs: number | null = null) {
+    return {
+      id,
+      rootTurnId: id,
+      items: [],
+      itemsView: "notLoaded",
+      status,
+      error,
+      startedAt: startedMs === undefined ? null : Math.floor(startedMs / 1000),
+      completedAt: completedMs === null ? null : Math.floor(completedMs / 1000),
+      durationMs: startedMs === undefined || completedMs === null ? null : completedMs - startedMs,
+    };
   }
 
-  private commandItem(id: string, c: RunningCommand, status: string, output: string | null, exitCode: number | null, durationMs: number | null) {
-    return {
-      type: "commandExecution",
-      id,
-      command: c.command,
-      cwd: c.cwd,
-      processId: null,
-      status,
-      commandActions: c.commandActions,
-      aggregatedOutput: output,
-      exitCode,
-      durationMs,
-    };
+  private ended(id: string, status: string, error: unknown, now: number) {
+    const startedMs = this.turnStarts.get(id);
+    this.turnStarts.delete(id);
+    // One turn runs at a time: what an interrupted turn left started is done with.
+    this.itemStarts.clear();
+    this.patches.clear();
+    return this.turn(id, status, error, startedMs, now);
   }
 }

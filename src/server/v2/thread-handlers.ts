@@ -9,6 +9,7 @@ import { findRolloutPath, listConversations } from "../../rollout/listing.js";
 import { readRollout, summarizeHead } from "../../rollout/reader.js";
 import { appendThreadName, readThreadNames } from "../../rollout/session-index.js";
 import { rpcErrors } from "../../rpc/errors.js";
+import type { RequestContext } from "../../rpc/router.js";
 import { sandboxPolicyToV2 } from "../../sandbox/policy.js";
 import { rolloutCall, withConfig } from "../domain-errors.js";
 import { buildTurns, threadFromConversation, threadFromSummary, type ThreadView, type TurnView } from "./thread-view.js";
@@ -28,6 +29,10 @@ function response(conversation: Conversation, thread: ThreadView) {
     approvalPolicy: s.approvalPolicy,
     sandbox: sandboxPolicyToV2(s.sandboxPolicy),
     reasoningEffort: s.effort ?? null,
+    serviceTier: null,
+    approvalsReviewer: "user" as const,
+    instructionSources: [],
+    disabledPluginIds: [],
   };
 }
 
@@ -47,13 +52,14 @@ async function named<T extends { id: string; name: string | null }>(deps: Thread
   return threads;
 }
 
-export async function threadStart(deps: ThreadHandlerDeps, params: ThreadStartParams) {
+export async function threadStart(deps: ThreadHandlerDeps, params: ThreadStartParams, ctx: Pick<RequestContext, "afterReply">) {
   const conversation = await withConfig(() =>
     deps.manager.start({ ...startOptions(params), ...(params.ephemeral ? { ephemeral: true } : {}) }),
   );
   deps.threads.attach(conversation);
   const result = response(conversation, threadFromConversation(conversation, ""));
-  deps.notify("thread/started", { thread: result.thread });
+  // The client learns the thread from the reply first.
+  ctx.afterReply(() => deps.notify("thread/started", { thread: result.thread }));
   return result;
 }
 
@@ -95,16 +101,17 @@ export async function threadResume(deps: ThreadHandlerDeps, params: ThreadResume
   deps.threads.attach(conversation);
   const { turns, preview } = await turnsOf(file);
   const [thread] = await named(deps, [threadFromConversation(conversation, preview, turns)]);
-  return response(conversation, thread!);
+  // Every turn is in `thread.turns`: nothing to page back to.
+  return { ...response(conversation, thread!), collaborationMode: null, turnsBackwardsCursor: null, itemsBackwardsCursor: null };
 }
 
-export async function threadFork(deps: ThreadHandlerDeps, params: ThreadForkParams) {
+export async function threadFork(deps: ThreadHandlerDeps, params: ThreadForkParams, ctx: Pick<RequestContext, "afterReply">) {
   const file = await pathFor(deps, params);
   const { conversation } = await withConfig(() => rolloutCall(() => deps.manager.fork(file, startOptions(params))));
   deps.threads.attach(conversation);
   const { turns, preview } = await turnsOf(conversation.rolloutPath);
   const result = response(conversation, threadFromConversation(conversation, preview, turns));
-  deps.notify("thread/started", { thread: result.thread });
+  ctx.afterReply(() => deps.notify("thread/started", { thread: result.thread }));
   return result;
 }
 
@@ -145,7 +152,8 @@ export async function threadList(deps: ThreadHandlerDeps, params: ThreadListPara
   };
   if (params.sortKey === "updated_at") return listByUpdate(deps, filter, limit, params.cursor);
   const page = await rolloutCall(() => listConversations(deps.config.home, { ...filter, pageSize: limit, cursor: params.cursor ?? null }));
-  return { data: await named(deps, page.items.map(threadFromSummary)), nextCursor: page.nextCursor };
+  const data = page.items.map((s) => threadFromSummary(s, deps.manager.get(s.conversationId)));
+  return { data: await named(deps, data), nextCursor: page.nextCursor, backwardsCursor: null };
 }
 
 const UPDATED_CURSOR = /^updated:(\d+):(.+)$/;
@@ -153,7 +161,7 @@ const UPDATED_CURSOR = /^updated:(\d+):(.+)$/;
 /** Newest activity first. Files are named by creation time, so this order needs every summary. */
 async function listByUpdate(deps: ThreadHandlerDeps, filter: Parameters<typeof listConversations>[1], limit: number, cursor?: string) {
   const all = await rolloutCall(() => listConversations(deps.config.home, { ...filter, pageSize: Number.MAX_SAFE_INTEGER, cursor: null }));
-  const sorted = all.items.map(threadFromSummary).sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1));
+  const sorted = all.items.map((s) => threadFromSummary(s, deps.manager.get(s.conversationId))).sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1));
   let start = 0;
   if (cursor) {
     const match = UPDATED_CURSOR.exec(cursor);
@@ -165,7 +173,7 @@ async function listByUpdate(deps: ThreadHandlerDeps, filter: Parameters<typeof l
   const data = await named(deps, sorted.slice(start, start + limit));
   const last = data.at(-1);
   const more = start + limit < sorted.length;
-  return { data, nextCursor: more && last ? `updated:${last.updatedAt}:${last.id}` : null };
+  return { data, nextCursor: more && last ? `updated:${last.updatedAt}:${last.id}` : null, backwardsCursor: null };
 }
 
 export async function threadRead(deps: ThreadHandlerDeps, params: { threadId: string; includeTurns?: boolean }) {
@@ -174,7 +182,7 @@ export async function threadRead(deps: ThreadHandlerDeps, params: { threadId: st
   if (live && live.rolloutPath === "") return { thread: threadFromConversation(live, "") };
   const file = await pathFor(deps, params);
   const summary = await rolloutCall(() => summarizeHead(file));
-  const base = summary ? threadFromSummary(summary) : live ? threadFromConversation(live, "") : undefined;
+  const base = summary ? threadFromSummary(summary, live) : live ? threadFromConversation(live, "") : undefined;
   if (!base) throw rpcErrors.invalidRequest(`no rollout found for thread id ${params.threadId}`);
   if (params.includeTurns) base.turns = (await turnsOf(file)).turns;
   await named(deps, [base]);

@@ -2,21 +2,40 @@
 // summary, and turns rebuilt from rollout lines. Pure functions.
 import type { Conversation } from "../../core/conversation.js";
 import type { ResponseItem } from "../../model/types.js";
-import type { ConversationSummary, GitInfo, RolloutLine } from "../../rollout/types.js";
+import type { GitInfo, RolloutLine, SessionSummary } from "../../rollout/types.js";
 import { parseCommand, shellJoin } from "../../tools/parse-command.js";
 import type { PatchChanges } from "../../core/events.js";
-import { commandActions, fileChangeItem } from "./event-mapping.js";
+import { agentMessageItem, commandActions, commandItem, fileChangeItem, reasoningItem, textInput, userMessageItem } from "./event-mapping.js";
+
+export type ThreadStatus = { type: "notLoaded" } | { type: "idle" } | { type: "active"; activeFlags: ("waitingOnApproval" | "waitingOnUserInput")[] };
 
 export interface ThreadView {
   id: string;
+  sessionId: string;
+  forkedFromId: string | null;
+  parentThreadId: null;
   preview: string;
+  ephemeral: boolean;
+  section: null;
+  sectionEnteredAt: null;
+  projectId: null;
+  historyMode: "legacy";
   modelProvider: string;
+  model: string | null;
+  reasoningEffort: string | null;
   createdAt: number;
   updatedAt: number;
-  path: string;
+  recencyAt: number;
+  status: ThreadStatus;
+  /** null for an ephemeral thread (no rollout). */
+  path: string | null;
   cwd: string;
   cliVersion: string;
   source: string;
+  threadSource: null;
+  originator: string | null;
+  agentNickname: null;
+  agentRole: null;
   gitInfo: { sha: string | null; branch: string | null; originUrl: string | null } | null;
   /** Set by thread/name/set; kept in session_index.jsonl, not in the rollout. */
   name: string | null;
@@ -25,9 +44,15 @@ export interface ThreadView {
 
 export interface TurnView {
   id: string;
+  rootTurnId: string | null;
   items: Record<string, unknown>[];
+  /** "full" when `items` holds the turn's items; "notLoaded" when left empty on purpose. */
+  itemsView: "full" | "notLoaded";
   status: "completed" | "interrupted" | "failed" | "inProgress";
-  error: { message: string; codexErrorInfo: unknown; additionalDetails: string | null } | null;
+  error: { message: string; codexErrorInfo: unknown; additionalDetails: string | null; misalignment: null } | null;
+  startedAt: number | null;
+  completedAt: number | null;
+  durationMs: number | null;
 }
 
 const seconds = (iso: string | null | undefined, fallback: number) => {
@@ -40,118 +65,203 @@ function gitView(git: GitInfo | null | undefined): ThreadView["gitInfo"] {
   return { sha: git.commit_hash ?? null, branch: git.branch ?? null, originUrl: git.repository_url ?? null };
 }
 
+/** A loaded thread is idle or active (a turn runs); one only on disk is notLoaded. */
+export function statusOf(live: Conversation | undefined): ThreadStatus {
+  if (!live) return { type: "notLoaded" };
+  return live.activeTurnId === undefined ? { type: "idle" } : { type: "active", activeFlags: [] };
+}
+
+/** The fields every thread has the same here: no sections, projects, sub-agents or paginated history. */
+const plainThread = {
+  parentThreadId: null,
+  section: null,
+  sectionEnteredAt: null,
+  projectId: null,
+  historyMode: "legacy",
+  threadSource: null,
+  agentNickname: null,
+  agentRole: null,
+} as const;
+
 export function threadFromConversation(conversation: Conversation, preview: string, turns: TurnView[] = []): ThreadView {
   const meta = conversation.meta;
   const now = Math.floor(Date.now() / 1000);
+  const ephemeral = conversation.rolloutPath === "";
   return {
+    ...plainThread,
     id: conversation.id,
+    sessionId: conversation.id,
+    forkedFromId: typeof meta.forked_from_id === "string" ? meta.forked_from_id : null,
     preview,
+    ephemeral,
     modelProvider: meta.model_provider,
+    model: conversation.settings.model,
+    reasoningEffort: conversation.settings.effort ?? null,
     createdAt: seconds(meta.timestamp, now),
     updatedAt: now,
-    path: conversation.rolloutPath,
+    recencyAt: now,
+    status: statusOf(conversation),
+    path: ephemeral ? null : conversation.rolloutPath,
     cwd: meta.cwd,
     cliVersion: meta.cli_version,
     source: meta.source,
+    originator: meta.originator || null,
     gitInfo: gitView(meta.git),
     name: null,
     turns,
   };
 }
 
-export function threadFromSummary(summary: ConversationSummary): ThreadView {
+/** A stored thread; `live` is its conversation when this process has it loaded. */
+export function threadFromSummary(summary: SessionSummary, live?: Conversation): ThreadView {
   const now = Math.floor(Date.now() / 1000);
+  const updatedAt = seconds(summary.updatedAt, now);
   return {
+    ...plainThread,
     id: summary.conversationId,
+    sessionId: summary.conversationId,
+    forkedFromId: summary.forkedFromId,
     preview: summary.preview,
+    ephemeral: false,
     modelProvider: summary.modelProvider,
+    model: live ? live.settings.model : null,
+    reasoningEffort: live ? (live.settings.effort ?? null) : null,
     createdAt: seconds(summary.timestamp, now),
-    updatedAt: seconds(summary.updatedAt, now),
+    updatedAt,
+    recencyAt: updatedAt,
+    status: statusOf(live),
     path: summary.path,
     cwd: summary.cwd,
     cliVersion: summary.cliVersion,
     source: summary.source,
+    originator: summary.originator || null,
     gitInfo: summary.gitInfo ? { sha: summary.gitInfo.sha, branch: summary.gitInfo.branch, originUrl: summary.gitInfo.origin_url } : null,
     name: null,
     turns: [],
   };
 }
 
-/** Turns rebuilt from a rollout: one per user_message event, with the items that followed it. */
+/** Unix ms of a rollout line, null when its timestamp does not parse. */
+function lineMs(line: RolloutLine): number | null {
+  const ms = Date.parse(line.timestamp);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+const toSeconds = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000));
+const numberOr = (v: unknown, fallback: number | null) => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
+
+/**
+ * Turns rebuilt from a rollout. A turn starts at a task_started line (its id and start time, as
+ * recorded since turn ids are) or, in older rollouts, at a user_message outside an open turn
+ * (ids `turn-<n>`); task_complete / turn_aborted give its end. Items carry the times their lines
+ * were written: when a message was complete, when a call was made and answered.
+ */
 export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
   const turns: TurnView[] = [];
   let current: TurnView | undefined;
+  /** The current turn has ended (task_complete / turn_aborted seen). */
+  let ended = true;
+  let startedMs: number | null = null;
   let itemNumber = 0;
   const nextId = () => `item-${++itemNumber}`;
   const calls = new Map<string, Record<string, unknown>>();
+  /** Turns whose id came from the rollout (task_started or turn_context), not from their position. */
   const named = new Set<TurnView>();
+  const open = (id: string, ms: number | null, startedAt: number | null): TurnView => {
+    current = { id, rootTurnId: id, items: [], itemsView: "full", status: "completed", error: null, startedAt, completedAt: null, durationMs: null };
+    turns.push(current);
+    ended = false;
+    startedMs = ms;
+    return current;
+  };
+  const end = (turn: TurnView, payload: Record<string, unknown>, ms: number | null) => {
+    turn.completedAt = numberOr(payload.completed_at, toSeconds(ms));
+    turn.durationMs = numberOr(payload.duration_ms, ms !== null && startedMs !== null ? ms - startedMs : null);
+    ended = true;
+  };
   for (const line of lines) {
     const payload = line.payload as Record<string, unknown>;
+    const ms = lineMs(line);
     if (line.type === "event_msg") {
-      if (payload.type === "user_message" && payload.steered === true && current) {
+      if (payload.type === "task_started") {
+        const id = typeof payload.turn_id === "string" && payload.turn_id ? payload.turn_id : `turn-${turns.length + 1}`;
+        const turn = open(id, ms, numberOr(payload.started_at, toSeconds(ms)));
+        if (id === payload.turn_id) named.add(turn);
+      } else if (payload.type === "user_message" && payload.steered === true && current) {
         // Input steered into the running turn (turn/steer) belongs to it.
-        current.items.push({ type: "userMessage", id: nextId(), content: [{ type: "text", text: String(payload.message ?? "") }] });
+        const elements = Array.isArray(payload.text_elements) ? (payload.text_elements as unknown[]) : [];
+        current.items.push(userMessageItem(nextId(), [textInput(String(payload.message ?? ""), elements)], ms, ms));
       } else if (payload.type === "user_message") {
-        current = { id: `turn-${turns.length + 1}`, items: [], status: "completed", error: null };
-        turns.push(current);
-        current.items.push({ type: "userMessage", id: nextId(), content: [{ type: "text", text: String(payload.message ?? "") }] });
+        const turn = current && !ended && !current.items.some((i) => i.type === "userMessage") ? current : open(`turn-${turns.length + 1}`, ms, toSeconds(ms));
+        const elements = Array.isArray(payload.text_elements) ? (payload.text_elements as unknown[]) : [];
+        turn.items.push(userMessageItem(nextId(), [textInput(String(payload.message ?? ""), elements)], ms, ms));
+      } else if (payload.type === "task_complete" && current && !ended) {
+        end(current, payload, ms);
       } else if (payload.type === "turn_aborted" && current) {
         current.status = "interrupted";
+        if (!ended) end(current, payload, ms);
       } else if (payload.type === "patch_apply_end" && current) {
         const id = String(payload.call_id ?? "");
         const status = typeof payload.status === "string" ? payload.status : payload.success === true ? "completed" : "failed";
-        const item = fileChangeItem(id, isChanges(payload.changes) ? payload.changes : {}, status);
         // A patch the model sent through the shell shows as the fileChange it was, not a command.
         const shown = current.items.findIndex((i) => i.id === id && i.type === "commandExecution");
+        const started = shown === -1 ? null : (current.items[shown]!.startedAtMs as number | null);
+        const item = fileChangeItem(id, isChanges(payload.changes) ? payload.changes : {}, status, started, ms);
         calls.delete(id);
         if (shown === -1) current.items.push(item);
         else current.items[shown] = item;
       } else if (payload.type === "context_compacted") {
-        // A compaction before any turn (or on its own) still shows, in a turn of its own.
-        if (!current) turns.push((current = { id: `turn-${turns.length + 1}`, items: [], status: "completed", error: null }));
-        current.items.push({ type: "contextCompaction", id: nextId() });
+        // A compaction before any turn still shows, in a turn of its own.
+        const turn = current ?? open(`turn-${turns.length + 1}`, ms, toSeconds(ms));
+        turn.items.push({ type: "contextCompaction", id: nextId(), startedAtMs: ms, completedAtMs: ms });
       } else if (payload.type === "error" && current) {
         current.status = "failed";
-        current.error = { message: String(payload.message ?? ""), codexErrorInfo: "other", additionalDetails: null };
+        current.error = { message: String(payload.message ?? ""), codexErrorInfo: "other", additionalDetails: null, misalignment: null };
       }
       continue;
     }
     // The id the turn had live (0.169 and this server record it); older rollouts keep the positional one.
     if (line.type === "turn_context" && current && !named.has(current) && typeof payload?.turn_id === "string") {
       current.id = payload.turn_id;
+      current.rootTurnId = payload.turn_id;
       named.add(current);
     }
     if (line.type !== "response_item" || !current) continue;
     const item = line.payload as ResponseItem;
     if (item.type === "message" && item.role === "assistant") {
       const text = item.content.map((c) => (c.type === "output_text" ? c.text : "")).join("");
-      current.items.push({ type: "agentMessage", id: item.id ?? nextId(), text });
+      // Recorded once complete: when it started streaming is not in the rollout.
+      current.items.push(agentMessageItem(item.id ?? nextId(), text, null, ms));
     } else if (item.type === "reasoning") {
-      current.items.push({
-        type: "reasoning",
-        id: item.id ?? nextId(),
-        summary: item.summary.map((p) => p.text),
-        content: (item.content ?? []).map((p) => p.text),
-      });
+      current.items.push(
+        reasoningItem(
+          item.id ?? nextId(),
+          item.summary.map((p) => p.text),
+          (item.content ?? []).map((p) => p.text),
+          null,
+          ms,
+        ),
+      );
     } else if (item.type === "function_call" && item.name === "shell") {
       const command = shellCommand(item.arguments);
-      const view = {
-        type: "commandExecution",
-        id: item.call_id,
-        command: shellJoin(command),
-        cwd: "",
-        processId: null,
-        status: "completed",
-        commandActions: commandActions(parseCommand(command)),
-        aggregatedOutput: null as string | null,
-        exitCode: null as number | null,
-        durationMs: null,
-      };
+      const view = commandItem(
+        item.call_id,
+        { command: shellJoin(command), cwd: "", commandActions: commandActions(parseCommand(command)) },
+        "completed",
+        null,
+        null,
+        null,
+        ms,
+        null,
+      );
       calls.set(item.call_id, view);
       current.items.push(view);
     } else if (item.type === "function_call_output") {
       const view = calls.get(item.call_id);
-      if (view) fillCommandOutput(view, item.output);
+      if (view) {
+        fillCommandOutput(view, item.output);
+        view.completedAtMs = ms;
+      }
     }
   }
   return turns;

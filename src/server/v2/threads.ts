@@ -22,6 +22,8 @@ export class V2Threads {
   private readonly attached = new Map<string, () => void>();
   /** Threads this face has shown the client: their unloads are announced. */
   private readonly shown = new Set<string>();
+  /** Threads whose notifications wait (in order) for a reply to go out first. */
+  private readonly held = new Map<string, { count: number; queue: { method: string; params: unknown }[] }>();
 
   constructor(private readonly deps: V2Deps) {
     deps.manager.onUnload((id, how) => {
@@ -40,13 +42,33 @@ export class V2Threads {
     if (this.attached.has(conversation.id)) return;
     const mapper = new ThreadEventMapper(conversation.id);
     const status = new ThreadStatusTracker();
+    const send = (method: string, params: unknown) => {
+      const hold = this.held.get(conversation.id);
+      if (hold) hold.queue.push({ method, params });
+      else this.deps.notify(method, params);
+    };
     const stop = conversation.subscribe((event) => {
       // The reference tells the status first: active before turn/started, idle before turn/completed.
       const changed = status.next(event);
-      if (changed) this.deps.notify("thread/status/changed", { threadId: conversation.id, status: changed });
-      for (const n of mapper.map(event)) this.deps.notify(n.method, n.params);
+      if (changed) send("thread/status/changed", { threadId: conversation.id, status: changed });
+      for (const n of mapper.map(event)) send(n.method, n.params);
     });
     this.attached.set(conversation.id, stop);
+  }
+
+  /** Holds the thread's notifications until the returned release is called (once per hold). */
+  hold(id: string): () => void {
+    const hold = this.held.get(id) ?? { count: 0, queue: [] };
+    hold.count++;
+    this.held.set(id, hold);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--hold.count > 0) return;
+      this.held.delete(id);
+      for (const n of hold.queue) this.deps.notify(n.method, n.params);
+    };
   }
 
   /** The client leaves the thread; the last one to leave unloads it once no turn runs. */

@@ -6,22 +6,28 @@ import type { UserInput as CoreInput } from "../../core/turn-runner.js";
 import type { TurnSteerParams } from "../../protocol/v2/thread-lifecycle.js";
 import type { TurnStartParams, UserInput } from "../../protocol/v2/turn.js";
 import { rpcErrors } from "../../rpc/errors.js";
+import type { RequestContext } from "../../rpc/router.js";
 import { sandboxPolicyFromV2 } from "../../sandbox/policy.js";
 import { rolloutCall, withConfig } from "../domain-errors.js";
 import type { ThreadHandlerDeps } from "./thread-handlers.js";
 
 function toCoreInput(input: UserInput[]): CoreInput {
+  const texts = input.flatMap((i) => (i.type === "text" ? [i] : []));
   return {
-    text: input.flatMap((i) => (i.type === "text" ? [i.text] : [])).join("\n"),
+    text: texts.map((i) => i.text).join("\n"),
+    // Spans of the one text input keep their byte ranges; several texts are joined, so theirs would not.
+    textElements: texts.length === 1 ? (texts[0]!.text_elements ?? []) : [],
     images: input.flatMap((i) => (i.type === "image" ? [i.url] : [])),
     localImages: input.flatMap((i) => (i.type === "localImage" ? [i.path] : [])),
   };
 }
 
-export async function turnStart(deps: ThreadHandlerDeps, params: TurnStartParams) {
+export async function turnStart(deps: ThreadHandlerDeps, params: TurnStartParams, ctx: Pick<RequestContext, "afterReply">) {
   const conversation = await withConfig(() => rolloutCall(() => deps.manager.load(params.threadId)));
   if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
   deps.threads.attach(conversation);
+  // What the turn sends (turn/started, its user message…) goes out after the reply naming it.
+  ctx.afterReply(deps.threads.hold(conversation.id));
   const turnId = conversation.submit(toCoreInput(params.input), {
     ...(params.cwd ? { cwd: params.cwd } : {}),
     ...(params.approvalPolicy ? { approvalPolicy: params.approvalPolicy } : {}),
@@ -31,7 +37,10 @@ export async function turnStart(deps: ThreadHandlerDeps, params: TurnStartParams
     ...(params.summary ? { summary: params.summary } : {}),
     ...(params.outputSchema !== undefined ? { outputSchema: params.outputSchema } : {}),
   });
-  return { turn: { id: turnId, items: [], status: "inProgress" as const, error: null } };
+  // Not started yet (it may queue behind a running turn): turn/started says when it does.
+  return {
+    turn: { id: turnId, rootTurnId: turnId, items: [], itemsView: "notLoaded" as const, status: "inProgress" as const, error: null, startedAt: null, completedAt: null, durationMs: null },
+  };
 }
 
 export async function turnInterrupt(deps: ThreadHandlerDeps, params: { threadId: string; turnId: string }) {
