@@ -2,8 +2,8 @@
 // and items, rollback (0.90's), and steering a running turn. Kept apart from thread.ts, whose
 // Thread and Turn shapes these reuse.
 import * as s from "../schema.js";
-import { Thread } from "./thread.js";
-import { Turn, UserInput } from "./turn.js";
+import { Thread, ThreadStatus } from "./thread.js";
+import { Turn, TurnItemsView, UserInput } from "./turn.js";
 
 export const ThreadDeleteParams = s.object({ threadId: s.string() });
 export const ThreadDeletedNotification = s.object({ threadId: s.string() });
@@ -13,17 +13,9 @@ export const ThreadUnsubscribeStatus = s.enumOf(["notLoaded", "notSubscribed", "
 export const ThreadUnsubscribeResponse = s.object({ status: ThreadUnsubscribeStatus });
 export const ThreadClosedNotification = s.object({ threadId: s.string() });
 
-export const ThreadActiveFlag = s.enumOf(["waitingOnApproval", "waitingOnUserInput"]);
-export const ThreadStatus = s.union([
-  s.object({ type: s.literal("notLoaded") }),
-  s.object({ type: s.literal("idle") }),
-  s.object({ type: s.literal("systemError") }),
-  s.object({ type: s.literal("active"), activeFlags: s.array(ThreadActiveFlag) }),
-]);
 export const ThreadStatusChangedNotification = s.object({ threadId: s.string(), status: ThreadStatus });
 
 export const SortDirection = s.enumOf(["asc", "desc"]);
-export const TurnItemsView = s.enumOf(["notLoaded", "summary", "full"]);
 
 export const ThreadTurnsListParams = s.object({
   threadId: s.string(),

@@ -6,12 +6,14 @@ import { Turn } from "./turn.js";
 
 export const GitInfo = s.object({ sha: s.nullable(s.string()), branch: s.nullable(s.string()), originUrl: s.nullable(s.string()) });
 
+export const ThreadActiveFlag = s.enumOf(["waitingOnApproval", "waitingOnUserInput"]);
+
 /** notLoaded: only on disk; idle: loaded, no turn running; active: a turn runs. */
 export const ThreadStatus = s.union([
   s.object({ type: s.literal("notLoaded") }),
   s.object({ type: s.literal("idle") }),
   s.object({ type: s.literal("systemError") }),
-  s.object({ type: s.literal("active"), activeFlags: s.array(s.enumOf(["waitingOnApproval", "waitingOnUserInput"])) }),
+  s.object({ type: s.literal("active"), activeFlags: s.array(ThreadActiveFlag) }),
 ]);
 export type ThreadStatus = s.Infer<typeof ThreadStatus>;
 

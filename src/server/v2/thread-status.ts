@@ -2,9 +2,7 @@
 // (flagged waitingOnApproval while the client is asked), idle between turns. notLoaded is the
 // owner's to announce when the thread unloads. Pure; tells only changes.
 import type { CoreEvent } from "../../core/events.js";
-
-export type ThreadActiveFlag = "waitingOnApproval" | "waitingOnUserInput";
-export type ThreadStatus = { type: "notLoaded" } | { type: "idle" } | { type: "systemError" } | { type: "active"; activeFlags: ThreadActiveFlag[] };
+import type { ThreadStatus } from "../../protocol/v2/thread.js";
 
 const key = (s: ThreadStatus) => (s.type === "active" ? `active:${s.activeFlags.join(",")}` : s.type);
 
