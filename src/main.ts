@@ -50,8 +50,8 @@ async function main(): Promise<void> {
   bootTelemetry(config.config.otel, config.home, (warning) => warn(warning));
 
   const { startAppServer } = await import("./server/app-server.js");
-  const server = startAppServer({ input: process.stdin, output: protocolOutput, config, log, lifecycle });
-  warn = (warning) => server.warnings.add(warning);
+  const server = startAppServer({ config, log, lifecycle, stdio: { input: process.stdin, output: protocolOutput } });
+  warn = (warning) => server.core.addWarning(warning);
   for (const warning of early) warn(warning);
 
   lifecycle.onShutdown("flush telemetry", (remaining) => telemetry.shutdown(Math.max(remaining - 100, 0)));

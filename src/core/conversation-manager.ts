@@ -56,8 +56,8 @@ export interface StartOptions {
 export interface ManagerDeps {
   config: ConfigSource;
   env: NodeJS.ProcessEnv;
-  /** Backpressure from the client connection (see NdjsonMessageWriter.paced). */
-  pace?(): Promise<void> | undefined;
+  /** Backpressure from the clients that follow the conversation (see ProtocolWriter.paced). */
+  pace?(conversationId: string): Promise<void> | undefined;
   log?: Logger;
   /** How long an idle conversation nobody listens to stays loaded; undefined keeps it loaded. */
   unloadIdleAfterMs?: number;
@@ -317,7 +317,7 @@ export class ConversationManager {
           applyPatchFreeform: applyPatchFreeformFlag(config.table),
           includePlanTool: current.some((t) => t.name === "update_plan"),
         }),
-      ...(this.deps.pace ? { pace: this.deps.pace } : {}),
+      ...(this.deps.pace ? { pace: () => this.deps.pace!(id) } : {}),
       sandbox: () => this.sandbox(),
       permissionsText: (s) => this.permissionsText(config, s),
       onTurnEnd: (_turnId, ms) => hooks.turnEnded(ms),

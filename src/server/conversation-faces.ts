@@ -1,38 +1,57 @@
 // Everything behind the conversation methods (engine, model client, tools, rollouts, both protocol
 // faces), loaded on the first conversation request: a client that only initializes never pays
-// for it at start-up.
+// for it at start-up. The conversations are the process's; each connection gets its own handler
+// table over them.
 import { ConversationManager } from "../core/conversation-manager.js";
 import { killAllRunningCommands } from "../tools/exec.js";
+import type { ConfigSource } from "../config/load.js";
+import type { Logger } from "../logging/logger.js";
+import { routedApprover } from "./approval-routing.js";
+import type { ThreadSubscriptions } from "./thread-subscriptions.js";
 import { v1Handlers, type FaceDeps, type HandlerTable } from "./v1/register.js";
 import { v2Handlers } from "./v2/register.js";
 
 export interface ConversationFaces {
-  handlers: HandlerTable;
+  /** The method table of one connection. */
+  handlersFor(connection: Omit<FaceDeps, "manager" | "config" | "log" | "subscriptions" | "approver">): HandlerTable;
   /** Stops turns and commands and writes rollouts out. */
   shutdown(): Promise<void>;
 }
 
-/** How long an idle conversation no client listens to stays loaded (CODEX_APP_SERVER_UNLOAD_IDLE_MS). */
-const UNLOAD_IDLE_AFTER_MS = 60_000;
-
-function unloadIdleAfterMs(env: NodeJS.ProcessEnv): number {
-  const given = Number(env.CODEX_APP_SERVER_UNLOAD_IDLE_MS);
-  return env.CODEX_APP_SERVER_UNLOAD_IDLE_MS !== undefined && Number.isFinite(given) && given >= 0 ? given : UNLOAD_IDLE_AFTER_MS;
+export interface ConversationCoreDeps {
+  config: ConfigSource;
+  log: Logger;
+  subscriptions: ThreadSubscriptions;
 }
 
-export function createConversationFaces(deps: Omit<FaceDeps, "manager"> & { pace(): Promise<void> | undefined }): ConversationFaces {
+/** How long an idle conversation no client listens to stays loaded (CODEX_APP_SERVER_UNLOAD_IDLE_MS). */
+const UNLOAD_IDLE_AFTER_MS = 60_000;
+/** How long an approval waits for a client when every client of its thread left (CODEX_APP_SERVER_APPROVAL_GRACE_MS). */
+const APPROVAL_GRACE_MS = 30_000;
+
+function msFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const given = Number(env[name]);
+  return env[name] !== undefined && Number.isFinite(given) && given >= 0 ? given : fallback;
+}
+
+export function createConversationFaces(deps: ConversationCoreDeps): ConversationFaces {
+  const { subscriptions } = deps;
   const manager = new ConversationManager({
     config: deps.config,
     env: process.env,
-    pace: deps.pace,
+    // A turn's output waits for the clients that follow its thread, not for the others.
+    pace: (conversationId) => subscriptions.pace(conversationId),
     log: deps.log,
-    unloadIdleAfterMs: unloadIdleAfterMs(process.env),
+    unloadIdleAfterMs: msFromEnv(process.env, "CODEX_APP_SERVER_UNLOAD_IDLE_MS", UNLOAD_IDLE_AFTER_MS),
   });
+  const approver = routedApprover(subscriptions, msFromEnv(process.env, "CODEX_APP_SERVER_APPROVAL_GRACE_MS", APPROVAL_GRACE_MS));
   // The shutdown deadline may cut an async flush short: what is still queued goes out now.
   process.once("exit", () => manager.writeQueuedSync());
-  const faceDeps: FaceDeps = { ...deps, manager };
   return {
-    handlers: { ...v1Handlers(faceDeps), ...v2Handlers(faceDeps) },
+    handlersFor(connection) {
+      const faceDeps: FaceDeps = { ...connection, manager, config: deps.config, log: deps.log, subscriptions, approver };
+      return { ...v1Handlers(faceDeps), ...v2Handlers(faceDeps) };
+    },
     async shutdown() {
       killAllRunningCommands();
       await manager.closeAll();

@@ -28,48 +28,40 @@ export interface ReaderHooks {
   onLineFailed?(error: unknown): void;
 }
 
-export class NdjsonMessageReader extends AbstractMessageReader {
-  private readonly splitter: LineSplitter;
-
-  constructor(
-    private readonly input: Readable,
-    private readonly hooks: ReaderHooks,
-    maxLineBytes?: number,
-  ) {
+/**
+ * Base of the readers: one JSON text in, one message (or one answered problem) out. Subclasses cut
+ * their input into texts (lines, WebSocket frames, Content-Length bodies) and call `take`.
+ */
+export abstract class TextMessageReader extends AbstractMessageReader {
+  constructor(protected readonly hooks: ReaderHooks) {
     super();
-    this.splitter = new LineSplitter(maxLineBytes);
   }
 
-  listen(callback: DataCallback): Disposable {
-    // The lines of one chunk are handled in one loop: whatever throws costs only its own line.
-    const emit = (event: LineEvent) => {
-      try {
-        if (event.kind === "overflow") {
-          this.hooks.onProblem({ kind: "overflow", id: null, message: `Invalid request: line exceeds ${event.limit} bytes` });
-          return;
-        }
-        const message = this.decode(event.text);
-        if (message) this.deliver(message, callback);
-      } catch (error) {
-        this.hooks.onLineFailed?.(error);
-      }
-    };
-    const onData = (chunk: Buffer) => this.splitter.push(chunk, emit);
-    const onEnd = () => {
-      this.splitter.end(emit);
-      this.fireClose();
-    };
-    const onError = (error: Error) => this.fireError(error);
-    this.input.on("data", onData);
-    this.input.on("end", onEnd);
-    this.input.on("error", onError);
-    return {
-      dispose: () => {
-        this.input.off("data", onData);
-        this.input.off("end", onEnd);
-        this.input.off("error", onError);
-      },
-    };
+  /** Handles one text; whatever throws costs only this text. */
+  protected take(text: string, callback: DataCallback): void {
+    try {
+      const message = this.decode(text);
+      if (message) this.deliver(message, callback);
+    } catch (error) {
+      this.hooks.onLineFailed?.(error);
+    }
+  }
+
+  protected reportProblem(problem: InputProblem): void {
+    try {
+      this.hooks.onProblem(problem);
+    } catch (error) {
+      this.hooks.onLineFailed?.(error);
+    }
+  }
+
+  /** The input ended (EOF, socket closed). */
+  protected ended(): void {
+    this.fireClose();
+  }
+
+  protected failed(error: Error): void {
+    this.fireError(error);
   }
 
   private deliver(decoded: Message, callback: DataCallback): void {
@@ -108,6 +100,46 @@ export class NdjsonMessageReader extends AbstractMessageReader {
     // Clients may omit "jsonrpc" (the reference never sends it); the connection does not mind.
     if (message.jsonrpc === undefined) message.jsonrpc = "2.0";
     return message;
+  }
+}
+
+export class NdjsonMessageReader extends TextMessageReader {
+  private readonly splitter: LineSplitter;
+
+  constructor(
+    private readonly input: Readable,
+    hooks: ReaderHooks,
+    maxLineBytes?: number,
+  ) {
+    super(hooks);
+    this.splitter = new LineSplitter(maxLineBytes);
+  }
+
+  listen(callback: DataCallback): Disposable {
+    // The lines of one chunk are handled in one loop: whatever throws costs only its own line.
+    const emit = (event: LineEvent) => {
+      if (event.kind === "overflow") {
+        this.reportProblem({ kind: "overflow", id: null, message: `Invalid request: line exceeds ${event.limit} bytes` });
+        return;
+      }
+      this.take(event.text, callback);
+    };
+    const onData = (chunk: Buffer) => this.splitter.push(chunk, emit);
+    const onEnd = () => {
+      this.splitter.end(emit);
+      this.ended();
+    };
+    const onError = (error: Error) => this.failed(error);
+    this.input.on("data", onData);
+    this.input.on("end", onEnd);
+    this.input.on("error", onError);
+    return {
+      dispose: () => {
+        this.input.off("data", onData);
+        this.input.off("end", onEnd);
+        this.input.off("error", onError);
+      },
+    };
   }
 }
 

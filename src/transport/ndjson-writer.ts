@@ -12,6 +12,16 @@ export interface ProtocolOutput {
   readonly stream: Writable;
 }
 
+/** What the connection writes through, whatever the framing: one message at a time, with pacing. */
+export interface ProtocolWriter extends MessageWriter {
+  /** Characters written but not yet taken by the client. */
+  backlog(): number;
+  /** Undefined while the backlog is under `limit`; else resolves once it is read down (or closed). */
+  paced(limit: number): Promise<void> | undefined;
+  /** Resolves when everything written so far has reached the transport (or failed). */
+  flushed(): Promise<void>;
+}
+
 interface Batch {
   lines: string[];
   bytes: number;
@@ -19,7 +29,7 @@ interface Batch {
   settle: (error?: Error | null) => void;
 }
 
-export class NdjsonMessageWriter extends AbstractMessageWriter implements MessageWriter {
+export class NdjsonMessageWriter extends AbstractMessageWriter implements ProtocolWriter {
   private batch: Batch | undefined;
   private blocked: Promise<void> | undefined;
   private release: (() => void) | undefined;

@@ -1,6 +1,7 @@
 // The v1 method table: conversations and their stored history.
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import type { ConfigSource } from "../../config/load.js";
+import type { Approver } from "../../core/conversation.js";
 import type { ConversationManager } from "../../core/conversation-manager.js";
 import type { Logger } from "../../logging/logger.js";
 import type { ClientMethod } from "../../protocol/methods.js";
@@ -9,23 +10,51 @@ import * as acc from "./account-handlers.js";
 import { v1Approver } from "./approvals.js";
 import * as v1 from "./conversation-handlers.js";
 import * as v1h from "./history-handlers.js";
+import type { ThreadSubscriptions } from "../thread-subscriptions.js";
 import { ConversationSubscriptions } from "./subscriptions.js";
 
 /** Handlers by method name; the router has already validated params against the method's schema. */
 export type HandlerTable = Partial<Record<ClientMethod, (params: never) => unknown>>;
 
+/** What one connection's handlers work with: the process-wide parts and this connection's own. */
 export interface FaceDeps {
   connection: MessageConnection;
+  connectionId: string;
+  /** Aborted when this connection is gone. */
+  closed: AbortSignal;
   manager: ConversationManager;
   config: ConfigSource;
   log: Logger;
+  /** To this connection. */
   notify(method: string, params: unknown): void;
+  /** To every initialized connection. */
+  broadcast(method: string, params: unknown): void;
+  /** This connection's output backlog. */
+  pace(): Promise<void> | undefined;
+  subscriptions: ThreadSubscriptions;
+  /** Every conversation's approver: routes each question to a subscriber. */
+  approver: Approver;
 }
 
 export function v1Handlers(deps: FaceDeps): HandlerTable {
   const { connection, manager, log, notify } = deps;
-  const subscriptions = new ConversationSubscriptions(notify);
-  const v1deps: v1.V1Deps = { manager, subscriptions, approver: v1Approver(connection, subscriptions, log), notify };
+  const subscriptions: ConversationSubscriptions = new ConversationSubscriptions(notify, {
+    subscriptions: deps.subscriptions,
+    subscriber: {
+      connectionId: deps.connectionId,
+      face: "v1",
+      approver: v1Approver(connection, () => subscriptions, log),
+      pace: deps.pace,
+      closed: deps.closed,
+    },
+  });
+  const v1deps: v1.V1Deps = {
+    manager,
+    subscriptions,
+    approver: deps.approver,
+    notify,
+    ownTurn: (id) => deps.subscriptions.setTurnOwner(id, deps.connectionId),
+  };
   const history: v1h.HistoryDeps = { ...v1deps, config: deps.config };
   const accounts: AccountDeps = { config: deps.config.config, env: process.env, notify };
   return {

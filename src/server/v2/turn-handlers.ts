@@ -19,6 +19,7 @@ export async function turnStart(deps: ThreadHandlerDeps, params: TurnStartParams
   const conversation = await withConfig(() => rolloutCall(() => deps.manager.load(params.threadId)));
   if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
   deps.threads.attach(conversation);
+  deps.threads.ownTurn(conversation.id);
   const turnId = conversation.submit(toCoreInput(params.input), {
     ...(params.cwd ? { cwd: params.cwd } : {}),
     ...(params.approvalPolicy ? { approvalPolicy: params.approvalPolicy } : {}),
