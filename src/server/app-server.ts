@@ -1,5 +1,6 @@
 // Starts the server core and, when stdio is a listener, the stdio connection: newline-delimited
-// JSON-RPC on stdin/stdout, whose end (EOF, a broken stdout) ends the process.
+// JSON-RPC on stdin/stdout (or LSP Content-Length framing when the client starts with it), whose
+// end (EOF, a broken stdout) ends the process.
 import type { Readable } from "node:stream";
 import type { ConfigSource } from "../config/load.js";
 import type { Logger } from "../logging/logger.js";
@@ -28,10 +29,12 @@ export function startAppServer(options: AppServerOptions): AppServer {
   let stdio: ClientConnection | undefined;
   if (options.stdio) {
     const { input, output } = options.stdio;
+    const writer = new NdjsonMessageWriter(output);
     stdio = new ClientConnection(core, {
       kind: "stdio",
-      openReader: (hooks) => new NdjsonMessageReader(input, hooks),
-      writer: new NdjsonMessageWriter(output),
+      // LSP-based clients frame with Content-Length headers: the first bytes tell, replies follow.
+      openReader: (hooks) => new NdjsonMessageReader(input, hooks, { onContentLength: () => writer.useContentLength() }),
+      writer,
     });
     stdio.rpc.reader.onClose(() => void lifecycle.shutdown("stdin closed"));
     stdio.rpc.writer.onError(([error]) => {

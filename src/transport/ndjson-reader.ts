@@ -2,7 +2,8 @@
 // message, are reported (the server answers them) instead of being handed to the connection.
 import type { Readable } from "node:stream";
 import { AbstractMessageReader, type DataCallback, type Disposable, type Message } from "vscode-jsonrpc/node";
-import { LineSplitter, type LineEvent } from "./line-splitter.js";
+import { ContentLengthSplitter, looksLikeContentLength, type FrameEvent } from "./content-length-splitter.js";
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from "./line-splitter.js";
 
 export type RequestId = string | number;
 
@@ -103,30 +104,58 @@ export abstract class TextMessageReader extends AbstractMessageReader {
   }
 }
 
+export interface NdjsonReaderOptions {
+  maxLineBytes?: number;
+  /**
+   * Set on stdio: the first bytes decide the framing. `Content-Length:` means LSP headers (this is
+   * called so replies use them too); anything else, newline-delimited JSON.
+   */
+  onContentLength?(): void;
+}
+
+interface Splitter {
+  push(chunk: Buffer, emit: (event: FrameEvent) => void): void;
+  end?(emit: (event: FrameEvent) => void): void;
+}
+
 export class NdjsonMessageReader extends TextMessageReader {
-  private readonly splitter: LineSplitter;
+  private splitter: Splitter | undefined;
+  /** Bytes read before the framing is known. */
+  private undecided: Buffer[] = [];
 
   constructor(
     private readonly input: Readable,
     hooks: ReaderHooks,
-    maxLineBytes?: number,
+    private readonly options: NdjsonReaderOptions = {},
   ) {
     super(hooks);
-    this.splitter = new LineSplitter(maxLineBytes);
+    if (!options.onContentLength) this.splitter = new LineSplitter(options.maxLineBytes);
   }
 
   listen(callback: DataCallback): Disposable {
     // The lines of one chunk are handled in one loop: whatever throws costs only its own line.
-    const emit = (event: LineEvent) => {
+    const emit = (event: FrameEvent) => {
       if (event.kind === "overflow") {
         this.reportProblem({ kind: "overflow", id: null, message: `Invalid request: line exceeds ${event.limit} bytes` });
         return;
       }
+      if (event.kind === "bad-header") {
+        this.reportProblem({ kind: "invalid", id: null, message: event.message });
+        return;
+      }
       this.take(event.text, callback);
     };
-    const onData = (chunk: Buffer) => this.splitter.push(chunk, emit);
+    const onData = (chunk: Buffer) => {
+      const splitter = this.splitter ?? this.decide(chunk);
+      if (splitter) splitter.push(this.undecided.length > 0 ? this.flushUndecided() : chunk, emit);
+    };
     const onEnd = () => {
-      this.splitter.end(emit);
+      // Input that ended before its framing was clear is read as lines.
+      if (!this.splitter && this.undecided.length > 0) {
+        this.splitter = new LineSplitter(this.options.maxLineBytes);
+        this.splitter.push(this.flushUndecided(), emit);
+      }
+      this.splitter?.end?.(emit);
       this.ended();
     };
     const onError = (error: Error) => this.failed(error);
@@ -140,6 +169,31 @@ export class NdjsonMessageReader extends TextMessageReader {
         this.input.off("error", onError);
       },
     };
+  }
+
+  /** Keeps the chunk until the first bytes tell the framing; then the splitter for it. */
+  private decide(chunk: Buffer): Splitter | undefined {
+    this.undecided.push(chunk);
+    const start = Buffer.concat(this.undecided);
+    const lsp = looksLikeContentLength(start);
+    if (lsp === undefined) return undefined;
+    const max = this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    if (lsp) {
+      this.options.onContentLength?.();
+      // Whitespace before the first header is not part of it.
+      const text = start.toString("latin1");
+      this.undecided = [start.subarray(text.length - text.replace(/^\s+/, "").length)];
+      this.splitter = new ContentLengthSplitter(max);
+    } else {
+      this.splitter = new LineSplitter(max);
+    }
+    return this.splitter;
+  }
+
+  private flushUndecided(): Buffer {
+    const all = Buffer.concat(this.undecided);
+    this.undecided = [];
+    return all;
   }
 }
 

@@ -36,6 +36,7 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Protoc
   private lastWrite: Promise<void> = Promise.resolve();
   private failed = false;
   private pacers: { below: number; resolve: () => void }[] = [];
+  private contentLength = false;
 
   constructor(private readonly output: ProtocolOutput) {
     super();
@@ -43,9 +44,15 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Protoc
     output.stream.on("drain", () => this.wakePacers());
   }
 
+  /** From now on each message goes out with an LSP `Content-Length` header instead of a newline. */
+  useContentLength(): void {
+    this.contentLength = true;
+  }
+
   write(message: Message): Promise<void> {
     if (this.failed) return Promise.reject(new Error("protocol output is closed"));
-    const line = `${JSON.stringify(message)}\n`;
+    const json = JSON.stringify(message);
+    const line = this.contentLength ? `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}` : `${json}\n`;
     if (!this.batch) {
       this.batch = this.openBatch();
       setImmediate(() => void this.flushBatch());
