@@ -3,11 +3,13 @@
 // owner and then to another subscriber, bad frames, and 1,000 connections opened and dropped.
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { functionCallTurn, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
+import { functionCallTurn, manyDeltas, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import type { JsonObject } from "../support/rpc-peer.js";
 import { useServers, type ServerProcess, type SpawnOptions } from "../support/server-process.js";
 import { listening, WsClient, wsAddress, wsClient } from "../support/socket-client.js";
+import { rssMb } from "../support/processes.js";
 import { useTempDirs } from "../support/temp-dirs.js";
 import { FAKE_ENV, fakeProviderToml, useFakeModel } from "../support/v1-session.js";
 
@@ -143,6 +145,40 @@ describe("two clients on one server", () => {
     expect(JSON.stringify(model.requests[1]!.body)).toMatch(/call_touch/);
     expect(existsSync(marker)).toBe(false);
   });
+});
+
+describe("a WebSocket client that stops reading", () => {
+  it("paces only its own thread's turn: another client's turn completes meanwhile, and the slow one gets every delta once it reads", async () => {
+    const s = serve();
+    const slow = await wsClient(s, "slow");
+    const quick = await wsClient(s, "quick");
+    const slowThread = await startThread(slow);
+    const quickThread = await startThread(quick);
+    const DELTAS = 50_000;
+    model.enqueue(manyDeltas(DELTAS, "0123456789".repeat(40)));
+    const flood = await turn(slow, slowThread, "flood me");
+    await slow.waitFor(() => slow.notifications("item/agentMessage/delta")[0], 10_000, "the first delta");
+    // The client's socket stops reading: its TCP window fills, then the server's ws buffer.
+    const raw = (slow.socket as unknown as { _socket: import("node:net").Socket })._socket;
+    raw.pause();
+    model.enqueue(textTurn("meanwhile"));
+    await turnCompleted(quick, await turn(quick, quickThread, "hello"));
+    // Measured from here: every module a turn needs is loaded by now.
+    const before = rssMb(s.child.pid!);
+    let peak = before;
+    // Long enough for a server that does not wait to buffer tens of MB (the stdio test measured +95 MB in 3 s).
+    for (let i = 0; i < 30; i++) {
+      await delay(100);
+      peak = Math.max(peak, rssMb(s.child.pid!));
+    }
+    raw.resume();
+    await slow.waitFor(() => (completedTurns(slow).includes(flood) ? true : undefined), 60_000, "the flood turn to complete");
+    expect(slow.notifications("item/agentMessage/delta")).toHaveLength(DELTAS);
+    // Generous: paced, the server grows by a few MB; buffering the turn (~60 MB of JSON) grows far more.
+    expect(peak - before, `RSS ${before.toFixed(1)} MB -> peak ${peak.toFixed(1)} MB`).toBeLessThan(40);
+    // Thread events reach only the thread's client.
+    expect(quick.notifications("item/agentMessage/delta")).toHaveLength(1);
+  }, 90_000);
 });
 
 describe("bad input on a WebSocket", () => {
