@@ -50,6 +50,7 @@ export class WsMessageWriter extends AbstractMessageWriter implements ProtocolWr
   private closed = false;
   private pacers: { below: number; resolve: () => void }[] = [];
   private flushWaiters: (() => void)[] = [];
+  private corked = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -70,6 +71,7 @@ export class WsMessageWriter extends AbstractMessageWriter implements ProtocolWr
       this.fail(new Error("client too slow"));
       return Promise.reject(new Error("protocol output is closed"));
     }
+    this.corkForThisTick();
     return new Promise((resolve, reject) => {
       this.socket.send(text, (error) => {
         this.pending -= text.length;
@@ -97,6 +99,23 @@ export class WsMessageWriter extends AbstractMessageWriter implements ProtocolWr
   }
 
   end(): void {}
+
+  /**
+   * A streamed turn sends thousands of frames per event-loop turn; `ws` writes each on its own.
+   * Corking the TCP socket until the next turn sends them in one writev, as the stdio writer
+   * batches its lines.
+   */
+  private corkForThisTick(): void {
+    if (this.corked) return;
+    const raw = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void; destroyed: boolean } })._socket;
+    if (!raw) return;
+    this.corked = true;
+    raw.cork();
+    setImmediate(() => {
+      this.corked = false;
+      if (!raw.destroyed) raw.uncork();
+    });
+  }
 
   private wake(): void {
     if (this.pacers.length > 0) {
