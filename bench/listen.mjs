@@ -78,6 +78,45 @@ async function initialized(url, name) {
   return c;
 }
 
+// getUserAgent every 10 ms over its own connection; prints the latencies (ms) as JSON on stdin EOF.
+const PROBE_SRC = `
+const WebSocket = require(${JSON.stringify(require.resolve("ws"))});
+const ws = new WebSocket(process.argv[1], { perMessageDeflate: false });
+const lat = []; let id = 0; let sent = 0; let stopping = false;
+ws.on("message", (d) => {
+  const m = JSON.parse(String(d));
+  if (m.id === 0) { ws.send(JSON.stringify({ method: "initialized" })); process.stdout.write("ready\\n"); return tick(); }
+  if (typeof m.id === "number" && !m.method) { lat.push(performance.now() - sent); setTimeout(tick, 10); }
+});
+function tick() {
+  if (stopping) return;
+  sent = performance.now();
+  ws.send(JSON.stringify({ id: ++id, method: "getUserAgent" }));
+}
+ws.on("open", () => ws.send(JSON.stringify({ id: 0, method: "initialize", params: { clientInfo: { name: "probe", title: null, version: "1" } } })));
+process.stdin.on("data", () => {}).on("end", () => { stopping = true; process.stdout.write(JSON.stringify(lat) + "\\n"); ws.terminate(); });
+`;
+
+function startProbe(url) {
+  const child = spawn(process.execPath, ["-e", PROBE_SRC, url], { stdio: ["pipe", "pipe", "inherit"] });
+  let out = "";
+  let onReady;
+  const ready = new Promise((resolve) => (onReady = resolve));
+  child.stdout.on("data", (d) => {
+    out += d;
+    if (out.startsWith("ready\n")) onReady();
+  });
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  return {
+    ready,
+    stop: async () => {
+      child.stdin.end();
+      await exited;
+      return JSON.parse(out.slice("ready\n".length).trim());
+    },
+  };
+}
+
 async function measure(target, modelUrl) {
   const home = makeHome(fakeProviderToml(modelUrl));
   const child = spawn(target.command, target.args, { env: { ...process.env, ...FAKE_PROVIDER_ENV, CODEX_HOME: home }, stdio: ["pipe", "ignore", "pipe"], detached: true });
@@ -97,20 +136,12 @@ async function measure(target, modelUrl) {
     });
     const clients = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => initialized(url, `bench_${i}`)));
     const threads = await Promise.all(clients.map(async (c) => (await c.request("thread/start", { cwd: process.cwd() })).result.thread.id));
-    const probe = await initialized(url, "probe");
+    // The probe runs in its own process: the 50 clients keep this one busy parsing notifications.
+    const probe = startProbe(url);
+    await probe.ready;
     const baseRss = rssKiB(child.pid);
     let peakRss = baseRss;
     const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssKiB(child.pid))), 5);
-    const latencies = [];
-    let probing = true;
-    const probeLoop = (async () => {
-      while (probing) {
-        const t = performance.now();
-        await probe.request("getUserAgent");
-        latencies.push(performance.now() - t);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
     const t0 = performance.now();
     await Promise.all(
       clients.map(
@@ -122,8 +153,7 @@ async function measure(target, modelUrl) {
       ),
     );
     const wallMs = performance.now() - t0;
-    probing = false;
-    await probeLoop;
+    const latencies = await probe.stop();
     clearInterval(rssTimer);
 
     // Idle connections: RSS growth per initialized connection that does nothing.
@@ -135,7 +165,6 @@ async function measure(target, modelUrl) {
     await new Promise((r) => setTimeout(r, 500));
     const idleAfter = rssKiB(child.pid);
     for (const c of idle) c.close();
-    probe.close();
     return {
       wallMs,
       peakRssMiB: peakRss / 1024,
