@@ -46,7 +46,7 @@ export async function startListeners(core: ServerCore, targets: readonly ListenT
   for (const target of targets) {
     if (target.kind === "unix") {
       const socketPath = target.path ?? path.join(core.config.home, "app-server.sock");
-      const listener = await startUnixListener(socketPath, { admit, onConnection: (socket) => serveUnixSocket(core, socket) });
+      const listener = await startUnixListener(socketPath, { admit, onConnection: (socket) => serveUnixSocket(core, socket, limits) });
       core.lifecycle.onShutdown(`close ${socketPath}`, () => listener.close());
       process.stderr.write(`codex app-server (Unix socket)\n  listening on: unix://${listener.path}\n`);
     } else if (target.kind === "ws") {
@@ -73,11 +73,13 @@ export async function startListeners(core: ServerCore, targets: readonly ListenT
   }
 }
 
-function serveUnixSocket(core: ServerCore, socket: Socket): void {
+function serveUnixSocket(core: ServerCore, socket: Socket, limits: ListenLimits): void {
+  // Pacing bounds turn output; whatever else piles up this far means the client stopped reading.
+  const cap = { chars: limits.maxUnreadChars, onOverflow: () => socket.destroy(new Error("client too slow: unread output over the limit")) };
   const connection = new ClientConnection(core, {
     kind: "unix",
     openReader: (hooks) => new NdjsonMessageReader(socket, hooks),
-    writer: new NdjsonMessageWriter({ write: (data, done) => socket.write(data, done), stream: socket }),
+    writer: new NdjsonMessageWriter({ write: (data, done) => socket.write(data, done), stream: socket }, cap),
   });
   // The client closed its side: what it asked is answered, then the socket ends.
   connection.rpc.reader.onClose(() => {

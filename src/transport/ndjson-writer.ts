@@ -38,7 +38,11 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Protoc
   private pacers: { below: number; resolve: () => void }[] = [];
   private contentLength = false;
 
-  constructor(private readonly output: ProtocolOutput) {
+  constructor(
+    private readonly output: ProtocolOutput,
+    /** Sockets only: unread output beyond `chars` means the client stopped reading; `onOverflow` ends it. */
+    private readonly cap?: { chars: number; onOverflow(): void },
+  ) {
     super();
     output.stream.on("error", (error) => this.fail(error));
     output.stream.on("drain", () => this.wakePacers());
@@ -59,7 +63,9 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Protoc
     }
     this.batch.lines.push(line);
     this.batch.bytes += line.length;
-    return this.batch.done;
+    const done = this.batch.done;
+    if (this.cap && this.backlog() > this.cap.chars) this.cap.onOverflow();
+    return done;
   }
 
   /** Characters written but not yet taken by the client (queued here or buffered by the stream). */

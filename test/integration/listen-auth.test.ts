@@ -146,4 +146,20 @@ describe("unix://", () => {
     expect((await s.exited).code).toBe(0);
     expect(existsSync(sock)).toBe(false);
   });
+
+  it("disconnects a client whose unread output passes the cap; other clients go on", async () => {
+    const sock = path.join(tempDir(), "app.sock");
+    const s = start(listening([`unix://${sock}`], { env: { CODEX_APP_SERVER_MAX_UNREAD_CHARS: "100000" } }));
+    await s.stderrMatch(/listening on: unix:\/\//);
+    const stuck = await UnixClient.connect(sock);
+    await stuck.initialize("stuck", "1");
+    const other = await UnixClient.connect(sock);
+    await other.initialize("other", "1");
+    // Asks and never reads: the replies fill the socket buffers, then the server's queue.
+    stuck.socket.pause();
+    const burst = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ id: 1000 + i, method: "getUserAgent" })).join("\n");
+    stuck.socket.write(`${burst}\n`);
+    await stuck.closed;
+    expect((await other.request("getUserAgent")).result).toBeDefined();
+  });
 });
