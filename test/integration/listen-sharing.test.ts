@@ -8,10 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { functionCallTurn, manyDeltas, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import type { JsonObject } from "../support/rpc-peer.js";
 import { useServers, type ServerProcess, type SpawnOptions } from "../support/server-process.js";
-import { listening, WsClient, wsAddress, wsClient } from "../support/socket-client.js";
+import { listening, UnixClient, WsClient, wsAddress, wsClient } from "../support/socket-client.js";
 import { rssMb } from "../support/processes.js";
 import { useTempDirs } from "../support/temp-dirs.js";
-import { FAKE_ENV, fakeProviderToml, useFakeModel } from "../support/v1-session.js";
+import { approvalRequest, FAKE_ENV, fakeProviderToml, openConversation, say, useFakeModel } from "../support/v1-session.js";
 
 const fakeModel = useFakeModel(beforeEach, afterEach, startFakeModelServer);
 let model: FakeModelServer;
@@ -144,6 +144,30 @@ describe("two clients on one server", () => {
     await b.waitFor(() => (model.requests.length >= 2 ? true : undefined), 15_000, "the model's second request");
     expect(JSON.stringify(model.requests[1]!.body)).toMatch(/call_touch/);
     expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe("v1 over a Unix socket", () => {
+  it("an execCommandApproval goes to the listener that sent the turn, not to the other listener", async () => {
+    const marker = path.join(tempDir(), "marker");
+    const sock = path.join(tempDir(), "app.sock");
+    const s = start(listening([`unix://${sock}`], { configToml: fakeProviderToml(model, "", "untrusted"), env: FAKE_ENV }));
+    await s.stderrMatch(/listening on: unix:\/\//);
+    const a = await UnixClient.connect(sock);
+    const b = await UnixClient.connect(sock);
+    await a.initialize("v1_a", "1");
+    await b.initialize("v1_b", "1");
+    const { conversationId } = await openConversation(a);
+    expect((await b.request("addConversationListener", { conversationId })).result).toMatchObject({ subscriptionId: expect.any(String) });
+    model.enqueue(touchCall(marker));
+    model.enqueue(textTurn("touched"));
+    await say(b, conversationId, "touch it");
+    const ask = await approvalRequest(b);
+    expect(a.messages.filter((m) => m.method === "execCommandApproval")).toEqual([]);
+    b.send({ id: ask.id as number, result: { decision: "approved" } });
+    // Both listeners see the turn end.
+    for (const c of [a, b]) await c.waitFor(() => c.notifications("codex/event/task_complete")[0], 15_000, "task_complete");
+    expect(existsSync(marker)).toBe(true);
   });
 });
 
