@@ -721,3 +721,10 @@ export async function importSource(relativePath) {
   });
   return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
 }
+
+/** The codex 0.169 reference (v2 methods 0.90 lacks), or null when it is not installed. */
+export function reference169Target() {
+  const bin = process.env.CODEX_REFERENCE_169_BIN ?? "/tmp/ref169/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex";
+  if (!existsSync(bin)) return null;
+  return { key: "ref169", label: "reference 0.169", command: bin, args: ["app-server"] };
+}

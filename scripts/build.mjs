@@ -53,6 +53,8 @@ const GRPC_PACKAGES = [
   "@opentelemetry/exporter-metrics-otlp-grpc",
   "@opentelemetry/exporter-trace-otlp-grpc",
 ];
+// Native addons cannot be bundled: loaded from node_modules when first used.
+const NATIVE_PACKAGES = ["node-pty"];
 // Our own files that a CommonJS bundle loads on demand, by the name they are built under.
 const SIBLINGS = { "./pino-logger.js": "./pino-logger.cjs" };
 
@@ -63,7 +65,7 @@ const importAsRequire = {
   setup(b) {
     b.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind !== "dynamic-import") return undefined;
-      const target = SIBLINGS[args.path] ?? (isBuiltin(args.path) || GRPC_PACKAGES.includes(args.path) ? args.path : undefined);
+      const target = SIBLINGS[args.path] ?? (isBuiltin(args.path) || GRPC_PACKAGES.includes(args.path) || NATIVE_PACKAGES.includes(args.path) ? args.path : undefined);
       return target ? { path: target, namespace: "required" } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: "required" }, (args) => ({
@@ -103,7 +105,7 @@ await build({
     "otel-sdk": `${root}/src/telemetry/otel-sdk.ts`,
   },
   plugins: [importAsRequire, lazyCrypto],
-  external: GRPC_PACKAGES,
+  external: [...GRPC_PACKAGES, ...NATIVE_PACKAGES],
 });
 
 const old = `${root}/dist.old-${process.pid}`;

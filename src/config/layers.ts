@@ -1,6 +1,5 @@
 // The config as layers (user config.toml, its selected profile, -c flags), each with a version, and
 // which layer each effective key came from: what config/read reports and writes check against.
-import { createHash } from "node:crypto";
 import type { ConfigLayer, ConfigLayerMetadata } from "../protocol/v2/config.js";
 import type { ConfigSource } from "./load.js";
 import { applyOverrides } from "./overrides.js";
@@ -13,6 +12,8 @@ export interface NamedLayer {
 
 /** As 0.169: sha256 of the layer's table as compact JSON with sorted keys (not of the file's bytes). */
 export function layerVersion(table: TomlTable): string {
+  // node:crypto (~20 internal modules) is loaded on the first config/read, not at start-up.
+  const { createHash } = process.getBuiltinModule("node:crypto");
   return `sha256:${createHash("sha256").update(canonicalJson(table)).digest("hex")}`;
 }
 

@@ -30,8 +30,16 @@ import { applyPatchFreeformFlag, toolsFor } from "./tool-selection.js";
 import { BASE_INSTRUCTIONS, environmentContext, permissionsItem, permissionsMessage } from "./instructions.js";
 import type { TurnSettings } from "./turn-runner.js";
 import { uuidv7 } from "./uuid.js";
+import { historyFromRollout } from "./compaction.js";
+import { createRemoteCompactor, usesRemoteCompaction } from "../model/compact-client.js";
 
 export const DEFAULT_MODEL = "gpt-5.1-codex";
+
+/** The conversation's own compact prompt, else config.toml's `compact_prompt`. */
+function compactPromptOf(config: AppConfig, options: StartOptions): { compactPrompt?: string } {
+  const prompt = options.compactPrompt ?? config.table.compact_prompt;
+  return typeof prompt === "string" && prompt.trim() !== "" ? { compactPrompt: prompt } : {};
+}
 
 interface AuthFacts {
   authMode?: string;
@@ -49,6 +57,8 @@ export interface StartOptions {
   baseInstructions?: string;
   developerInstructions?: string;
   includePlanTool?: boolean;
+  /** Replaces the summarisation prompt of this conversation's compactions (v1 newConversation). */
+  compactPrompt?: string;
   /** Keep the history in memory only: no rollout file, not listed, not resumable. */
   ephemeral?: boolean;
 }
@@ -67,6 +77,9 @@ export interface ManagerDeps {
   clientFactory?: (config: AppConfig, hooks: ReturnType<typeof conversationTelemetry>) => ModelClient;
 }
 
+/** "unloaded": idle and unwatched, loadable again; "removed": archived or deleted. */
+export type UnloadKind = "unloaded" | "removed";
+
 /** What an unloaded conversation needs to be loaded again as it was. */
 interface Parked {
   path: string;
@@ -82,6 +95,9 @@ export class ConversationManager {
   /** Resumes and unloads of one rollout (by path, then by id) run one at a time. */
   private readonly locks = new Map<string, Promise<void>>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
+  /** Conversations to unload as soon as they are idle and nobody listens (thread/unsubscribe). */
+  private readonly unloadRequested = new Set<string>();
+  private readonly unloadListeners: ((id: string, how: UnloadKind) => void)[] = [];
 
   constructor(private readonly deps: ManagerDeps) {}
 
@@ -106,6 +122,24 @@ export class ConversationManager {
 
   list(): Conversation[] {
     return [...this.live.values()];
+  }
+
+  /** Called after a conversation was unloaded or removed (its rollout closed). */
+  /** Returns the function that removes the listener (a client connection that goes away). */
+  onUnload(listener: (id: string, how: UnloadKind) => void): () => void {
+    this.unloadListeners.push(listener);
+    return () => {
+      const at = this.unloadListeners.indexOf(listener);
+      if (at >= 0) this.unloadListeners.splice(at, 1);
+    };
+  }
+
+  /** Unloads the conversation once no turn runs and nobody listens; a later load() brings it back. */
+  unloadWhenIdle(id: string): void {
+    const conversation = this.live.get(id);
+    if (!conversation || conversation.rolloutPath === "") return;
+    this.unloadRequested.add(id);
+    conversation.settle();
   }
 
   /**
@@ -157,7 +191,11 @@ export class ConversationManager {
   ): Promise<{ conversation: Conversation; initialMessages: unknown[] }> {
     const existing = this.live.get(contents.meta.id);
     const initialMessages = contents.lines.filter((l) => l.type === "event_msg").map((l) => l.payload);
-    if (existing) return { conversation: existing, initialMessages };
+    if (existing) {
+      // Resumed by a client again: it stays loaded.
+      this.unloadRequested.delete(existing.id);
+      return { conversation: existing, initialMessages };
+    }
     const parked = this.parked.get(contents.meta.id);
     const config = this.configFor({ ...options, cwd: options.cwd ?? contents.meta.cwd });
     const settings = this.settingsFor(config, { ...options, cwd: options.cwd ?? contents.meta.cwd });
@@ -166,7 +204,8 @@ export class ConversationManager {
     if (options.baseInstructions === undefined && options.developerInstructions === undefined && typeof stored === "string" && stored !== "") {
       settings.instructions = stored;
     }
-    const history = contents.lines.filter((l) => l.type === "response_item").map((l) => l.payload as ResponseItem);
+    // A compaction replaced what came before it: the model goes on from the compacted history.
+    const history = historyFromRollout(contents.lines);
     const writer = await RolloutWriter.reopen(file);
     const conversation = this.open(contents.meta, config, settings, writer, history, await this.authFacts(config));
     // Loaded again after an unload, without new overrides: as it was.
@@ -199,7 +238,20 @@ export class ConversationManager {
     const conversation = this.live.get(id);
     this.live.delete(id);
     this.parked.delete(id);
-    if (conversation) await this.shut(conversation);
+    this.unloadRequested.delete(id);
+    if (!conversation) return;
+    await this.shut(conversation);
+    this.announceUnload(id, "removed");
+  }
+
+  private announceUnload(id: string, how: UnloadKind): void {
+    for (const listener of this.unloadListeners) {
+      try {
+        listener(id, how);
+      } catch (error) {
+        this.deps.log?.debug({ err: error, conversationId: id }, "unload not announced");
+      }
+    }
   }
 
   async closeAll(): Promise<void> {
@@ -225,9 +277,14 @@ export class ConversationManager {
     conversation.writer.release(() => conversation.idle).catch((error: unknown) => {
       this.deps.log?.warn({ err: error, conversationId: conversation.id }, "rollout not released");
     });
-    const ms = this.deps.unloadIdleAfterMs;
     // An ephemeral thread has no rollout to come back from.
-    if (ms === undefined || conversation.subscribed || conversation.rolloutPath === "") return;
+    if (conversation.subscribed || conversation.rolloutPath === "") return;
+    if (this.unloadRequested.has(conversation.id)) {
+      void this.unload(conversation);
+      return;
+    }
+    const ms = this.deps.unloadIdleAfterMs;
+    if (ms === undefined) return;
     clearTimeout(this.unloadTimers.get(conversation.id));
     const timer = setTimeout(() => {
       this.unloadTimers.delete(conversation.id);
@@ -242,12 +299,16 @@ export class ConversationManager {
     return this.exclusive(`path:${path.resolve(conversation.rolloutPath)}`, () => this.exclusive(`id:${conversation.id}`, async () => {
       // Someone subscribed, submitted or removed it meanwhile.
       if (this.live.get(conversation.id) !== conversation || !conversation.idle || conversation.subscribed) return;
+      clearTimeout(this.unloadTimers.get(conversation.id));
+      this.unloadTimers.delete(conversation.id);
+      this.unloadRequested.delete(conversation.id);
       this.live.delete(conversation.id);
       this.parked.set(conversation.id, { path: conversation.rolloutPath, settings: conversation.settings });
       if (this.parked.size > MAX_PARKED) this.parked.delete(this.parked.keys().next().value!);
       await this.shut(conversation).catch((error: unknown) => {
         this.deps.log?.warn({ err: error, conversationId: conversation.id }, "conversation not closed cleanly");
       });
+      this.announceUnload(conversation.id, "unloaded");
     }));
   }
 
@@ -301,11 +362,15 @@ export class ConversationManager {
         onSseEvent: (r) => hooks.sseEvent(r),
       });
     const shellPolicy = parseShellEnvironmentPolicy(config.table.shell_environment_policy);
+    const remoteCompact = usesRemoteCompaction(config.modelProvider, config.table)
+      ? createRemoteCompactor(config.modelProvider, { codexHome: config.codexHome, env: this.deps.env, onApiRequest: (r) => hooks.apiRequest(r) })
+      : undefined;
     const conversation = new Conversation({
       id,
       meta,
       settings,
       client,
+      ...(remoteCompact ? { remoteCompact } : {}),
       writer,
       history,
       shellEnv: () => buildShellEnv(shellPolicy, this.deps.env),
@@ -390,6 +455,7 @@ export class ConversationManager {
         includePlanTool: options.includePlanTool !== false,
       }),
       modelOverrides: config.modelOverrides,
+      ...compactPromptOf(config, options),
     };
   }
 }

@@ -1,7 +1,7 @@
 // A live conversation: its settings, history and rollout, one turn at a time, and the listeners of
 // its event stream. Protocol faces subscribe and supply the approval channel.
 import type { SandboxAvailability } from "../sandbox/availability.js";
-import type { ModelClient, ResponseItem, TokenUsage, ToolSpec } from "../model/types.js";
+import type { ModelClient, ResponseItem, ToolSpec } from "../model/types.js";
 import type { SessionMeta } from "../rollout/types.js";
 import type { RolloutSink } from "./rollout-sink.js";
 import type { ApprovalDecision } from "./approval-policy.js";
@@ -11,7 +11,9 @@ import type { PatchApprovalRequest } from "./patch-call.js";
 import { rolloutRecorder } from "./turn-recorder.js";
 import { uuidv7 } from "./uuid.js";
 import type { TurnTrace } from "../telemetry/turn-spans.js";
-import { runTurn, type ApprovalRequest, type ToolTelemetry, type TurnSettings, type UserInput } from "./turn-runner.js";
+import { runTurn, type ApprovalRequest, type ToolTelemetry, type TurnDeps, type TurnSettings, type UserInput } from "./turn-runner.js";
+import { runCompactionTurn } from "./compaction-turn.js";
+import type { RemoteCompactor } from "../model/compact-client.js";
 
 /**
  * How a turn is named: "uuid" (v2, as 0.169: unique across threads and processes, so a client
@@ -28,6 +30,8 @@ export interface ConversationInit {
   meta: SessionMeta;
   settings: TurnSettings;
   client: ModelClient;
+  /** The provider compacts histories itself (OpenAI); absent: a summarisation request does. */
+  remoteCompact?: RemoteCompactor;
   writer: RolloutSink;
   history: ResponseItem[];
   shellEnv: () => NodeJS.ProcessEnv;
@@ -49,11 +53,17 @@ export interface ConversationInit {
   onListenerError?(error: unknown): void;
 }
 
+/** What a queued turn runs: a user turn, or a compaction on its own. */
+type TurnBody = (deps: TurnDeps, signal: AbortSignal) => Promise<void>;
+
 interface ActiveTurn {
   turnId: string;
   controller: AbortController;
   done: Promise<void>;
 }
+
+/** Why turn/steer was refused (the reference's wording). */
+export class SteerRefused extends Error {}
 
 export class Conversation {
   readonly id: string;
@@ -63,10 +73,12 @@ export class Conversation {
   approver: Approver | undefined;
   private readonly listeners = new Set<CoreEventListener>();
   private readonly approvedForSession = new Set<string>();
-  private readonly usage: { total: TokenUsage | null } = { total: null };
+  private readonly usage: TurnDeps["usage"] = { total: null };
   private nextSubmission = 0;
   private tail: Promise<void> = Promise.resolve();
   private active: ActiveTurn | undefined;
+  /** Input steered into the running turn, not yet sent; undefined when the running turn takes none. */
+  private steered: UserInput[] | undefined;
   /** Turns submitted and not yet started. */
   private queued = 0;
   private closed = false;
@@ -129,15 +141,43 @@ export class Conversation {
     const turnId = idKind === "submission" ? String(this.nextSubmission++) : uuidv7();
     this.init.onUserPrompt?.(input.text);
     const trace = this.init.traceTurn?.(turnId, settings, input.text);
+    this.enqueue(turnId, settings, trace, (deps, signal) => runTurn(turnId, settings, input, deps, signal));
+    return turnId;
+  }
+
+  /** Queues a turn that only compacts the history (thread/compact/start) and returns its id at once. */
+  compact(idKind: TurnIdKind = "uuid"): string {
+    if (this.closed) throw new Error("conversation is closed");
+    const turnId = idKind === "submission" ? String(this.nextSubmission++) : uuidv7();
+    const settings = this.settings;
+    this.enqueue(turnId, settings, undefined, (deps, signal) => runCompactionTurn(turnId, settings, deps, signal));
+    return turnId;
+  }
+
+  private enqueue(turnId: string, settings: TurnSettings, trace: TurnTrace | undefined, body: TurnBody): void {
     this.queued++;
     this.tail = this.tail.then(async () => {
       this.queued--;
       // Closing (shutdown, archive) drops turns that have not started.
       if (this.closed) return trace?.end();
-      await this.run(turnId, settings, input, trace);
+      await this.run(turnId, settings, trace, body);
       this.settle();
     });
-    return turnId;
+  }
+
+  /** Adds input to the running turn: it goes with that turn's next model request. */
+  steer(expectedTurnId: string, input: UserInput): string {
+    const active = this.active;
+    if (!active || this.steered === undefined) throw new SteerRefused("no active turn to steer");
+    if (active.turnId !== expectedTurnId) throw new SteerRefused(`expected active turn id \`${expectedTurnId}\` but found \`${active.turnId}\``);
+    this.init.onUserPrompt?.(input.text);
+    this.steered.push(input);
+    return active.turnId;
+  }
+
+  /** Replaces the history with a rollout's replay (after a rollback marker was written). */
+  replaceHistory(items: readonly ResponseItem[]): void {
+    this.history.splice(0, this.history.length, ...items);
   }
 
   /** Aborts the running turn; resolves once its turnAborted event is out. False when idle. */
@@ -157,13 +197,19 @@ export class Conversation {
     await this.init.writer.flush();
   }
 
-  private async run(turnId: string, settings: TurnSettings, input: UserInput, trace: TurnTrace | undefined): Promise<void> {
+  private async run(turnId: string, settings: TurnSettings, trace: TurnTrace | undefined, body: TurnBody): Promise<void> {
     const controller = new AbortController();
     const started = Date.now();
-    const done = runTurn(
-      turnId,
-      settings,
-      input,
+    const steered: UserInput[] = [];
+    this.steered = steered;
+    const steering = {
+      pending: () => steered.length > 0,
+      take: () => steered.splice(0),
+      close: () => {
+        if (this.steered === steered) this.steered = undefined;
+      },
+    };
+    const done = body(
       {
         conversationId: this.id,
         client: trace ? trace.client(this.init.client) : this.init.client,
@@ -179,11 +225,13 @@ export class Conversation {
           this.approver ? this.approver(this.id, request, signal) : Promise.resolve("denied" as const),
         approvedForSession: this.approvedForSession,
         usage: this.usage,
+        ...(this.init.remoteCompact ? { remoteCompact: this.init.remoteCompact } : {}),
         shellEnv: this.init.shellEnv,
         toolTelemetry: trace ? trace.tools(this.init.toolTelemetry) : this.init.toolTelemetry,
         ...(this.init.pace ? { pace: this.init.pace } : {}),
         ...(this.init.sandbox ? { sandbox: this.init.sandbox } : {}),
         beforeTurn: () => this.announcePermissions(settings),
+        steering,
       },
       controller.signal,
     ).catch(() => {
@@ -191,6 +239,7 @@ export class Conversation {
     });
     this.active = { turnId, controller, done };
     await done;
+    steering.close();
     this.active = undefined;
     trace?.end();
     this.init.onTurnEnd?.(turnId, Date.now() - started);

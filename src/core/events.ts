@@ -70,6 +70,12 @@ export type CoreEvent =
   | { type: "turnDiff"; turnId: string; unifiedDiff: string }
   | { type: "planUpdate"; turnId: string; explanation: string | null; plan: PlanStep[] }
   | { type: "streamError"; turnId: string; message: string; attempt: number; max: number }
+  /** The history is being compacted (v2 shows a contextCompaction item from here on). */
+  | { type: "contextCompactionStarted"; turnId: string; itemId: string }
+  /** The history was replaced by its compacted form. */
+  | { type: "contextCompacted"; turnId: string; itemId: string }
+  /** Something the user should know that does not stop the turn. */
+  | { type: "warning"; turnId: string; message: string }
   /** The turn failed: a readable message, and what kind of failure it was. */
   | { type: "error"; turnId: string; message: string; info: FailureKind }
   | { type: "turnComplete"; turnId: string; lastAgentMessage: string | null }

@@ -1,6 +1,6 @@
 // What a turn persists to the rollout, in the reference's line types: response_item for history,
-// event_msg for user_message / agent_message / token_count / turn_aborted / patch_apply_end, turn_context before each
-// model request. Deltas and lifecycle events are not persisted.
+// event_msg for user_message / agent_message / token_count / turn_aborted / patch_apply_end / context_compacted,
+// turn_context before each model request, compacted for a compaction. Deltas and lifecycle events are not persisted.
 import type { ResponseItem } from "../model/types.js";
 import type { RolloutSink } from "./rollout-sink.js";
 import type { CoreEvent, TokenUsageInfo } from "./events.js";
@@ -8,13 +8,17 @@ import type { TurnSettings, UserInput } from "./turn-runner.js";
 
 export interface TurnRecorder {
   responseItem(item: ResponseItem): void;
-  userMessage(input: UserInput): void;
-  turnContext(settings: TurnSettings): void;
+  /** `steered`: input added to the running turn (turn/steer), part of that turn rather than a new one. */
+  userMessage(input: UserInput, steered?: boolean): void;
+  /** Before each model request; `turn_id` (as 0.169 records it) names the turn for later readers. */
+  turnContext(settings: TurnSettings, turnId: string): void;
   modelOutput(items: ResponseItem[]): void;
   tokenCount(info: TokenUsageInfo): void;
   turnAborted(turnId: string): void;
   /** How a patch call ended: what thread/resume rebuilds fileChange items from. */
   patchApplyEnd(event: Extract<CoreEvent, { type: "patchApplyEnd" }>): void;
+  /** The history was compacted: resume and fork continue from `replacementHistory`. */
+  compacted(message: string, replacementHistory: readonly ResponseItem[]): void;
 }
 
 /** What the model is told about an interrupted turn (in the history and the rollout). */
@@ -34,16 +38,18 @@ export function turnAbortedItem(turnId: string): ResponseItem {
 export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
   return {
     responseItem: (item) => writer.write("response_item", item),
-    userMessage: (input) =>
+    userMessage: (input, steered) =>
       writer.write("event_msg", {
         type: "user_message",
         message: input.text,
         images: input.images,
         local_images: input.localImages,
         text_elements: [],
+        ...(steered ? { steered: true } : {}),
       }),
-    turnContext: (s) =>
+    turnContext: (s, turnId) =>
       writer.write("turn_context", {
+        turn_id: turnId,
         cwd: s.cwd,
         approval_policy: s.approvalPolicy,
         sandbox_policy: s.sandboxPolicy,
@@ -77,6 +83,11 @@ export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
         changes: e.changes,
         status: e.status,
       }),
+    compacted: (message, replacementHistory) => {
+      writer.write("compacted", { message, replacement_history: replacementHistory });
+      // As the reference: what v1 resume replays and thread/read shows as a contextCompaction item.
+      writer.write("event_msg", { type: "context_compacted" });
+    },
     turnAborted: (turnId) => {
       writer.write("response_item", turnAbortedItem(turnId));
       writer.write("event_msg", { type: "turn_aborted", reason: "interrupted" });

@@ -21,6 +21,8 @@ import { LocalImageError, localImageContent } from "./local-images.js";
 import { runPatchCall, type PatchApprovalRequest, type PatchSource } from "./patch-call.js";
 import { interceptShellPatch } from "./shell-patch.js";
 import { turnAbortedItem, type TurnRecorder } from "./turn-recorder.js";
+import { compactHistory, isContextWindowFailure, needsCompaction, type CompactionDeps } from "./compaction-step.js";
+import type { RemoteCompactor } from "../model/compact-client.js";
 
 export interface TurnSettings {
   model: string;
@@ -36,6 +38,8 @@ export interface TurnSettings {
   outputSchema?: unknown;
   /** Config figures that beat the model family's (context window, compaction limit, output cap). */
   modelOverrides?: ModelOverrides;
+  /** What a summarisation request asks for instead of the built-in prompt (config compact_prompt, v1 compactPrompt). */
+  compactPrompt?: string;
 }
 
 export interface UserInput {
@@ -67,7 +71,9 @@ export interface TurnDeps {
   recorder: TurnRecorder;
   requestApproval(request: ApprovalRequest | PatchApprovalRequest, signal: AbortSignal): Promise<ApprovalDecision>;
   approvedForSession: Set<string>;
-  usage: { total: TokenUsage | null };
+  usage: CompactionDeps["usage"];
+  /** The provider compacts histories on its side (OpenAI's /responses/compact). */
+  remoteCompact?: RemoteCompactor;
   shellEnv(): NodeJS.ProcessEnv;
   toolTelemetry: ToolTelemetry;
   /** A promise while the client is behind reading our output: streaming waits for it. */
@@ -76,6 +82,15 @@ export interface TurnDeps {
   sandbox?(): Promise<SandboxAvailability>;
   /** Before the turn's first event: context the model must hear first (permissions that changed). */
   beforeTurn?(): Promise<void>;
+  /** Input the client added to the running turn (turn/steer), taken before each model request. */
+  steering?: Steering;
+}
+
+export interface Steering {
+  pending(): boolean;
+  take(): UserInput[];
+  /** The turn is ending: later input is refused, not lost. */
+  close(): void;
 }
 
 // A streamed response yields the event loop this often, so other requests and other turns' streams
@@ -104,6 +119,14 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
     emit({ type: "turnComplete", turnId, lastAgentMessage: null });
     return;
   }
+  // Past the limit since the last turn: the history is compacted before this turn's message joins it.
+  if (needsCompaction(deps.usage, limits)) {
+    try {
+      await compactHistory(turnId, settings, deps, signal);
+    } catch (error) {
+      return endFailedTurn(turnId, error, deps, signal);
+    }
+  }
   const userItem: ResponseItem = {
     type: "message",
     role: "user",
@@ -117,18 +140,36 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
   recorder.responseItem(userItem);
   emit({ type: "userMessage", turnId, itemId: randomUUID(), message: input.text, images: input.images, localImages: input.localImages });
   recorder.userMessage(input);
-  recorder.turnContext(settings);
+  recorder.turnContext(settings, turnId);
   emit({ type: "tokenCount", turnId, info: null });
 
   let lastAgentMessage: string | null = null;
   // The turn's aggregated diff (turn_diff / turn/diff/updated) across all its patches.
   const diffTracker = new TurnDiffTracker(settings.cwd);
+  // A request the model refuses as too long is compacted and sent again, once per turn.
+  let overflowCompacted = false;
+  const next = async (): Promise<Sample> => {
+    try {
+      return await sampleOnce(turnId, settings, limits, deps, signal);
+    } catch (error) {
+      if (overflowCompacted || signal.aborted || !isContextWindowFailure(error)) throw error;
+      overflowCompacted = true;
+      await compactHistory(turnId, settings, deps, signal);
+      return await sampleOnce(turnId, settings, limits, deps, signal);
+    }
+  };
   try {
     for (;;) {
-      const sample = await sampleOnce(turnId, settings, limits, deps, signal);
+      for (const steered of deps.steering?.take() ?? []) addSteeredInput(turnId, steered, deps);
+      const sample = await next();
       if (sample.lastAgentMessage !== null) lastAgentMessage = sample.lastAgentMessage;
       const calls = sample.items.filter((i): i is ToolCall => i.type === "function_call" || i.type === "custom_tool_call");
-      if (calls.length === 0) break;
+      if (calls.length === 0) {
+        // Input steered in while the model answered gets its own request in this turn.
+        if (deps.steering?.pending()) continue;
+        deps.steering?.close();
+        break;
+      }
       for (const call of calls) {
         const warnings: ResponseItem[] = [];
         const text = await runCall(turnId, settings, call, deps, signal, diffTracker, warnings);
@@ -141,24 +182,45 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
           recorder.responseItem(item);
         }
       }
-      recorder.turnContext(settings);
+      recorder.turnContext(settings, turnId);
+      // Between a tool call and the next request: the history may have outgrown the window.
+      if (needsCompaction(deps.usage, limits)) await compactHistory(turnId, settings, deps, signal);
     }
     emit({ type: "turnComplete", turnId, lastAgentMessage });
   } catch (error) {
-    if (signal.aborted || error instanceof TurnAbort) {
-      deps.history.push(turnAbortedItem(turnId));
-      recorder.turnAborted(turnId);
-      emit({ type: "turnAborted", turnId, reason: "interrupted" });
-      return;
-    }
-    const failure =
-      error instanceof ModelError
-        ? describeModelFailure(error)
-        : { message: "internal error while running the turn", info: { kind: "other" as const } };
-    emit({ type: "error", turnId, message: failure.message, info: failure.info });
-    emit({ type: "turnComplete", turnId, lastAgentMessage: null });
-    if (!(error instanceof ModelError)) throw error;
+    endFailedTurn(turnId, error, deps, signal);
   }
+}
+
+/** Steered input joins the turn as a user message: in the history, the rollout and the client's items. */
+function addSteeredInput(turnId: string, input: UserInput, deps: TurnDeps): void {
+  const item: ResponseItem = {
+    type: "message",
+    role: "user",
+    content: [...(input.text ? [{ type: "input_text" as const, text: input.text }] : []), ...input.images.map((url) => ({ type: "input_image" as const, image_url: url }))],
+  };
+  deps.history.push(item);
+  deps.recorder.responseItem(item);
+  deps.emit({ type: "userMessage", turnId, itemId: randomUUID(), message: input.text, images: input.images, localImages: [] });
+  deps.recorder.userMessage(input, true);
+}
+
+/** Ends a turn that threw: aborted (interrupt, "abort" decision) or failed with a readable error. */
+function endFailedTurn(turnId: string, error: unknown, deps: TurnDeps, signal: AbortSignal): void {
+  const { emit, recorder } = deps;
+  if (signal.aborted || error instanceof TurnAbort) {
+    deps.history.push(turnAbortedItem(turnId));
+    recorder.turnAborted(turnId);
+    emit({ type: "turnAborted", turnId, reason: "interrupted" });
+    return;
+  }
+  const failure =
+    error instanceof ModelError
+      ? describeModelFailure(error)
+      : { message: "internal error while running the turn", info: { kind: "other" as const } };
+  emit({ type: "error", turnId, message: failure.message, info: failure.info });
+  emit({ type: "turnComplete", turnId, lastAgentMessage: null });
+  if (!(error instanceof ModelError)) throw error;
 }
 
 interface Sample {
@@ -257,8 +319,10 @@ function itemId(item: ResponseItem, localIds: Map<number, string>, index: number
   return id;
 }
 
-function addUsage(state: { total: TokenUsage | null }, last: TokenUsage | undefined, modelContextWindow: number | null): TokenUsageInfo | null {
+function addUsage(state: TurnDeps["usage"], last: TokenUsage | undefined, modelContextWindow: number | null): TokenUsageInfo | null {
   if (!last) return state.total ? { total: state.total, last: zeroUsage(), modelContextWindow } : null;
+  // The last response's size is what the history now takes in the window (what compaction watches).
+  state.contextTokens = last.total_tokens;
   const prev = state.total ?? zeroUsage();
   state.total = {
     input_tokens: prev.input_tokens + last.input_tokens,

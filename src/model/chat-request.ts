@@ -69,6 +69,9 @@ export function chatMessages(instructions: string, items: readonly ResponseItem[
       case "reasoning":
         // Not sent back: chat servers take no reasoning input, and its text would be read as an answer.
         break;
+      case "compaction":
+        // Only OpenAI's servers, which wrote it, can read it.
+        break;
     }
   }
   return messages;

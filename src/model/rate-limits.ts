@@ -4,6 +4,13 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { CreditsSnapshot, RateLimitSnapshot, RateLimitWindow } from "../protocol/v2/account.js";
 
 let last: RateLimitSnapshot | undefined;
+const listeners = new Set<(snapshot: RateLimitSnapshot) => void>();
+
+/** Called with each new snapshot a response brings (account/rateLimits/updated); returns the unsubscribe. */
+export function onRateLimits(listener: (snapshot: RateLimitSnapshot) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
 
 export function emptyRateLimits(): RateLimitSnapshot {
   return { limitId: null, limitName: null, primary: null, secondary: null, credits: null, planType: null };
@@ -21,6 +28,14 @@ export function recordRateLimits(headers: IncomingHttpHeaders): void {
   const credits = creditsFrom(headers);
   if (!primary && !secondary && !credits) return;
   last = { limitId: "codex", limitName: null, primary, secondary, credits, planType: null };
+  for (const listener of listeners) listener(last);
+}
+
+/** The snapshot in 0.90's snake_case, as v1's token_count event carries it. */
+export function v1RateLimits(snapshot: RateLimitSnapshot) {
+  const window = (w: RateLimitWindow | null) => (w ? { used_percent: w.usedPercent, window_minutes: w.windowDurationMins, resets_at: w.resetsAt } : null);
+  const credits = snapshot.credits ? { has_credits: snapshot.credits.hasCredits, unlimited: snapshot.credits.unlimited, balance: snapshot.credits.balance } : null;
+  return { primary: window(snapshot.primary), secondary: window(snapshot.secondary), credits, plan_type: snapshot.planType };
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {

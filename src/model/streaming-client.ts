@@ -302,26 +302,37 @@ async function sendOnce(ctx: Context, attempt: number): Promise<SendOutcome> {
 
 /** Built per attempt: originator and user-agent can change when a client initializes. */
 function requestHeaders(ctx: Context): Record<string, string> {
-  const { env } = ctx.deps;
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    accept: "text/event-stream",
-    originator: originator(env),
-    "user-agent": userAgent(env),
-    session_id: ctx.conversationId,
-    conversation_id: ctx.conversationId,
-  };
+  const headers = modelHeaders(ctx.provider, ctx.deps.env, ctx.auth, ctx.conversationId, "text/event-stream");
   if (ctx.trace) {
     headers.traceparent = ctx.trace.traceparent;
     if (ctx.trace.tracestate) headers.tracestate = ctx.trace.tracestate;
   }
-  if (ctx.auth) {
-    headers.authorization = `Bearer ${ctx.auth.token}`;
-    if (ctx.auth.accountId) headers["chatgpt-account-id"] = ctx.auth.accountId;
+  return headers;
+}
+
+/** The headers of any request to a model provider (also the non-streaming ones, e.g. /responses/compact). */
+export function modelHeaders(
+  provider: ModelProviderInfo,
+  env: NodeJS.ProcessEnv,
+  auth: ResolvedAuth | undefined,
+  conversationId: string,
+  accept: string,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    accept,
+    originator: originator(env),
+    "user-agent": userAgent(env),
+    session_id: conversationId,
+    conversation_id: conversationId,
+  };
+  if (auth) {
+    headers.authorization = `Bearer ${auth.token}`;
+    if (auth.accountId) headers["chatgpt-account-id"] = auth.accountId;
   }
   // Lower-cased so a configured header replaces ours instead of being sent beside it.
-  for (const [name, value] of Object.entries(ctx.provider.httpHeaders)) headers[name.toLowerCase()] = value;
-  for (const [name, variable] of Object.entries(ctx.provider.envHttpHeaders)) {
+  for (const [name, value] of Object.entries(provider.httpHeaders)) headers[name.toLowerCase()] = value;
+  for (const [name, variable] of Object.entries(provider.envHttpHeaders)) {
     const value = env[variable];
     if (value) headers[name.toLowerCase()] = value;
   }

@@ -19,7 +19,9 @@ export type ResponseItem =
   | { type: "function_call_output"; call_id: string; output: string }
   /** A call of a freeform (custom) tool: `input` is the raw text the model wrote (apply_patch). */
   | { type: "custom_tool_call"; id?: string; call_id: string; name: string; input: string }
-  | { type: "custom_tool_call_output"; call_id: string; output: string };
+  | { type: "custom_tool_call_output"; call_id: string; output: string }
+  /** What /responses/compact returns in place of the history it summarised: opaque to us, sent back as is. */
+  | { type: "compaction"; encrypted_content: string };
 
 export type ToolSpec =
   | { type: "function"; name: string; description: string; strict: boolean; parameters: Record<string, unknown> }

@@ -47,6 +47,8 @@ export function toWireItem(item: ResponseItem): Json {
       return { type: "custom_tool_call", call_id: item.call_id, name: item.name, input: item.input };
     case "custom_tool_call_output":
       return { type: "custom_tool_call_output", call_id: item.call_id, output: item.output };
+    case "compaction":
+      return { type: "compaction", encrypted_content: item.encrypted_content };
   }
 }
 
@@ -93,6 +95,8 @@ export function parseResponseItem(raw: unknown): ResponseItem | undefined {
       if (typeof raw.call_id !== "string") return undefined;
       return { type: "custom_tool_call_output", call_id: raw.call_id, output: typeof raw.output === "string" ? raw.output : JSON.stringify(raw.output ?? "") };
     }
+    case "compaction":
+      return typeof raw.encrypted_content === "string" ? { type: "compaction", encrypted_content: raw.encrypted_content } : undefined;
     default:
       return undefined;
   }

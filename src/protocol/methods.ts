@@ -9,13 +9,16 @@ import * as v1a from "./v1/approvals.js";
 import * as v1 from "./v1/common.js";
 import * as v1c from "./v1/conversation.js";
 import * as v1h from "./v1/history.js";
+import * as v1w from "./v1/workspace.js";
 import * as v2acc from "./v2/account.js";
 import * as v2a from "./v2/approvals.js";
 import * as v2c from "./v2/config.js";
+import * as v2x from "./v2/command-exec.js";
 import * as v2i from "./v2/item.js";
 import * as v2fs from "./v2/fs.js";
 import * as v2m from "./v2/model.js";
 import * as v2th from "./v2/thread.js";
+import * as v2tl from "./v2/thread-lifecycle.js";
 import * as v2t from "./v2/turn.js";
 
 export interface MethodContract<P, R> {
@@ -66,6 +69,14 @@ export const clientRequests = {
   "fs/readDirectory": method(v2fs.FsReadDirectoryParams, v2fs.FsReadDirectoryResponse),
   "fs/remove": method(v2fs.FsRemoveParams, v2fs.FsEmptyResponse),
   "fs/copy": method(v2fs.FsCopyParams, v2fs.FsEmptyResponse),
+  "fs/watch": method(v2fs.FsWatchParams, v2fs.FsWatchResponse),
+  "fs/unwatch": method(v2fs.FsUnwatchParams, v2fs.FsEmptyResponse),
+  "command/exec": method(v2x.CommandExecParams, v2x.CommandExecResponse),
+  "command/exec/write": method(v2x.CommandExecWriteParams, v2x.CommandExecEmptyResponse),
+  "command/exec/resize": method(v2x.CommandExecResizeParams, v2x.CommandExecEmptyResponse),
+  "command/exec/terminate": method(v2x.CommandExecTerminateParams, v2x.CommandExecEmptyResponse),
+  execOneOffCommand: method(v1w.ExecOneOffCommandParams, v1w.ExecOneOffCommandResult),
+  gitDiffToRemote: method(v1w.GitDiffToRemoteParams, v1w.GitDiffToRemoteResult),
   "thread/start": method(v2th.ThreadStartParams, v2th.ThreadResponse),
   "thread/resume": method(v2th.ThreadResumeParams, v2th.ThreadResponse),
   "thread/fork": method(v2th.ThreadForkParams, v2th.ThreadResponse),
@@ -75,8 +86,15 @@ export const clientRequests = {
   "thread/list": method(v2th.ThreadListParams, v2th.ThreadListResponse),
   "thread/read": method(v2th.ThreadReadParams, v2th.ThreadReadResponse),
   "thread/loaded/list": method(v2th.ThreadLoadedListParams, v2th.ThreadLoadedListResponse),
+  "thread/compact/start": method(v2th.ThreadCompactStartParams, v2th.ThreadCompactStartResponse),
   "turn/start": method(v2t.TurnStartParams, v2t.TurnStartResponse),
   "turn/interrupt": method(v2t.TurnInterruptParams, v2t.EmptyResponse),
+  "thread/delete": method(v2tl.ThreadDeleteParams, v2t.EmptyResponse),
+  "thread/unsubscribe": method(v2tl.ThreadUnsubscribeParams, v2tl.ThreadUnsubscribeResponse),
+  "thread/turns/list": method(v2tl.ThreadTurnsListParams, v2tl.ThreadTurnsListResponse),
+  "thread/items/list": method(v2tl.ThreadItemsListParams, v2tl.ThreadItemsListResponse),
+  "thread/rollback": method(v2tl.ThreadRollbackParams, v2tl.ThreadRollbackResponse),
+  "turn/steer": method(v2tl.TurnSteerParams, v2tl.TurnSteerResponse),
 } as const;
 
 export type ClientRequests = typeof clientRequests;
@@ -90,6 +108,10 @@ export const serverNotifications = {
   "thread/started": v2th.ThreadStartedNotification,
   "thread/name/updated": v2th.ThreadNameUpdatedNotification,
   "thread/unarchived": v2th.ThreadUnarchivedNotification,
+  "thread/deleted": v2tl.ThreadDeletedNotification,
+  "thread/closed": v2tl.ThreadClosedNotification,
+  "thread/status/changed": v2tl.ThreadStatusChangedNotification,
+  "thread/compacted": v2th.ContextCompactedNotification,
   "turn/started": v2t.TurnStartedNotification,
   "turn/completed": v2t.TurnCompletedNotification,
   "turn/plan/updated": v2i.TurnPlanUpdatedNotification,
@@ -107,6 +129,9 @@ export const serverNotifications = {
   authStatusChange: v1acc.AuthStatusChangeNotification,
   "account/updated": v2acc.AccountUpdatedNotification,
   "account/login/completed": v2acc.AccountLoginCompletedNotification,
+  "command/exec/outputDelta": v2x.CommandExecOutputDeltaNotification,
+  "fs/changed": v2fs.FsChangedNotification,
+  "account/rateLimits/updated": v2acc.AccountRateLimitsUpdatedNotification,
 } as const;
 
 export type ServerNotifications = typeof serverNotifications;

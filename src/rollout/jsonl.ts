@@ -33,6 +33,11 @@ const NL = 0x0a;
 
 /** Lines of a file from its start. Lines are split as bytes, so UTF-8 never breaks mid-character. */
 export async function* readLines(fh: FileHandle, chunkSize = 64 * 1024): AsyncGenerator<RawLine> {
+  for await (const batch of readLineBatches(fh, chunkSize)) yield* batch;
+}
+
+/** The same lines, a chunk's worth at a time: whole-file readers skip an await per line. */
+export async function* readLineBatches(fh: FileHandle, chunkSize = 64 * 1024): AsyncGenerator<RawLine[]> {
   const buf = Buffer.allocUnsafe(chunkSize);
   let carry: Buffer[] = [];
   let position = 0;
@@ -42,17 +47,19 @@ export async function* readLines(fh: FileHandle, chunkSize = 64 * 1024): AsyncGe
     position += bytesRead;
     const chunk = buf.subarray(0, bytesRead);
     let start = 0;
+    const batch: RawLine[] = [];
     for (let nl = chunk.indexOf(NL, start); nl !== -1; nl = chunk.indexOf(NL, start)) {
       const part = chunk.subarray(start, nl);
       const text = carry.length === 0 ? part.toString("utf8") : Buffer.concat([...carry, part]).toString("utf8");
       carry = [];
       start = nl + 1;
-      yield { text, terminated: true };
+      batch.push({ text, terminated: true });
     }
+    if (batch.length > 0) yield batch;
     // buf is reused by the next read: keep a copy of the unfinished line.
     if (start < bytesRead) carry.push(Buffer.from(chunk.subarray(start)));
   }
-  if (carry.length > 0) yield { text: Buffer.concat(carry).toString("utf8"), terminated: false };
+  if (carry.length > 0) yield [{ text: Buffer.concat(carry).toString("utf8"), terminated: false }];
 }
 
 export function isBlank(text: string): boolean {

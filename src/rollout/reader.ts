@@ -1,12 +1,13 @@
 // Reads rollout files: whole (resume, fork) or just the head a listing needs.
 import { open, type FileHandle } from "node:fs/promises";
-import { isBlank, parseLine, readLines } from "./jsonl.js";
+import { isBlank, parseLine, readLineBatches, readLines } from "./jsonl.js";
 import { FirstUserMessage } from "./preview.js";
+import { applyRollbacks } from "./rollback.js";
 import { errnoCode, ioError, RolloutError, type ConversationSummary, type GitInfo, type RolloutLine, type SessionMeta } from "./types.js";
 
 export interface RolloutContents {
   meta: SessionMeta;
-  /** All well-formed lines after the session_meta line, in file order. */
+  /** All well-formed lines after the session_meta line, in file order, rollbacks applied. */
   lines: RolloutLine[];
   /** Malformed lines skipped, not counting a torn last line. */
   skipped: number;
@@ -53,7 +54,7 @@ export async function readRollout(path: string): Promise<RolloutContents> {
     let skipped = 0;
     // A bad line counts as skipped only once a later line shows it was not the last.
     let lastBad = false;
-    for await (const raw of readLines(fh, 1024 * 1024)) {
+    for await (const batch of readLineBatches(fh, 1024 * 1024)) for (const raw of batch) {
       if (isBlank(raw.text)) continue;
       if (lastBad) skipped++;
       const line = parseLine(raw.text);
@@ -67,7 +68,7 @@ export async function readRollout(path: string): Promise<RolloutContents> {
       lines.push(line);
     }
     if (meta === undefined) throw new RolloutError("io", `rollout at ${path} has no session metadata`);
-    return { meta, lines, skipped, torn: lastBad };
+    return { meta, lines: applyRollbacks(lines), skipped, torn: lastBad };
   } catch (err) {
     throw ioError(`failed to read rollout ${path}`, err);
   } finally {

@@ -1,6 +1,6 @@
 // Thread names, kept as 0.169 keeps them: $CODEX_HOME/session_index.jsonl, one appended line
 // `{ id, thread_name, updated_at }` per rename; the last line for an id wins.
-import { appendFile, readFile } from "node:fs/promises";
+import { appendFile, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode, ioError } from "./types.js";
 
@@ -37,4 +37,32 @@ export async function readThreadNames(codexHome: string): Promise<Map<string, st
     }
   }
   return names;
+}
+
+/** Drops every name line of a thread (thread/delete); atomic: a temp file renamed over the index. */
+export async function removeThreadNames(codexHome: string, id: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(indexPath(codexHome), "utf8");
+  } catch (err) {
+    if (errnoCode(err) === "ENOENT") return;
+    throw ioError("failed to read thread names", err);
+  }
+  const wanted = id.toLowerCase();
+  const kept = text.split("\n").filter((line) => {
+    if (!line.trim()) return false;
+    try {
+      const entry = JSON.parse(line) as { id?: unknown };
+      return !(typeof entry.id === "string" && entry.id.toLowerCase() === wanted);
+    } catch {
+      return true;
+    }
+  });
+  const temp = `${indexPath(codexHome)}.${process.pid}.tmp`;
+  try {
+    await writeFile(temp, kept.map((l) => `${l}\n`).join(""), { mode: 0o600 });
+    await rename(temp, indexPath(codexHome));
+  } catch (err) {
+    throw ioError("failed to remove thread names", err);
+  }
 }

@@ -1,19 +1,21 @@
 // Everything behind the conversation methods (engine, model client, tools, rollouts, both protocol
 // faces), loaded on the first conversation request: a client that only initializes never pays
 // for it at start-up. The conversations are the process's; each connection gets its own handler
-// table over them.
+// table over them, and its own one-off commands and file watches, which end with it.
 import { ConversationManager } from "../core/conversation-manager.js";
 import { killAllRunningCommands } from "../tools/exec.js";
+import { FsWatches } from "../workspace/fs-watches.js";
 import type { ConfigSource } from "../config/load.js";
 import type { Logger } from "../logging/logger.js";
 import { routedApprover } from "./approval-routing.js";
+import { OneOffSessions } from "./one-off-exec.js";
 import type { ThreadSubscriptions } from "./thread-subscriptions.js";
 import { v1Handlers, type FaceDeps, type HandlerTable } from "./v1/register.js";
 import { v2Handlers } from "./v2/register.js";
 
 export interface ConversationFaces {
   /** The method table of one connection. */
-  handlersFor(connection: Omit<FaceDeps, "manager" | "config" | "log" | "subscriptions" | "approver">): HandlerTable;
+  handlersFor(connection: Omit<FaceDeps, "manager" | "config" | "log" | "subscriptions" | "approver" | "oneOffs" | "watches">): HandlerTable;
   /** Stops turns and commands and writes rollouts out. */
   shutdown(): Promise<void>;
 }
@@ -47,13 +49,35 @@ export function createConversationFaces(deps: ConversationCoreDeps): Conversatio
   const approver = routedApprover(subscriptions, msFromEnv(process.env, "CODEX_APP_SERVER_APPROVAL_GRACE_MS", APPROVAL_GRACE_MS));
   // The shutdown deadline may cut an async flush short: what is still queued goes out now.
   process.once("exit", () => manager.writeQueuedSync());
+  /** Every open connection's one-off commands and watches. */
+  const perConnection = new Set<{ oneOffs: OneOffSessions; watches: FsWatches }>();
   return {
     handlersFor(connection) {
-      const faceDeps: FaceDeps = { ...connection, manager, config: deps.config, log: deps.log, subscriptions, approver };
+      const own = {
+        oneOffs: new OneOffSessions(),
+        watches: new FsWatches((watchId, changedPaths) => connection.notify("fs/changed", { watchId, changedPaths })),
+      };
+      perConnection.add(own);
+      connection.closed.addEventListener(
+        "abort",
+        () => {
+          perConnection.delete(own);
+          own.watches.closeAll();
+          void own.oneOffs.terminateAll();
+        },
+        { once: true },
+      );
+      const faceDeps: FaceDeps = { ...connection, ...own, manager, config: deps.config, log: deps.log, subscriptions, approver };
       return { ...v1Handlers(faceDeps), ...v2Handlers(faceDeps) };
     },
     async shutdown() {
+      const commandsEnded: Promise<unknown>[] = [];
+      for (const own of perConnection) {
+        own.watches.closeAll();
+        commandsEnded.push(own.oneOffs.terminateAll());
+      }
       killAllRunningCommands();
+      await Promise.all(commandsEnded);
       await manager.closeAll();
     },
   };

@@ -4,12 +4,12 @@
 // A request that names a thread is registered under it while it is handled, so the turn it starts
 // (on a later tick) finds its parent. (An AsyncLocalStorage would do it too, but its promise hooks
 // cost a streaming turn ~30%.)
-import { performance } from "node:perf_hooks";
 import { telemetry, type AttributeValue, type SpanData } from "./telemetry.js";
 import { newSpanId, newTraceId, type TraceContext } from "./trace-context.js";
 
 type SpanAttributes = Record<string, AttributeValue | string[] | undefined>;
 
+// The global performance: importing node:perf_hooks would load its ~10 modules at start-up.
 const now = (): number => performance.timeOrigin + performance.now();
 
 export class SpanHandle {

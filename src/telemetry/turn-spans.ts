@@ -1,6 +1,6 @@
 // The spans of a turn: `session_task.turn` (0.169's name) under the request that started it, and
-// under it one span per model request (`chat <model>`) and per tool call (`execute_tool <name>`),
-// named and attributed per the OpenTelemetry GenAI conventions so trace backends show each
+// under it one span per model request attempt (`try_run_sampling_request`, 0.169's name) and per
+// tool call (`execute_tool <name>`), attributed per the OpenTelemetry GenAI conventions so trace backends show each
 // conversation with its model, tokens and tools. Built by observing the turn (its events, its
 // model client, its tool hooks): the turn loop itself knows nothing of tracing.
 // Prompt and completion text go on spans only with `log_user_prompt = true`, and secrets never do.
@@ -13,6 +13,9 @@ import { originator } from "../originator.js";
 import { sandboxModeOf } from "../sandbox/policy.js";
 import { formatTraceparent } from "./trace-context.js";
 import { tracing, type SpanHandle } from "./tracing.js";
+
+/** 0.169's name for the span of one model request attempt. */
+export const MODEL_SPAN_NAME = "try_run_sampling_request";
 
 export interface TurnTrace {
   /** Sees every event of the turn (outcome, approvals, exec begin/end, usage). */
@@ -173,8 +176,10 @@ function addUsage(totals: { input: number; output: number; cached: number; reaso
 }
 
 /**
- * One span per model request (retries are its events); passes its context on as traceparent.
- * A plain iterator rather than an async generator: it adds one promise per streamed event, not three.
+ * One span per attempt of a model request, named as 0.169's `try_run_sampling_request` (a stream
+ * retry ends one and starts the next; its HTTP retries are events of it); each attempt's HTTP
+ * requests carry its context as traceparent. A plain iterator rather than an async generator: it
+ * adds one promise per streamed event, not three.
  */
 function tracedStream(
   inner: ModelClient,
@@ -185,32 +190,43 @@ function tracedStream(
   content: boolean,
   setLive: (span: SpanHandle | undefined) => void,
 ): AsyncIterable<ModelEvent> {
-  const span = tracing.start(`chat ${request.model}`, "client", turn.span.context, {
-    "gen_ai.operation.name": "chat",
-    "gen_ai.system": "openai",
-    "gen_ai.provider.name": info.provider,
-    "gen_ai.request.model": request.model,
-    "gen_ai.conversation.id": info.threadId,
-    "gen_ai.request.tool_count": request.tools.length,
-    // As on 0.169's try_run_sampling_request span.
-    model: request.model,
-    turn_id: turn.turnId,
-  });
-  if (content) span.set({ "gen_ai.input.messages": scrubSecrets(JSON.stringify(lastUserMessage(request))) });
-  const traced: ModelRequest = {
-    ...request,
-    trace: { traceparent: formatTraceparent(span.context), ...(span.context.traceState ? { tracestate: span.context.traceState } : {}) },
-  };
-  setLive(span);
-  let attempts = 1;
+  // The model client reads this object's fields at every HTTP attempt, so pointing it at the
+  // current attempt's span is enough for the next request to carry it.
+  const trace: { traceparent: string; tracestate?: string } = { traceparent: "" };
+  const traced: ModelRequest = { ...request, trace };
+  let span!: SpanHandle;
   let toolCalls = 0;
-  const completion: string[] = [];
+  let completion: string[] = [];
   let ended = false;
+
+  const startAttempt = (attempt: number): void => {
+    span = tracing.start(MODEL_SPAN_NAME, "client", turn.span.context, {
+      "gen_ai.operation.name": "chat",
+      "gen_ai.system": "openai",
+      "gen_ai.provider.name": info.provider,
+      "gen_ai.request.model": request.model,
+      "gen_ai.conversation.id": info.threadId,
+      "gen_ai.request.tool_count": request.tools.length,
+      // As on 0.169's try_run_sampling_request span.
+      model: request.model,
+      turn_id: turn.turnId,
+      "codex.attempt": attempt,
+    });
+    if (content) span.set({ "gen_ai.input.messages": scrubSecrets(JSON.stringify(lastUserMessage(request))) });
+    trace.traceparent = formatTraceparent(span.context);
+    if (span.context.traceState) trace.tracestate = span.context.traceState;
+    setLive(span);
+    // What the failed attempt streamed is discarded by the turn, and so here.
+    toolCalls = 0;
+    completion = [];
+  };
+  startAttempt(1);
 
   const see = (event: ModelEvent): void => {
     if (event.type === "retrying") {
-      attempts++;
       span.event("codex.retry", { attempt: event.attempt, max: event.max, message: event.message });
+      span.end({ error: event.message });
+      startAttempt(event.attempt + 1);
     } else if (event.type === "output_item_done") {
       if (event.item.type === "function_call") toolCalls++;
       else if (content && event.item.type === "message" && event.item.role === "assistant") {
@@ -238,7 +254,6 @@ function tracedStream(
     if (ended) return;
     ended = true;
     setLive(undefined);
-    span.set({ "codex.attempts": attempts });
     if (content && completion.length > 0) {
       span.set({ "gen_ai.output.messages": scrubSecrets(JSON.stringify([{ role: "assistant", parts: completion.map((text) => ({ type: "text", content: text })) }])) });
     }

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { stat } from "node:fs/promises";
 import { constants as osConstants } from "node:os";
+import type { Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { CappedText } from "./capped-text.js";
 import { forgetGroup, guardGroup } from "./command-reaper.js";
@@ -27,6 +28,8 @@ export interface ExecRequest {
   timeoutMs?: number;
   /** The complete environment of the command (see buildShellEnv); nothing else is inherited. */
   env: NodeJS.ProcessEnv;
+  /** A pipe the caller writes (ExecHooks.onStdin) instead of no stdin at all. */
+  pipeStdin?: boolean;
 }
 
 export interface ExecResult {
@@ -55,6 +58,8 @@ export interface ExecHooks {
   onOutput?(stream: "stdout" | "stderr", chunk: Buffer): void;
   /** Called once the process exists, with its pid (also its process group id). */
   onSpawn?(pid: number): void;
+  /** With `pipeStdin`: the command's stdin, once it exists. */
+  onStdin?(stdin: Writable): void;
   /**
    * A promise while whoever consumes onOutput is behind (a client not reading): the pipes are not
    * read until it settles, so the command blocks on a full pipe instead of growing our memory.
@@ -94,7 +99,7 @@ export async function runCommand(request: ExecRequest, hooks: ExecHooks = {}): P
       env: request.env,
       // A new session and process group: kill(-pid) then reaches every descendant that stayed.
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [request.pipeStdin ? "pipe" : "ignore", "pipe", "pipe"],
       windowsHide: true,
     });
   } catch (error) {
@@ -248,7 +253,16 @@ function collect(child: ChildProcess, program: string, request: ExecRequest, hoo
       });
     };
 
+    // A command that exits without reading its stdin makes our next write fail with EPIPE.
+    child.stdin?.on("error", () => {});
     child.on("spawn", () => {
+      if (child.stdin && hooks.onStdin) {
+        try {
+          hooks.onStdin(child.stdin);
+        } catch {
+          // Observer errors are not the command's.
+        }
+      }
       if (pid !== null && hooks.onSpawn) {
         try {
           hooks.onSpawn(pid);

@@ -209,10 +209,13 @@ describe("chat wire: context overflow", () => {
     ["llama.cpp's exceed_context_size_error", 400, { code: 400, message: "the request exceeds the available context size, try increasing it", type: "exceed_context_size_error" }],
     ["a proxy's 413", 413, { message: "Payload Too Large" }],
   ] as const) {
-    it(`${what} fails the turn as contextWindowExceeded with a clear message; the thread stays usable`, async () => {
+    it(`${what} compacts and retries once, then fails the turn as contextWindowExceeded with a clear message; the thread stays usable`, async () => {
       const s = await startInitialized(start, chatToml());
-      model.enqueue(httpError(status, JSON.stringify({ error: body })));
+      model.enqueue(httpError(status, JSON.stringify({ error: body })), chatTextTurn(["summary"]), httpError(status, JSON.stringify({ error: body })));
       const { threadId, turn } = await v2Turn(s);
+      // The request, the summarisation (no tools), the request again on the compacted history.
+      expect(model.requests).toHaveLength(3);
+      expect((model.requests[1]!.body as JsonObject).tools).toBeUndefined();
       expect(turn.status).toBe("failed");
       expect(turn.error).toMatchObject({ codexErrorInfo: "contextWindowExceeded", message: expect.stringMatching(/^Codex ran out of room in the model's context window/) });
       model.enqueue(chatTextTurn(["still here"]));

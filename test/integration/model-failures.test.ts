@@ -63,10 +63,13 @@ describe("model failures", () => {
     expect(turn.error).toEqual({ message: "You've hit your usage limit. Try again later.", codexErrorInfo: "usageLimitExceeded", additionalDetails: null });
   });
 
-  it("a 400 context_length_exceeded is contextWindowExceeded; another 400 is badRequest", async () => {
+  it("a 400 context_length_exceeded is contextWindowExceeded (once compaction and a retry did not help); another 400 is badRequest", async () => {
     const s = await startInitialized(start, fakeProviderToml(model));
+    const overflow = () => httpError(400, body({ message: "Your input exceeds the context window of this model.", type: "invalid_request_error", code: "context_length_exceeded" }));
     model.enqueue(
-      httpError(400, body({ message: "Your input exceeds the context window of this model.", type: "invalid_request_error", code: "context_length_exceeded" })),
+      overflow(),
+      textTurn("summary"),
+      overflow(),
       httpError(400, body({ message: "Invalid value for 'input'.", type: "invalid_request_error" })),
     );
     const { turn } = await failedV2Turn(s);

@@ -123,7 +123,7 @@ for (const [label, startReceiver, exporter] of transports) {
         "codex.turn.token_usage.cached_input_tokens": 4,
       });
 
-      const chats = byName(spans, "chat test-model").sort((a, b) => a.startTimeUnixNano.localeCompare(b.startTimeUnixNano));
+      const chats = byName(spans, "try_run_sampling_request").sort((a, b) => a.startTimeUnixNano.localeCompare(b.startTimeUnixNano));
       expect(chats).toHaveLength(2);
       for (const chat of chats) {
         expect(chat).toMatchObject({ kind: 3, traceId: CLIENT_TRACE, parentSpanId: turn.spanId });
@@ -243,7 +243,7 @@ describe("turns", () => {
     expect(tool.events.map((e) => e.name)).toEqual(["codex.approval.requested", "codex.tool_decision"]);
   });
 
-  it("a retried model stream is one model span with the retry and both HTTP attempts as events", async () => {
+  it("a retried model stream is one model span per attempt, each HTTP request carrying its own", async () => {
     const receiver = await startOtlpReceiver();
     receivers.push(receiver);
     model.enqueue(cut(textTurn("lost"), 2, "end"));
@@ -253,10 +253,16 @@ describe("turns", () => {
     await startTurn(s, await threadStart(s), "retry me");
     await turnCompleted(s);
     expect((await s.closeStdin()).code).toBe(0);
-    const chat = one(receiver.spans, "chat test-model");
-    expect(chat.attributes).toMatchObject({ "codex.attempts": 2, "gen_ai.response.finish_reasons": ["stop"] });
-    expect(chat.events.map((e) => e.name)).toEqual(["http.request", "codex.retry", "http.request"]);
-    expect(model.requests.map((r) => r.headers.traceparent)).toEqual([`00-${chat.traceId}-${chat.spanId}-01`, `00-${chat.traceId}-${chat.spanId}-01`]);
+    const attempts = byName(receiver.spans, "try_run_sampling_request").sort((a, b) => a.startTimeUnixNano.localeCompare(b.startTimeUnixNano));
+    expect(attempts).toHaveLength(2);
+    const [failed, retried] = attempts as [(typeof attempts)[0], (typeof attempts)[0]];
+    expect(failed).toMatchObject({ parentSpanId: retried.parentSpanId, status: { code: 2, message: "Reconnecting... 1/1" } });
+    expect(failed.attributes).toMatchObject({ "codex.attempt": 1 });
+    expect(failed.attributes["gen_ai.response.finish_reasons"]).toBeUndefined();
+    expect(failed.events.map((e) => e.name)).toEqual(["http.request", "codex.retry"]);
+    expect(retried.attributes).toMatchObject({ "codex.attempt": 2, "gen_ai.response.finish_reasons": ["stop"] });
+    expect(retried.events.map((e) => e.name)).toEqual(["http.request"]);
+    expect(model.requests.map((r) => r.headers.traceparent)).toEqual([`00-${failed.traceId}-${failed.spanId}-01`, `00-${retried.traceId}-${retried.spanId}-01`]);
   });
 
   it("v2: an interrupted turn ends its model span with an error and its outcome says interrupted", async () => {
@@ -273,7 +279,7 @@ describe("turns", () => {
     expect((await s.closeStdin()).code).toBe(0);
     const turn = one(receiver.spans, "session_task.turn");
     expect(turn.attributes["turn.outcome"]).toBe("interrupted");
-    const chat = one(receiver.spans, "chat test-model");
+    const chat = one(receiver.spans, "try_run_sampling_request");
     expect(chat).toMatchObject({ parentSpanId: turn.spanId, status: { code: 2, message: "interrupted" } });
   });
 });
@@ -308,7 +314,7 @@ describe("content and secrets", () => {
     await startTurn(s, await threadStart(s), prompt);
     await turnCompleted(s);
     expect((await s.closeStdin()).code).toBe(0);
-    const chat = one(receiver.spans, "chat test-model");
+    const chat = one(receiver.spans, "try_run_sampling_request");
     const input = JSON.parse(String(chat.attributes["gen_ai.input.messages"])) as JsonObject[];
     expect(input).toEqual([{ role: "user", parts: [{ type: "text", content: "print [REDACTED] and the-prompt-text" }] }]);
     expect(String(chat.attributes["gen_ai.output.messages"])).toContain("the-completion-text");

@@ -70,6 +70,7 @@ describe("v2 threads and turns", () => {
     expect(turn).toEqual({ id: turnId, items: [], status: "completed", error: null });
     expect(v2Methods(s)).toEqual([
       "thread/started",
+      "thread/status/changed",
       "turn/started",
       "item/started",
       "item/completed",
@@ -81,6 +82,7 @@ describe("v2 threads and turns", () => {
       "item/agentMessage/delta",
       "item/completed",
       "thread/tokenUsage/updated",
+      "thread/status/changed",
       "turn/completed",
     ]);
     const items = v2(s, "item/completed").map((p) => p.item as JsonObject);

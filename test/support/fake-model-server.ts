@@ -29,7 +29,9 @@ export type ScriptedResponse =
   /** Pre-encoded SSE frames (other wires, e.g. Chat Completions chunks), paced and cut like "sse". */
   | { kind: "frames"; frames: string[]; delayMs?: number; cutAfter?: number; cut?: "end" | "destroy" | "hang" }
   /** Accept the request and never answer: no status line, no headers, the connection stays open. */
-  | { kind: "stall" };
+  | { kind: "stall" }
+  /** A plain JSON answer (non-streaming endpoints, e.g. /responses/compact). */
+  | { kind: "json"; body: unknown };
 
 export interface RecordedRequest {
   method: string;
@@ -123,6 +125,9 @@ async function play(response: ScriptedResponse, res: ServerResponse): Promise<vo
       return playDeltas(response, res);
     case "stall":
       return; // close() drops the connection
+    case "json":
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(response.body));
+      return;
     case "sse":
       return playFrames({ ...response, kind: "frames", frames: response.events.map(encodeEvent) }, res, response.headers);
     case "frames":
@@ -186,6 +191,10 @@ const nextResponseId = () => `resp_${++responseCounter}`;
 
 export function sse(events: WireEvent[], options: Omit<Extract<ScriptedResponse, { kind: "sse" }>, "kind" | "events"> = {}): ScriptedResponse {
   return { kind: "sse", events, ...options };
+}
+
+export function jsonResponse(body: unknown): ScriptedResponse {
+  return { kind: "json", body };
 }
 
 export function httpError(status: number, body: string, headers?: Record<string, string>): ScriptedResponse {

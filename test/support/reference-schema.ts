@@ -34,6 +34,8 @@ function typeOf(value: unknown): string {
 }
 
 function check(root: Schema, raw: Schema, value: unknown, path: string, out: string[]): void {
+  // `true` (as draft-07 allows) accepts anything.
+  if (typeof raw !== "object") return;
   const schema = resolve(root, raw);
   for (const key of ["anyOf", "oneOf"] as const) {
     const members = schema[key] as Schema[] | undefined;
@@ -60,7 +62,7 @@ function check(root: Schema, raw: Schema, value: unknown, path: string, out: str
   if (typeOf(value) !== "object") return;
   const obj = value as Record<string, unknown>;
   const props = (schema.properties as Record<string, Schema> | undefined) ?? {};
-  const required = new Set([...((schema.required as string[] | undefined) ?? []), ...Object.keys(props).filter((k) => "default" in props[k]!)]);
+  const required = new Set([...((schema.required as string[] | undefined) ?? []), ...Object.keys(props).filter((k) => typeof props[k] === "object" && "default" in props[k]!)]);
   for (const key of required) if (!(key in obj)) out.push(`${path}.${key}: missing`);
   for (const [key, v] of Object.entries(obj)) {
     const prop = props[key];

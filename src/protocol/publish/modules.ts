@@ -11,14 +11,17 @@ import * as v1Approvals from "../v1/approvals.js";
 import * as v1Common from "../v1/common.js";
 import * as v1Conversation from "../v1/conversation.js";
 import * as v1History from "../v1/history.js";
+import * as v1Workspace from "../v1/workspace.js";
 import * as v2Account from "../v2/account.js";
 import * as v2Approvals from "../v2/approvals.js";
+import * as v2CommandExec from "../v2/command-exec.js";
 import * as v2Config from "../v2/config.js";
 import * as v2Fs from "../v2/fs.js";
 import * as v2Item from "../v2/item.js";
 import * as v2Model from "../v2/model.js";
 import * as v2Sandbox from "../v2/sandbox.js";
 import * as v2Thread from "../v2/thread.js";
+import * as v2ThreadLifecycle from "../v2/thread-lifecycle.js";
 import * as v2Turn from "../v2/turn.js";
 
 export interface ProtocolModule {
@@ -37,14 +40,17 @@ export const protocolModules: readonly ProtocolModule[] = [
   { file: "v1/common.ts", exports: v1Common },
   { file: "v1/conversation.ts", exports: v1Conversation },
   { file: "v1/history.ts", exports: v1History },
+  { file: "v1/workspace.ts", exports: v1Workspace },
   { file: "v2/account.ts", exports: v2Account },
   { file: "v2/approvals.ts", exports: v2Approvals },
+  { file: "v2/command-exec.ts", exports: v2CommandExec },
   { file: "v2/config.ts", exports: v2Config },
   { file: "v2/fs.ts", exports: v2Fs },
   { file: "v2/item.ts", exports: v2Item },
   { file: "v2/model.ts", exports: v2Model },
   { file: "v2/sandbox.ts", exports: v2Sandbox },
   { file: "v2/thread.ts", exports: v2Thread },
+  { file: "v2/thread-lifecycle.ts", exports: v2ThreadLifecycle },
   { file: "v2/turn.ts", exports: v2Turn },
 ];
 

@@ -78,3 +78,6 @@ export const GetAccountRateLimitsResponse = s.object({
   rateLimitsByLimitId: s.nullable(s.record(RateLimitSnapshot)),
 });
 export type GetAccountRateLimitsResponse = s.Infer<typeof GetAccountRateLimitsResponse>;
+
+/** A response brought new rate-limit headers (0.169: merged by clients into their last read). */
+export const AccountRateLimitsUpdatedNotification = s.object({ rateLimits: RateLimitSnapshot });

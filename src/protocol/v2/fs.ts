@@ -44,3 +44,14 @@ export type FsCopyParams = s.Infer<typeof FsCopyParams>;
 /** writeFile, createDirectory, remove and copy answer `{}`. */
 export const FsEmptyResponse = s.object({});
 export type FsEmptyResponse = s.Infer<typeof FsEmptyResponse>;
+
+/** A connection-scoped watch: `fs/changed` notifications carry the watchId. */
+export const FsWatchParams = s.object({ path: s.string(), watchId: s.string() });
+export type FsWatchParams = s.Infer<typeof FsWatchParams>;
+/** The watched path, canonicalized. */
+export const FsWatchResponse = s.object({ path: s.string() });
+export type FsWatchResponse = s.Infer<typeof FsWatchResponse>;
+export const FsUnwatchParams = s.object({ watchId: s.string() });
+export type FsUnwatchParams = s.Infer<typeof FsUnwatchParams>;
+export const FsChangedNotification = s.object({ watchId: s.string(), changedPaths: s.array(s.string()) });
+export type FsChangedNotification = s.Infer<typeof FsChangedNotification>;

@@ -39,6 +39,7 @@ export const ThreadItem = s.union([
     changes: s.array(FileUpdateChange),
     status: s.enumOf(["inProgress", "completed", "failed", "declined"]),
   }),
+  s.object({ type: s.literal("contextCompaction"), id: s.string() }),
 ]);
 export type ThreadItem = s.Infer<typeof ThreadItem>;
 

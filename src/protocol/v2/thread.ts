@@ -79,3 +79,9 @@ export const ThreadLoadedListParams = s.object({ cursor: s.optional(s.string()),
 export const ThreadLoadedListResponse = s.object({ data: s.array(s.string()), nextCursor: s.nullable(s.string()) });
 
 export const ThreadStartedNotification = s.object({ thread: Thread });
+
+/** Compacts the thread's history now, as a turn of its own; answers at once. */
+export const ThreadCompactStartParams = s.object({ threadId: s.string() });
+export const ThreadCompactStartResponse = s.object({});
+/** Deprecated in 0.169 (the contextCompaction item says the same), kept for 0.90's clients. */
+export const ContextCompactedNotification = s.object({ threadId: s.string(), turnId: s.string() });

@@ -1,11 +1,11 @@
 // Maps the core event stream to v1 `codex/event/<type>` messages (snake_case EventMsg fields, as the
 // reference sends them). Pure: one core event in, zero or more msgs out.
 import type { CoreEvent } from "../../core/events.js";
+import { emptyRateLimits, v1RateLimits } from "../../model/rate-limits.js";
 import type { FailureKind } from "../../model/types.js";
+import type { RateLimitSnapshot } from "../../protocol/v2/account.js";
 
 export type EventMsg = { type: string } & Record<string, unknown>;
-
-const NO_RATE_LIMITS = { primary: null, secondary: null, credits: null, plan_type: null };
 
 /** The v1 spelling of a failure kind: snake_case, e.g. `{ http_connection_failed: { http_status_code } }`. */
 export function v1ErrorInfo(info: FailureKind): unknown {
@@ -13,7 +13,8 @@ export function v1ErrorInfo(info: FailureKind): unknown {
   return "httpStatusCode" in info ? { [name]: { http_status_code: info.httpStatusCode } } : name;
 }
 
-export function toEventMsgs(event: CoreEvent, conversationId: string): EventMsg[] {
+/** `rateLimits`: what the last model response's headers said (0.90's token_count carries it). */
+export function toEventMsgs(event: CoreEvent, conversationId: string, rateLimits: RateLimitSnapshot = emptyRateLimits()): EventMsg[] {
   const thread = { thread_id: conversationId, turn_id: event.turnId };
   switch (event.type) {
     case "turnStarted":
@@ -41,7 +42,7 @@ export function toEventMsgs(event: CoreEvent, conversationId: string): EventMsg[
                 model_context_window: event.info.modelContextWindow,
               }
             : null,
-          rate_limits: NO_RATE_LIMITS,
+          rate_limits: v1RateLimits(rateLimits),
         },
       ];
     case "agentMessageStarted":
@@ -151,5 +152,11 @@ export function toEventMsgs(event: CoreEvent, conversationId: string): EventMsg[
       return [{ type: "task_complete", last_agent_message: event.lastAgentMessage }];
     case "turnAborted":
       return [{ type: "turn_aborted", reason: event.reason }];
+    case "contextCompactionStarted":
+      return [];
+    case "contextCompacted":
+      return [{ type: "context_compacted" }];
+    case "warning":
+      return [{ type: "warning", message: event.message }];
   }
 }

@@ -4,6 +4,8 @@ import type { ConfigSource } from "../../config/load.js";
 import type { Approver } from "../../core/conversation.js";
 import type { ConversationManager } from "../../core/conversation-manager.js";
 import type { Logger } from "../../logging/logger.js";
+import type { OneOffSessions } from "../one-off-exec.js";
+import type { FsWatches } from "../../workspace/fs-watches.js";
 import type { ClientMethod } from "../../protocol/methods.js";
 import type { AccountDeps } from "../v2/account-handlers.js";
 import * as acc from "./account-handlers.js";
@@ -11,6 +13,7 @@ import { v1Approver } from "./approvals.js";
 import * as v1 from "./conversation-handlers.js";
 import * as v1h from "./history-handlers.js";
 import type { ThreadSubscriptions } from "../thread-subscriptions.js";
+import * as ws from "./workspace-handlers.js";
 import { ConversationSubscriptions } from "./subscriptions.js";
 
 /** Handlers by method name; the router has already validated params against the method's schema. */
@@ -29,11 +32,14 @@ export interface FaceDeps {
   notify(method: string, params: unknown): void;
   /** To every initialized connection. */
   broadcast(method: string, params: unknown): void;
-  /** This connection's output backlog. */
+  /** A promise while this connection has a backlog of unread output. */
   pace(): Promise<void> | undefined;
   subscriptions: ThreadSubscriptions;
   /** Every conversation's approver: routes each question to a subscriber. */
   approver: Approver;
+  /** The connection's one-off commands and file watches: they end with it. */
+  oneOffs: OneOffSessions;
+  watches: FsWatches;
 }
 
 export function v1Handlers(deps: FaceDeps): HandlerTable {
@@ -57,7 +63,10 @@ export function v1Handlers(deps: FaceDeps): HandlerTable {
   };
   const history: v1h.HistoryDeps = { ...v1deps, config: deps.config };
   const accounts: AccountDeps = { config: deps.config.config, env: process.env, notify };
+  const oneOff = { config: deps.config, env: process.env, sessions: deps.oneOffs };
   return {
+    execOneOffCommand: (p: Parameters<typeof ws.execOneOffCommand>[1]) => ws.execOneOffCommand(oneOff, p),
+    gitDiffToRemote: (p: Parameters<typeof ws.gitDiffToRemote>[0]) => ws.gitDiffToRemote(p),
     getAuthStatus: (p: Parameters<typeof acc.getAuthStatus>[1]) => acc.getAuthStatus(accounts, p),
     loginApiKey: (p: Parameters<typeof acc.loginApiKey>[1]) => acc.loginApiKey(accounts, p),
     logoutChatGpt: () => acc.logoutChatGpt(accounts),

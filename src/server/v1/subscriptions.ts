@@ -3,6 +3,7 @@
 // a v1 subscriber of the conversation in the process-wide registry (approvals, pacing).
 import { randomUUID } from "node:crypto";
 import type { Conversation } from "../../core/conversation.js";
+import { lastRateLimits } from "../../model/rate-limits.js";
 import type { Subscriber, ThreadSubscriptions } from "../thread-subscriptions.js";
 import { toEventMsgs } from "./event-mapping.js";
 
@@ -25,7 +26,7 @@ export class ConversationSubscriptions {
     const id = randomUUID();
     const conversationId = conversation.id;
     const stop = conversation.subscribe((event) => {
-      for (const msg of toEventMsgs(event, conversationId)) {
+      for (const msg of toEventMsgs(event, conversationId, lastRateLimits())) {
         this.notify(`codex/event/${msg.type}`, { id: event.turnId, msg, conversationId });
       }
     });

@@ -181,6 +181,13 @@ export class ThreadEventMapper {
       case "turnAborted":
         this.turnErrors.delete(event.turnId);
         return [{ method: "turn/completed", params: { threadId: this.threadId, turn: this.turn(event.turnId, "interrupted", null) } }];
+      case "contextCompactionStarted":
+        return n("item/started", { item: { type: "contextCompaction", id: event.itemId } });
+      case "contextCompacted":
+        // thread/compacted: what 0.90's clients wait for (0.169 only lists it, deprecated, and sends the item).
+        return [...n("item/completed", { item: { type: "contextCompaction", id: event.itemId } }), ...n("thread/compacted", {})];
+      case "warning":
+        return [];
     }
   }
 

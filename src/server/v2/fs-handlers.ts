@@ -5,6 +5,7 @@ import { isAbsolute, normalize } from "node:path";
 import type * as p from "../../protocol/v2/fs.js";
 import { ErrorCode, RpcError, rpcErrors } from "../../rpc/errors.js";
 import { FileTooLarge, NotAFile, readCapped, writeAtomic } from "../../workspace/fs-ops.js";
+import { WatchError, type FsWatches } from "../../workspace/fs-watches.js";
 
 const CAUSES: Record<string, string> = {
   ENOENT: "no such file or directory",
@@ -128,5 +129,23 @@ export async function fsCopy(params: p.FsCopyParams): Promise<p.FsEmptyResponse>
       await fsp.copyFile(source, destination);
     }
   });
+  return {};
+}
+
+export async function fsWatch(watches: FsWatches, params: p.FsWatchParams): Promise<p.FsWatchResponse> {
+  const path = absolute("path", params.path);
+  try {
+    return { path: await watches.watch(params.watchId, path) };
+  } catch (e) {
+    if (!(e instanceof WatchError)) throw e;
+    // A missing path or a refused watch is the OS's answer (as for the other fs/* methods); a
+    // duplicate id or too many watches is the client's mistake.
+    if (e.code !== undefined) throw new RpcError(ErrorCode.InternalError, e.message, { path, code: e.code });
+    throw rpcErrors.invalidRequest(e.message);
+  }
+}
+
+export function fsUnwatch(watches: FsWatches, params: p.FsUnwatchParams): p.FsEmptyResponse {
+  watches.unwatch(params.watchId);
   return {};
 }

@@ -1,9 +1,12 @@
-// The v2 method table: threads, turns, accounts, models and fs/*.
+// The v2 method table: threads, turns, accounts, models, fs/* and command/exec.
 import type { FaceDeps, HandlerTable } from "../v1/register.js";
+import { onRateLimits } from "../../model/rate-limits.js";
 import * as acc from "./account-handlers.js";
 import { v2Approver } from "./approvals.js";
+import * as cx from "./command-exec-handlers.js";
 import * as fs from "./fs-handlers.js";
 import { ModelCatalog, modelList, type ModelDeps } from "./model-handlers.js";
+import * as lc from "./lifecycle-handlers.js";
 import * as v2 from "./thread-handlers.js";
 import * as v2t from "./turn-handlers.js";
 import { V2Threads, type V2Deps } from "./threads.js";
@@ -28,7 +31,15 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
   const accounts: acc.AccountDeps = { config: deps.config.config, env: process.env, notify: deps.notify };
   const models: ModelDeps = { config: deps.config.config, env: process.env };
   const catalog = new ModelCatalog(models);
+  const exec: cx.CommandExecDeps = { config: deps.config, env: process.env, sessions: deps.oneOffs, notify: deps.notify, pace: deps.pace };
+  onRateLimits((rateLimits) => deps.notify("account/rateLimits/updated", { rateLimits }));
   return {
+    "command/exec": (p: Parameters<typeof cx.commandExec>[1]) => cx.commandExec(exec, p),
+    "command/exec/write": (p: Parameters<typeof cx.commandExecWrite>[1]) => cx.commandExecWrite(exec, p),
+    "command/exec/resize": (p: Parameters<typeof cx.commandExecResize>[1]) => cx.commandExecResize(exec, p),
+    "command/exec/terminate": (p: Parameters<typeof cx.commandExecTerminate>[1]) => cx.commandExecTerminate(exec, p),
+    "fs/watch": (p: Parameters<typeof fs.fsWatch>[1]) => fs.fsWatch(deps.watches, p),
+    "fs/unwatch": (p: Parameters<typeof fs.fsUnwatch>[1]) => fs.fsUnwatch(deps.watches, p),
     "model/list": (p: Parameters<typeof modelList>[2]) => modelList(models, catalog, p),
     "fs/readFile": (p: Parameters<typeof fs.fsReadFile>[0]) => fs.fsReadFile(p),
     "fs/writeFile": (p: Parameters<typeof fs.fsWriteFile>[0]) => fs.fsWriteFile(p),
@@ -53,5 +64,12 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
     "thread/loaded/list": () => v2.threadLoadedList(d),
     "turn/start": (p: Parameters<typeof v2t.turnStart>[1]) => v2t.turnStart(d, p),
     "turn/interrupt": (p: Parameters<typeof v2t.turnInterrupt>[1]) => v2t.turnInterrupt(d, p),
+    "turn/steer": (p: Parameters<typeof v2t.turnSteer>[1]) => v2t.turnSteer(d, p),
+    "thread/unsubscribe": (p: Parameters<typeof lc.threadUnsubscribe>[1]) => lc.threadUnsubscribe(d, p),
+    "thread/delete": (p: Parameters<typeof lc.threadDelete>[1]) => lc.threadDelete(d, p),
+    "thread/rollback": (p: Parameters<typeof lc.threadRollback>[1]) => lc.threadRollback(d, p),
+    "thread/turns/list": (p: Parameters<typeof lc.threadTurnsList>[1]) => lc.threadTurnsList(d, p),
+    "thread/items/list": (p: Parameters<typeof lc.threadItemsList>[1]) => lc.threadItemsList(d, p),
+    "thread/compact/start": (p: Parameters<typeof v2t.threadCompactStart>[1]) => v2t.threadCompactStart(d, p),
   };
 }

@@ -57,6 +57,11 @@ export async function threadStart(deps: ThreadHandlerDeps, params: ThreadStartPa
   return result;
 }
 
+/** The rollout of a thread: live, unloaded by this process, or found in sessions/. */
+export function rolloutPathFor(deps: ThreadHandlerDeps, ids: { threadId?: string; path?: string }): Promise<string> {
+  return pathFor(deps, ids);
+}
+
 async function pathFor(deps: ThreadHandlerDeps, ids: { threadId?: string; path?: string }): Promise<string> {
   if (ids.path) return path.resolve(deps.config.home, ids.path);
   if (!ids.threadId) throw rpcErrors.invalidRequest("either threadId or path must be provided");
@@ -70,6 +75,11 @@ async function pathFor(deps: ThreadHandlerDeps, ids: { threadId?: string; path?:
   const found = await findRolloutPath(deps.config.home, ids.threadId);
   if (!found) throw rpcErrors.invalidRequest(`no rollout found for thread id ${ids.threadId}`);
   return found;
+}
+
+/** A rollout's turns (rollbacks applied) and the preview its first turn gives. */
+export function turnsOfRollout(file: string): Promise<{ turns: TurnView[]; preview: string }> {
+  return turnsOf(file);
 }
 
 async function turnsOf(file: string): Promise<{ turns: TurnView[]; preview: string }> {

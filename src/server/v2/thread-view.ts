@@ -84,10 +84,14 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
   let itemNumber = 0;
   const nextId = () => `item-${++itemNumber}`;
   const calls = new Map<string, Record<string, unknown>>();
+  const named = new Set<TurnView>();
   for (const line of lines) {
     const payload = line.payload as Record<string, unknown>;
     if (line.type === "event_msg") {
-      if (payload.type === "user_message") {
+      if (payload.type === "user_message" && payload.steered === true && current) {
+        // Input steered into the running turn (turn/steer) belongs to it.
+        current.items.push({ type: "userMessage", id: nextId(), content: [{ type: "text", text: String(payload.message ?? "") }] });
+      } else if (payload.type === "user_message") {
         current = { id: `turn-${turns.length + 1}`, items: [], status: "completed", error: null };
         turns.push(current);
         current.items.push({ type: "userMessage", id: nextId(), content: [{ type: "text", text: String(payload.message ?? "") }] });
@@ -102,11 +106,20 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
         calls.delete(id);
         if (shown === -1) current.items.push(item);
         else current.items[shown] = item;
+      } else if (payload.type === "context_compacted") {
+        // A compaction before any turn (or on its own) still shows, in a turn of its own.
+        if (!current) turns.push((current = { id: `turn-${turns.length + 1}`, items: [], status: "completed", error: null }));
+        current.items.push({ type: "contextCompaction", id: nextId() });
       } else if (payload.type === "error" && current) {
         current.status = "failed";
         current.error = { message: String(payload.message ?? ""), codexErrorInfo: "other", additionalDetails: null };
       }
       continue;
+    }
+    // The id the turn had live (0.169 and this server record it); older rollouts keep the positional one.
+    if (line.type === "turn_context" && current && !named.has(current) && typeof payload?.turn_id === "string") {
+      current.id = payload.turn_id;
+      named.add(current);
     }
     if (line.type !== "response_item" || !current) continue;
     const item = line.payload as ResponseItem;

@@ -1,12 +1,15 @@
 // The v2 face's threads of one connection: a conversation becomes a thread this connection follows
 // once it starts, resumes or forks it; its events then go to this client as v2 notifications,
 // without a listener call. Following is recorded in the process-wide registry, so other
-// connections can follow the same thread.
+// connections can follow the same thread. The client follows until thread/unsubscribe or until it
+// disconnects; when the last follower leaves, the thread unloads as soon as it is idle
+// (thread/status/changed notLoaded + thread/closed), and a later thread/resume loads it again.
 import type { Approver, Conversation } from "../../core/conversation.js";
 import type { ConversationManager } from "../../core/conversation-manager.js";
 import type { ConfigSource } from "../../config/load.js";
 import type { Subscriber, ThreadSubscriptions } from "../thread-subscriptions.js";
 import { ThreadEventMapper } from "./event-mapping.js";
+import { ThreadStatusTracker } from "./thread-status.js";
 
 export interface V2Deps {
   manager: ConversationManager;
@@ -22,28 +25,56 @@ export interface V2Deps {
   subscriber: Subscriber;
 }
 
+export type UnsubscribeStatus = "notLoaded" | "notSubscribed" | "unsubscribed";
+
 export class V2Threads {
-  constructor(private readonly deps: V2Deps) {}
+  /** Threads this connection has been shown: their unloads are announced to it. */
+  private readonly shown = new Set<string>();
+
+  constructor(private readonly deps: V2Deps) {
+    const off = deps.manager.onUnload((id, how) => {
+      if (!this.shown.has(id)) return;
+      this.detach(id);
+      if (how === "removed") this.shown.delete(id);
+      deps.notify("thread/status/changed", { threadId: id, status: { type: "notLoaded" } });
+      // As 0.169: archive and delete tell only the status; closed is for a thread that unloads.
+      if (how === "unloaded") deps.notify("thread/closed", { threadId: id });
+    });
+    deps.subscriber.closed.addEventListener("abort", off, { once: true });
+  }
 
   attach(conversation: Conversation): void {
     conversation.approver = this.deps.approver;
+    this.shown.add(conversation.id);
     const { subscriptions, subscriber } = this.deps;
     if (subscriber.closed.aborted || subscriptions.isSubscribed(conversation.id, subscriber.connectionId, "v2")) return;
     const mapper = new ThreadEventMapper(conversation.id);
+    const status = new ThreadStatusTracker();
     const stop = conversation.subscribe((event) => {
+      // The reference tells the status first: active before turn/started, idle before turn/completed.
+      const changed = status.next(event);
+      if (changed) this.deps.notify("thread/status/changed", { threadId: conversation.id, status: changed });
       for (const n of mapper.map(event)) this.deps.notify(n.method, n.params);
     });
     subscriptions.subscribe(conversation.id, subscriber, stop);
   }
 
-  /** This connection stops following the thread. */
+  /** This client leaves the thread; when nobody follows it any more it unloads once no turn runs. */
+  unsubscribe(id: string): UnsubscribeStatus {
+    if (!this.deps.manager.get(id)) return "notLoaded";
+    if (!this.detach(id)) return "notSubscribed";
+    if (this.deps.subscriptions.subscribers(id).length === 0) this.deps.manager.unloadWhenIdle(id);
+    return "unsubscribed";
+  }
+
+  /** This connection stops following the thread (its notifications stop). */
   detach(id: string): boolean {
     return this.deps.subscriptions.unsubscribe(id, this.deps.subscriber.connectionId, "v2");
   }
 
-  /** The thread is gone for everyone (archived). */
+  /** Stops this connection's notifications of a thread that is being unloaded or removed. */
   forget(id: string): void {
-    this.deps.subscriptions.forgetThread(id);
+    this.detach(id);
   }
 
   /** The connection submits a turn: approvals for it come here first. */

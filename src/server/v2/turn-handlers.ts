@@ -1,6 +1,9 @@
 // v2 turn methods: turn/start answers at once with the in-progress turn; turn/interrupt answers
-// once the turn has stopped (turn/completed with status interrupted follows).
+// once the turn has stopped (turn/completed with status interrupted follows); thread/compact/start
+// queues a compaction turn and answers at once (its turn/* and item/* notifications follow).
+import { SteerRefused } from "../../core/conversation.js";
 import type { UserInput as CoreInput } from "../../core/turn-runner.js";
+import type { TurnSteerParams } from "../../protocol/v2/thread-lifecycle.js";
 import type { TurnStartParams, UserInput } from "../../protocol/v2/turn.js";
 import { rpcErrors } from "../../rpc/errors.js";
 import { sandboxPolicyFromV2 } from "../../sandbox/policy.js";
@@ -40,5 +43,28 @@ export async function turnInterrupt(deps: ThreadHandlerDeps, params: { threadId:
   if (active === undefined) throw rpcErrors.invalidRequest("no active turn to interrupt");
   if (active !== params.turnId) throw rpcErrors.invalidRequest(`expected active turn id ${params.turnId} but found ${active}`);
   await conversation.interrupt();
+  return {};
+}
+
+/** Adds input to the running turn; it reaches the model with that turn's next request. */
+export function turnSteer(deps: ThreadHandlerDeps, params: TurnSteerParams) {
+  const conversation = deps.manager.get(params.threadId);
+  if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
+  const input = toCoreInput(params.input);
+  if (!input.text && input.images.length === 0) throw rpcErrors.invalidParams("input", "must hold text or an image");
+  if (input.localImages.length > 0) throw rpcErrors.invalidParams("input", "localImage cannot be steered into a running turn");
+  try {
+    return { turnId: conversation.steer(params.expectedTurnId, input) };
+  } catch (error) {
+    if (error instanceof SteerRefused) throw rpcErrors.invalidRequest(error.message);
+    throw error;
+  }
+}
+
+export async function threadCompactStart(deps: ThreadHandlerDeps, params: { threadId: string }) {
+  const conversation = await withConfig(() => rolloutCall(() => deps.manager.load(params.threadId)));
+  if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
+  deps.threads.attach(conversation);
+  conversation.compact();
   return {};
 }

@@ -1,0 +1,42 @@
+// A loaded thread's 0.169 ThreadStatus as its event stream moves it: active while a turn runs
+// (flagged waitingOnApproval while the client is asked), idle between turns. notLoaded is the
+// owner's to announce when the thread unloads. Pure; tells only changes.
+import type { CoreEvent } from "../../core/events.js";
+
+export type ThreadActiveFlag = "waitingOnApproval" | "waitingOnUserInput";
+export type ThreadStatus = { type: "notLoaded" } | { type: "idle" } | { type: "systemError" } | { type: "active"; activeFlags: ThreadActiveFlag[] };
+
+const key = (s: ThreadStatus) => (s.type === "active" ? `active:${s.activeFlags.join(",")}` : s.type);
+
+export class ThreadStatusTracker {
+  private current: ThreadStatus = { type: "idle" };
+
+  get status(): ThreadStatus {
+    return this.current;
+  }
+
+  /** The new status when this event changes it. */
+  next(event: CoreEvent): ThreadStatus | undefined {
+    return this.set(statusAfter(event, this.current));
+  }
+
+  private set(status: ThreadStatus): ThreadStatus | undefined {
+    if (key(status) === key(this.current)) return undefined;
+    this.current = status;
+    return status;
+  }
+}
+
+function statusAfter(event: CoreEvent, current: ThreadStatus): ThreadStatus {
+  switch (event.type) {
+    case "turnComplete":
+    case "turnAborted":
+      return { type: "idle" };
+    case "execApprovalRequest":
+    case "patchApprovalRequest":
+      return { type: "active", activeFlags: ["waitingOnApproval"] };
+    default:
+      // Any other event of a running turn means nobody is being waited on any more.
+      return event.type === "turnStarted" || current.type === "active" ? { type: "active", activeFlags: [] } : current;
+  }
+}

@@ -1,0 +1,330 @@
+// Compaction through the real bin against the fake Responses and chat servers: what the model is
+// sent before and after (the summary, not the history), what a client sees (v1 context_compacted +
+// warning, v2 contextCompaction item + thread/compacted), what the rollout keeps for resume, and
+// how failures end a turn without losing the conversation.
+import { readFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { COMPACT_PROMPT, SUMMARY_PREFIX } from "../../src/core/compaction.js";
+import { COMPACTION_WARNING } from "../../src/core/compaction-step.js";
+import { CONTEXT_WINDOW_MESSAGE } from "../../src/model/failure-report.js";
+import { chatTextTurn } from "../support/fake-chat.js";
+import { httpError, jsonResponse, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
+import { startOtlpReceiver } from "../support/otlp-receiver.js";
+import { loadReferenceSchema, referenceSchemaProblems } from "../support/reference-schema.js";
+import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
+import { v2Face } from "../support/turn-faces.js";
+import { events, fakeProviderToml, openConversation, say, startInitialized, turnsEnded, useFakeModel } from "../support/v1-session.js";
+
+const fakeModel = useFakeModel(beforeEach, afterEach, startFakeModelServer);
+let model: FakeModelServer;
+beforeEach(() => {
+  model = fakeModel();
+});
+const start = useServers(afterEach, expectOnlyJsonLines);
+
+const LIMIT = 1000;
+/** A response this big puts the next turn past the auto-compact limit. */
+const BIG = { input_tokens: LIMIT + 500, output_tokens: 10 };
+const CONTEXT_TOO_LONG = JSON.stringify({ error: { code: "context_length_exceeded", message: "Your input exceeds the context window of this model." } });
+
+/** Top-level keys first: fakeProviderToml ends inside the provider table. */
+function toml(options: { limit?: boolean; chat?: boolean; top?: string } = {}): string {
+  const top = [options.limit === false ? "" : `model_auto_compact_token_limit = ${LIMIT}`, options.top ?? ""].join("\n");
+  const base = fakeProviderToml(model, "", "never");
+  return `${top}\n${options.chat ? base.replace('wire_api = "responses"', 'wire_api = "chat"') : base}`;
+}
+
+const params = (m: JsonObject) => (m.params ?? {}) as JsonObject;
+const inputText = (n: number) => JSON.stringify((model.requests[n]!.body as { input: unknown }).input);
+
+function rolloutLines(path: string): { type: string; payload: JsonObject }[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; payload: JsonObject });
+}
+
+/** The text of the last input item of a Responses request. */
+function lastInputText(n: number): string {
+  const input = (model.requests[n]!.body as { input: { content?: { text?: string }[] }[] }).input;
+  return input.at(-1)?.content?.map((c) => c.text ?? "").join("") ?? "";
+}
+
+async function v2Turn(s: ServerProcess, threadId: string, text: string, nth: number) {
+  await v2Face.say(s, threadId, text);
+  return v2Face.turnEnded(s, threadId, nth);
+}
+
+describe("auto compaction", () => {
+  it("v1, Responses wire: the next turn first summarises, then sends the summary and the user messages instead of the history", async () => {
+    model.enqueue(textTurn("first answer", { usage: BIG }), textTurn("SUMMARY-OF-WORK"), textTurn("second answer"));
+    const s = await startInitialized(start, toml());
+    const { conversationId, rolloutPath } = await openConversation(s);
+    await say(s, conversationId, "first question");
+    await turnsEnded(s, 1);
+    await say(s, conversationId, "second question");
+    await turnsEnded(s, 2);
+
+    expect(model.requests).toHaveLength(3);
+    const summarise = model.requests[1]!.body as { tools: unknown[]; input: unknown[] };
+    expect(summarise.tools).toEqual([]);
+    expect(lastInputText(1)).toBe(COMPACT_PROMPT);
+    expect(inputText(1)).toContain("first answer");
+    // The new question is not part of what gets summarised.
+    expect(inputText(1)).not.toContain("second question");
+
+    const after = inputText(2);
+    expect(after).toContain(`${SUMMARY_PREFIX}\\nSUMMARY-OF-WORK`);
+    expect(after).toContain("first question");
+    expect(after).toContain("<environment_context>");
+    expect(after).not.toContain("first answer");
+    expect(lastInputText(2)).toBe("second question");
+
+    expect(events(s, "context_compacted")).toHaveLength(1);
+    expect(events(s, "warning").map((e) => e.message)).toEqual([COMPACTION_WARNING]);
+    expect(events(s, "task_complete").map((e) => e.last_agent_message)).toEqual(["first answer", "second answer"]);
+
+    const compacted = await s.waitFor(() => {
+      const lines = rolloutLines(rolloutPath).filter((l) => l.type === "compacted");
+      return lines.length > 0 ? lines : undefined;
+    }, 5_000, "the compacted rollout line");
+    expect(compacted).toHaveLength(1);
+    expect(compacted[0]!.payload.message).toBe(`${SUMMARY_PREFIX}\nSUMMARY-OF-WORK`);
+    expect(JSON.stringify(compacted[0]!.payload.replacement_history)).not.toContain("first answer");
+  });
+
+  it("chat wire: the summarisation offers no tools and asks with config compact_prompt", async () => {
+    const usage = { prompt_tokens: LIMIT + 500, completion_tokens: 10 };
+    model.enqueue(chatTextTurn(["first answer"], { usage }), chatTextTurn(["CHAT-SUMMARY"]), chatTextTurn(["second answer"]));
+    const s = await startInitialized(start, toml({ chat: true, top: 'compact_prompt = "Summarise tersely."' }));
+    const { id } = await v2Face.open(s);
+    expect((await v2Turn(s, id, "first question", 1)).status).toBe("completed");
+    const second = await v2Turn(s, id, "second question", 2);
+    expect(second).toMatchObject({ status: "completed", lastAgentMessage: "second answer" });
+
+    expect(model.requests.map((r) => r.path)).toEqual(["/v1/chat/completions", "/v1/chat/completions", "/v1/chat/completions"]);
+    const summarise = model.requests[1]!.body as { tools?: unknown; messages: JsonObject[] };
+    expect(summarise.tools).toBeUndefined();
+    expect(summarise.messages.at(-1)).toEqual({ role: "user", content: "Summarise tersely." });
+    const after = model.requests[2]!.body as { messages: JsonObject[] };
+    const text = JSON.stringify(after.messages);
+    expect(text).toContain("CHAT-SUMMARY");
+    expect(text).not.toContain("first answer");
+    expect(after.messages.at(-1)).toEqual({ role: "user", content: "second question" });
+  });
+
+  it("between a tool call and the next request of the same turn", async () => {
+    const call = (usage: typeof BIG) => [
+      { type: "response.created", response: { id: "r1" } },
+      {
+        type: "response.output_item.done",
+        output_index: 0,
+        item: { type: "function_call", id: "fc1", call_id: "call-1", name: "update_plan", arguments: JSON.stringify({ plan: [{ step: "a", status: "pending" }] }) },
+      },
+      { type: "response.completed", response: { id: "r1", usage: { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens, total_tokens: usage.input_tokens + usage.output_tokens } } },
+    ];
+    model.enqueue(call(BIG), textTurn("MID-TURN-SUMMARY"), textTurn("done"));
+    const s = await startInitialized(start, toml());
+    const { id } = await v2Face.open(s);
+    expect(await v2Turn(s, id, "plan it", 1)).toMatchObject({ status: "completed", lastAgentMessage: "done" });
+    expect(model.requests).toHaveLength(3);
+    expect(lastInputText(1)).toBe(COMPACT_PROMPT);
+    expect(inputText(1)).toContain("call-1");
+    expect(inputText(2)).toContain("MID-TURN-SUMMARY");
+    expect(inputText(2)).not.toContain("call-1");
+    expect(inputText(2)).toContain("plan it");
+  });
+});
+
+describe("remote compaction (the OpenAI provider)", () => {
+  it("POSTs the history to /responses/compact and continues from its output", async () => {
+    const output = [
+      { type: "message", role: "user", content: [{ type: "input_text", text: "first question" }] },
+      { type: "compaction", encrypted_content: "ENCRYPTED-SUMMARY" },
+    ];
+    model.enqueue(textTurn("first answer", { usage: BIG }), jsonResponse({ output }), textTurn("second answer"));
+    const config = `model = "test-model"\nmodel_provider = "openai"\napproval_policy = "never"\nmodel_auto_compact_token_limit = ${LIMIT}\n`;
+    const s = start({ configToml: config, env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-openai-test" } });
+    await s.initialize("v2_ide", "1.0");
+    const { id } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    expect(await v2Turn(s, id, "second question", 2)).toMatchObject({ status: "completed", lastAgentMessage: "second answer" });
+
+    const compact = model.requests[1]!;
+    expect(compact.path).toBe("/v1/responses/compact");
+    expect(compact.headers.authorization).toBe("Bearer sk-openai-test");
+    expect(compact.headers.originator).toBe("v2_ide");
+    const body = compact.body as { model: string; input: unknown[]; instructions: string };
+    expect(Object.keys(body).sort()).toEqual(["input", "instructions", "model"]);
+    expect(body.model).toBe("test-model");
+    expect(JSON.stringify(body.input)).toContain("first answer");
+    expect(body.instructions).toBe((model.requests[0]!.body as { instructions: string }).instructions);
+
+    const next = model.requests[2]!;
+    expect(next.path).toBe("/v1/responses");
+    const input = (next.body as { input: JsonObject[] }).input;
+    expect(input.slice(0, 2)).toEqual(output);
+    expect(JSON.stringify(input)).not.toContain("first answer");
+    expect(lastInputText(2)).toBe("second question");
+  });
+
+  it("reports the compaction request as codex.api_request", async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      model.enqueue(textTurn("first answer", { usage: BIG }), jsonResponse({ output: [] }), textTurn("second answer"));
+      const otel = `[otel]\nexporter = { otlp-http = { endpoint = "${receiver.logsUrl}", protocol = "json" } }\n`;
+      const config = `model = "test-model"\nmodel_provider = "openai"\napproval_policy = "never"\nmodel_auto_compact_token_limit = ${LIMIT}\n${otel}`;
+      const s = start({ configToml: config, env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-openai-test" } });
+      await s.initialize("v2_ide", "1.0");
+      const { id } = await v2Face.open(s);
+      await v2Turn(s, id, "first question", 1);
+      await v2Turn(s, id, "second question", 2);
+      expect((await s.closeStdin()).code).toBe(0);
+      const requests = receiver.logs.filter((l) => l.attributes["event.name"] === "codex.api_request");
+      // Three model requests: the first turn, the compaction, the second turn.
+      expect(requests).toHaveLength(3);
+      expect(requests.every((r) => r.attributes["http.response.status_code"] === "200")).toBe(true);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("a failed /responses/compact fails the turn clearly and keeps the history", async () => {
+    model.enqueue(textTurn("first answer", { usage: BIG }), httpError(400, JSON.stringify({ error: { message: "compaction refused" } })));
+    const config = `model = "test-model"\nmodel_provider = "openai"\napproval_policy = "never"\nmodel_auto_compact_token_limit = ${LIMIT}\n`;
+    const s = start({ configToml: config, env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-openai-test" } });
+    await s.initialize("v2_ide", "1.0");
+    const { id } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    const failed = await v2Turn(s, id, "second question", 2);
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toContain("compaction refused");
+    expect(failed.error).not.toContain("sk-openai-test");
+    expect(model.requests[1]!.path).toBe("/v1/responses/compact");
+    expect(s.notifications("thread/compacted")).toHaveLength(0);
+
+    // The next turn compacts the history as it was, first answer included.
+    model.enqueue(jsonResponse({ output: [{ type: "compaction", encrypted_content: "E" }] }), textTurn("third answer"));
+    expect(await v2Turn(s, id, "third question", 3)).toMatchObject({ status: "completed", lastAgentMessage: "third answer" });
+    expect(model.requests[2]!.path).toBe("/v1/responses/compact");
+    expect(inputText(2)).toContain("first answer");
+  });
+});
+
+describe("manual compaction (thread/compact/start) and resume", () => {
+  it("compacts as a turn of its own, in 0.169's shapes; a fresh process resumes from the compacted history", async () => {
+    model.enqueue(textTurn("first answer"), textTurn("MANUAL-SUMMARY"));
+    const s = await startInitialized(start, toml({ limit: false }));
+    const { id, rolloutPath } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+
+    const res = await s.request("thread/compact/start", { threadId: id });
+    expect(res.error).toBeUndefined();
+    expect(referenceSchemaProblems(loadReferenceSchema("v2/ThreadCompactStartResponse.json"), res.result)).toEqual([]);
+    const ended = await v2Face.turnEnded(s, id, 2);
+    expect(ended.status).toBe("completed");
+    expect(lastInputText(1)).toBe(COMPACT_PROMPT);
+
+    const compactionItems = (method: string) =>
+      s.notifications(method).map(params).filter((p) => (p.item as JsonObject).type === "contextCompaction");
+    const [started] = compactionItems("item/started");
+    const [completed] = compactionItems("item/completed");
+    expect(started).toBeDefined();
+    expect(completed!.item).toEqual(started!.item);
+    // The item as 0.169 spells it (the notification envelope is the item/* face's, checked elsewhere).
+    const root = loadReferenceSchema("v2/ItemStartedNotification.json") as { definitions: { ThreadItem: { oneOf: JsonObject[] } } };
+    const member = root.definitions.ThreadItem.oneOf.find((m) => m.title === "ContextCompactionThreadItem")!;
+    expect(referenceSchemaProblems({ ...root, ...member }, started!.item)).toEqual([]);
+    expect(started).toMatchObject({ threadId: id, turnId: expect.any(String) });
+    const compacted = s.notifications("thread/compacted").map(params);
+    expect(compacted).toEqual([{ threadId: id, turnId: started!.turnId }]);
+    expect(referenceSchemaProblems(loadReferenceSchema("v2/ContextCompactedNotification.json"), compacted[0])).toEqual([]);
+    const turnIds = s.notifications("turn/started").map((m) => (params(m).turn as JsonObject).id);
+    expect(turnIds).toContain(started!.turnId);
+    // The context meter drops to the compacted history's estimate.
+    const usage = s.notifications("thread/tokenUsage/updated").map(params).filter((p) => p.turnId === started!.turnId);
+    const last = (usage.at(-1)!.tokenUsage as { last: { totalTokens: number } }).last;
+    expect(last.totalTokens).toBeGreaterThan(0);
+    expect(last.totalTokens).toBeLessThan(2000);
+    await s.closeStdin();
+
+    // A new process: the request after resume carries the summary, not the history it replaced.
+    model.enqueue(textTurn("after resume"));
+    const fresh = await startInitialized(start, toml({ limit: false }));
+    const resumed = await v2Face.resume(fresh, rolloutPath);
+    // The past turns show the compaction where it happened.
+    const read = await fresh.request("thread/read", { threadId: resumed.id, includeTurns: true });
+    const turns = (read.result as { thread: { turns: { items: JsonObject[] }[] } }).thread.turns;
+    expect(turns.flatMap((t) => t.items.map((i) => i.type))).toEqual(["userMessage", "agentMessage", "contextCompaction"]);
+    expect(await v2Turn(fresh, resumed.id, "third question", 1)).toMatchObject({ status: "completed", lastAgentMessage: "after resume" });
+    const after = inputText(2);
+    expect(after).toContain("MANUAL-SUMMARY");
+    expect(after).toContain("first question");
+    expect(after).not.toContain("first answer");
+  });
+
+  it("a fork of a compacted thread continues from the compacted history", async () => {
+    model.enqueue(textTurn("first answer"), textTurn("FORK-SUMMARY"), textTurn("fork answer"));
+    const s = await startInitialized(start, toml({ limit: false }));
+    const { id } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    expect((await s.request("thread/compact/start", { threadId: id })).error).toBeUndefined();
+    await v2Face.turnEnded(s, id, 2);
+    const fork = await s.request("thread/fork", { threadId: id });
+    expect(fork.error).toBeUndefined();
+    const forkId = (fork.result as { thread: { id: string } }).thread.id;
+    expect(await v2Turn(s, forkId, "fork question", 1)).toMatchObject({ status: "completed", lastAgentMessage: "fork answer" });
+    expect(inputText(2)).toContain("FORK-SUMMARY");
+    expect(inputText(2)).not.toContain("first answer");
+  });
+});
+
+describe("bad input", () => {
+  it("a context-length error compacts and retries the request once", async () => {
+    model.enqueue(textTurn("first answer"), httpError(400, CONTEXT_TOO_LONG), textTurn("RETRY-SUMMARY"), textTurn("answer after retry"));
+    const s = await startInitialized(start, toml({ limit: false }));
+    const { id } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    expect(await v2Turn(s, id, "second question", 2)).toMatchObject({ status: "completed", lastAgentMessage: "answer after retry", error: null });
+    expect(model.requests).toHaveLength(4);
+    expect(lastInputText(2)).toBe(COMPACT_PROMPT);
+    expect(inputText(3)).toContain("RETRY-SUMMARY");
+    expect(inputText(3)).not.toContain("first answer");
+    // Mid-turn, the question being answered is one of the user messages the summary follows.
+    expect(inputText(3).indexOf("second question")).toBeGreaterThan(inputText(3).indexOf("first question"));
+    expect(lastInputText(3)).toBe(`${SUMMARY_PREFIX}\nRETRY-SUMMARY`);
+  });
+
+  it("a second context-length error fails the turn clearly; the thread takes the next turn", async () => {
+    model.enqueue(httpError(400, CONTEXT_TOO_LONG), textTurn("S"), httpError(413, "request too large"), textTurn("later answer"));
+    const s = await startInitialized(start, toml({ limit: false }));
+    const { id } = await v2Face.open(s);
+    const failed = await v2Turn(s, id, "huge question", 1);
+    expect(failed).toMatchObject({ status: "failed", error: CONTEXT_WINDOW_MESSAGE });
+    const error = s.notifications("error").map(params).find((p) => p.threadId === id)!;
+    expect((error.error as JsonObject).codexErrorInfo).toBe("contextWindowExceeded");
+    expect(model.requests).toHaveLength(3);
+    expect(await v2Turn(s, id, "small question", 2)).toMatchObject({ status: "completed", lastAgentMessage: "later answer" });
+  });
+
+  it("a summarisation that fails ends the turn with an error and leaves the history and rollout as they were", async () => {
+    model.enqueue(textTurn("first answer", { usage: BIG }), httpError(500, JSON.stringify({ error: { message: "summariser down" } })));
+    const s = await startInitialized(start, toml());
+    const { id, rolloutPath } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    const before = readFileSync(rolloutPath, "utf8");
+    const failed = await v2Turn(s, id, "second question", 2);
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toContain("500");
+    expect(s.notifications("thread/compacted")).toHaveLength(0);
+    // Nothing already written is lost; no compaction was recorded.
+    expect(readFileSync(rolloutPath, "utf8").startsWith(before)).toBe(true);
+    expect(rolloutLines(rolloutPath).some((l) => l.type === "compacted")).toBe(false);
+
+    // The thread goes on: the next turn compacts the full history, first answer included.
+    model.enqueue(textTurn("LATE-SUMMARY"), textTurn("third answer"));
+    expect(await v2Turn(s, id, "third question", 3)).toMatchObject({ status: "completed", lastAgentMessage: "third answer" });
+    expect(inputText(2)).toContain("first answer");
+    expect(inputText(3)).toContain("LATE-SUMMARY");
+  });
+});
