@@ -91,6 +91,24 @@ describe("two clients on one server", () => {
     await turnCompleted(a, second);
   });
 
+  it("thread/unsubscribe stops one client's events; the thread stays loaded until its last follower leaves", async () => {
+    const s = serve();
+    const a = await wsClient(s, "ide_a");
+    const b = await wsClient(s, "ide_b");
+    const threadId = await startThread(a);
+    await b.request("thread/resume", { threadId });
+    expect((await b.request("thread/unsubscribe", { threadId })).result).toEqual({ status: "unsubscribed" });
+    expect((await b.request("thread/unsubscribe", { threadId })).result).toEqual({ status: "notSubscribed" });
+    model.enqueue(textTurn("only for a"));
+    await turnCompleted(a, await turn(a, threadId, "hello"));
+    expect((await b.request("thread/loaded/list", {})).result).toMatchObject({ data: [threadId] });
+    expect(b.notifications("turn/completed")).toEqual([]);
+
+    expect((await a.request("thread/unsubscribe", { threadId })).result).toEqual({ status: "unsubscribed" });
+    await a.waitFor(() => a.notifications("thread/closed")[0], 10_000, "thread/closed");
+    expect((await a.request("thread/loaded/list", {})).result).toMatchObject({ data: [] });
+  });
+
   it("a thread outlives its client: a second client resumes it while loaded and runs a turn", async () => {
     const s = serve();
     const a = await wsClient(s, "ide_a");
