@@ -50,9 +50,20 @@ async function main(): Promise<void> {
   bootTelemetry(config.config.otel, config.home, (warning) => warn(warning));
 
   const { startAppServer } = await import("./server/app-server.js");
-  const server = startAppServer({ input: process.stdin, output: protocolOutput, config, log, lifecycle });
-  warn = (warning) => server.warnings.add(warning);
+  const serveStdio = command.listen.some((l) => l.kind === "stdio");
+  const server = startAppServer({ config, log, lifecycle, ...(serveStdio ? { stdio: { input: process.stdin, output: protocolOutput } } : {}) });
+  warn = (warning) => server.core.addWarning(warning);
   for (const warning of early) warn(warning);
+  if (command.listen.some((l) => l.kind === "unix" || l.kind === "ws")) {
+    const { listenLimits, startListeners } = await import("./server/listeners.js");
+    try {
+      await startListeners(server.core, command.listen, command.wsAuth, listenLimits(process.env));
+    } catch (error) {
+      process.stderr.write(`codex-app-server: ${(error as Error).message}\n`);
+      void lifecycle.shutdown("listener failed", 1);
+      return;
+    }
+  }
 
   lifecycle.onShutdown("flush telemetry", (remaining) => telemetry.shutdown(Math.max(remaining - 100, 0)));
   lifecycle.onShutdown("flush logs", () => logsFlushed());

@@ -9,19 +9,25 @@ import { CODEX_PROTOCOL_VERSION } from "./version.js";
 let suffix: string | undefined;
 let platformPart: string | undefined;
 
-/** Set by initialize from clientInfo: "<name>; <version>". */
+/** "<name>; <version>": what a client adds to the User-Agent. */
+export function clientSuffix(clientName: string, clientVersion: string): string {
+  return `${clientName}; ${clientVersion}`;
+}
+
+/** Set by initialize from clientInfo (the latest client's, for model requests). */
 export function setUserAgentSuffix(clientName: string, clientVersion: string): void {
-  suffix = `${clientName}; ${clientVersion}`;
+  suffix = clientSuffix(clientName, clientVersion);
 }
 
 export function resetUserAgentForTests(): void {
   suffix = undefined;
 }
 
-export function userAgent(env: NodeJS.ProcessEnv = process.env): string {
+/** `client` is one connection's suffix (its getUserAgent); the process-wide one by default. */
+export function userAgent(env: NodeJS.ProcessEnv = process.env, client: string | undefined = suffix): string {
   platformPart ??= `(${osDescription()}; ${os.machine()}) ${terminalName(env)}`;
   const prefix = `${originator(env)}/${CODEX_PROTOCOL_VERSION} ${platformPart}`;
-  const tail = suffix?.trim() ? ` (${suffix.trim()})` : "";
+  const tail = client?.trim() ? ` (${client.trim()})` : "";
   return sanitize(prefix + tail);
 }
 

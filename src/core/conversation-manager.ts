@@ -73,8 +73,8 @@ export interface StartOptions {
 export interface ManagerDeps {
   config: ConfigSource;
   env: NodeJS.ProcessEnv;
-  /** Backpressure from the client connection (see NdjsonMessageWriter.paced). */
-  pace?(): Promise<void> | undefined;
+  /** Backpressure from the clients that follow the conversation (see ProtocolWriter.paced). */
+  pace?(conversationId: string): Promise<void> | undefined;
   log?: Logger;
   /** How long an idle conversation nobody listens to stays loaded; undefined keeps it loaded. */
   unloadIdleAfterMs?: number;
@@ -134,8 +134,13 @@ export class ConversationManager {
   }
 
   /** Called after a conversation was unloaded or removed (its rollout closed). */
-  onUnload(listener: (id: string, how: UnloadKind) => void): void {
+  /** Returns the function that removes the listener (a client connection that goes away). */
+  onUnload(listener: (id: string, how: UnloadKind) => void): () => void {
     this.unloadListeners.push(listener);
+    return () => {
+      const at = this.unloadListeners.indexOf(listener);
+      if (at >= 0) this.unloadListeners.splice(at, 1);
+    };
   }
 
   /** Unloads the conversation once no turn runs and nobody listens; a later load() brings it back. */
@@ -386,7 +391,7 @@ export class ConversationManager {
           applyPatchFreeform: applyPatchFreeformFlag(config.table),
           includePlanTool: current.some((t) => t.name === "update_plan"),
         }),
-      ...(this.deps.pace ? { pace: this.deps.pace } : {}),
+      ...(this.deps.pace ? { pace: () => this.deps.pace!(id) } : {}),
       sandbox: () => this.sandbox(),
       permissionsText: (s) => this.permissionsText(config, s),
       onTurnEnd: (_turnId, ms) => hooks.turnEnded(ms),

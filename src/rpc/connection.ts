@@ -1,7 +1,6 @@
 // Builds the vscode-jsonrpc connection over our NDJSON reader/writer, with one star handler for
 // requests (through the router) and one for notifications. Input that never becomes a message
 // (bad JSON, not JSON-RPC, an oversized line) is answered here with the matching error.
-import type { Readable } from "node:stream";
 import {
   CancellationStrategy,
   CancellationTokenSource,
@@ -13,8 +12,8 @@ import {
   type RequestMessage,
 } from "vscode-jsonrpc/node";
 import type { Logger } from "../logging/logger.js";
-import { NdjsonMessageReader, type InputProblem } from "../transport/ndjson-reader.js";
-import { NdjsonMessageWriter, type ProtocolOutput } from "../transport/ndjson-writer.js";
+import type { InputProblem, ReaderHooks, TextMessageReader } from "../transport/ndjson-reader.js";
+import type { ProtocolWriter } from "../transport/ndjson-writer.js";
 import { ReplyHooks, withReplyHooks } from "./after-reply.js";
 import { ErrorCode } from "./errors.js";
 import { replyingUnderClientIds, RequestIds } from "./request-ids.js";
@@ -23,18 +22,18 @@ import type { RequestEnvelope, Router } from "./router.js";
 
 export interface RpcConnection {
   connection: MessageConnection;
-  reader: NdjsonMessageReader;
-  writer: NdjsonMessageWriter;
+  reader: TextMessageReader;
+  writer: ProtocolWriter;
 }
 
 export interface RpcConnectionOptions {
-  input: Readable;
-  output: ProtocolOutput;
+  /** The transport's reader (NDJSON lines, WebSocket frames, …), given the hooks that answer bad input. */
+  openReader(hooks: ReaderHooks): TextMessageReader;
+  writer: ProtocolWriter;
   router: Router;
   tracker: RequestTracker;
   log: Logger;
   onNotification?(method: string, params: unknown): void;
-  maxLineBytes?: number;
   /** Whether the router wants each request's envelope (tracing is on); nothing is kept otherwise. */
   keepEnvelopes?(): boolean;
   /** Notifications this connection's client opted out of are not written. */
@@ -71,7 +70,7 @@ export function createRpcConnection(options: RpcConnectionOptions): RpcConnectio
   dispatchFromMicrotasks();
   const { log } = options;
   const ids = new RequestIds();
-  const writer = new NdjsonMessageWriter(options.output);
+  const writer = options.writer;
   const replyHooks = new ReplyHooks();
   // Outermost, so hooks see our request ids before replies take the client's back.
   const replies = withReplyHooks(replyingUnderClientIds(writer, ids), replyHooks, options.dropNotification);
@@ -80,24 +79,20 @@ export function createRpcConnection(options: RpcConnectionOptions): RpcConnectio
     const code = problem.kind === "parse" ? ErrorCode.ParseError : ErrorCode.InvalidRequest;
     writer.write({ jsonrpc: "2.0", id: problem.id, error: { code, message: problem.message } } as never).catch(() => {});
   };
-  const reader = new NdjsonMessageReader(
-    options.input,
-    {
-      onProblem: answerProblem,
-      onRequest: () => options.tracker.received(),
-      admit: (message) => ids.inbound(message),
-      onIgnored: (method, reason) => log.warn({ method }, `ignored notification: ${reason}`),
-      onLineFailed: (error) => log.error({ err: error }, "could not handle an input line"),
-      onDeliveryFailed: (message, error) => {
-        log.error({ err: error }, "could not take a message");
-        const id = (message as { id?: unknown }).id;
-        if ("method" in message && (typeof id === "string" || typeof id === "number")) {
-          replies.write({ jsonrpc: "2.0", id, error: { code: ErrorCode.InternalError, message: "Internal error" } } as never).catch(() => {});
-        }
-      },
+  const reader = options.openReader({
+    onProblem: answerProblem,
+    onRequest: () => options.tracker.received(),
+    admit: (message) => ids.inbound(message),
+    onIgnored: (method, reason) => log.warn({ method }, `ignored notification: ${reason}`),
+    onLineFailed: (error) => log.error({ err: error }, "could not handle an input line"),
+    onDeliveryFailed: (message, error) => {
+      log.error({ err: error }, "could not take a message");
+      const id = (message as { id?: unknown }).id;
+      if ("method" in message && (typeof id === "string" || typeof id === "number")) {
+        replies.write({ jsonrpc: "2.0", id, error: { code: ErrorCode.InternalError, message: "Internal error" } } as never).catch(() => {});
+      }
     },
-    options.maxLineBytes,
-  );
+  });
   const rpcLog: RpcLogger = {
     error: (m) => log.error(m),
     warn: (m) => log.warn(m),

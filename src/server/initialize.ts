@@ -6,7 +6,7 @@ import { isValidHeaderValue, OriginatorError, setDefaultOriginator } from "../or
 import type { GetUserAgentResult, InitializeParams, InitializeResult } from "../protocol/initialize.js";
 import { rpcErrors } from "../rpc/errors.js";
 import { recordClientInitialized } from "../telemetry/catalog.js";
-import { setUserAgentSuffix, userAgent } from "../user-agent.js";
+import { clientSuffix, setUserAgentSuffix, userAgent } from "../user-agent.js";
 import type { ClientSession } from "./client-session.js";
 
 export interface InitializeDeps {
@@ -35,7 +35,8 @@ export function handleInitialize(deps: InitializeDeps, params: InitializeParams)
   setUserAgentSuffix(name, version);
   session.clientInfo = params.clientInfo;
   session.optOutNotificationMethods = new Set(params.capabilities?.optOutNotificationMethods ?? []);
-  const agent = userAgent();
+  session.userAgentSuffix = clientSuffix(name, version);
+  const agent = userAgent(process.env, session.userAgentSuffix);
   recordClientInitialized(params.clientInfo, agent);
   // The reply is written once this handler's result settles; go after it.
   setImmediate(deps.afterInitialize);
@@ -48,6 +49,7 @@ export function platform(os: NodeJS.Platform = process.platform): { platformFami
   return { platformFamily: os === "win32" ? "windows" : "unix", platformOs };
 }
 
-export function handleGetUserAgent(): GetUserAgentResult {
-  return { userAgent: userAgent() };
+/** Each connection sees its own client in the User-Agent. */
+export function handleGetUserAgent(session: ClientSession): GetUserAgentResult {
+  return { userAgent: userAgent(process.env, session.userAgentSuffix) };
 }

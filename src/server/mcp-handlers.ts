@@ -24,7 +24,8 @@ export function configuredMcpServers(source: ConfigSource, env: NodeJS.ProcessEn
 }
 
 export interface McpBridgeDeps {
-  connection: MessageConnection;
+  /** The client to ask on a thread's behalf (its turn's owner, else a follower), if any is left. */
+  clientFor(threadId: string): MessageConnection | undefined;
   config: ConfigSource;
   log: Logger;
   env: NodeJS.ProcessEnv;
@@ -57,6 +58,8 @@ async function elicit(
 ): Promise<ElicitationAnswer> {
   // No thread to ask for, or a policy that never asks the user: declined, as the reference does.
   if (!caller || deps.approvalPolicyOf(caller.threadId) === "never") return { action: "decline" };
+  const client = deps.clientFor(caller.threadId);
+  if (!client) return { action: "decline" };
   const request = {
     threadId: caller.threadId,
     turnId: caller.turnId,
@@ -64,7 +67,7 @@ async function elicit(
     ...params,
     mode: typeof params.mode === "string" ? params.mode : "form",
   };
-  const answer = await askClient(deps.connection, "mcpServer/elicitation/request", request, signal, deps.log);
+  const answer = await askClient(client, "mcpServer/elicitation/request", request, signal, deps.log);
   if (typeof answer !== "object" || answer === null) return { action: "cancel" };
   const { action, content } = answer as { action?: unknown; content?: unknown };
   if (action !== "accept" && action !== "decline" && action !== "cancel") return { action: "cancel" };

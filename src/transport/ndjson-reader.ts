@@ -2,7 +2,8 @@
 // message, are reported (the server answers them) instead of being handed to the connection.
 import type { Readable } from "node:stream";
 import { AbstractMessageReader, type DataCallback, type Disposable, type Message } from "vscode-jsonrpc/node";
-import { LineSplitter, type LineEvent } from "./line-splitter.js";
+import { ContentLengthSplitter, looksLikeContentLength, type FrameEvent } from "./content-length-splitter.js";
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from "./line-splitter.js";
 
 export type RequestId = string | number;
 
@@ -28,48 +29,40 @@ export interface ReaderHooks {
   onLineFailed?(error: unknown): void;
 }
 
-export class NdjsonMessageReader extends AbstractMessageReader {
-  private readonly splitter: LineSplitter;
-
-  constructor(
-    private readonly input: Readable,
-    private readonly hooks: ReaderHooks,
-    maxLineBytes?: number,
-  ) {
+/**
+ * Base of the readers: one JSON text in, one message (or one answered problem) out. Subclasses cut
+ * their input into texts (lines, WebSocket frames, Content-Length bodies) and call `take`.
+ */
+export abstract class TextMessageReader extends AbstractMessageReader {
+  constructor(protected readonly hooks: ReaderHooks) {
     super();
-    this.splitter = new LineSplitter(maxLineBytes);
   }
 
-  listen(callback: DataCallback): Disposable {
-    // The lines of one chunk are handled in one loop: whatever throws costs only its own line.
-    const emit = (event: LineEvent) => {
-      try {
-        if (event.kind === "overflow") {
-          this.hooks.onProblem({ kind: "overflow", id: null, message: `Invalid request: line exceeds ${event.limit} bytes` });
-          return;
-        }
-        const message = this.decode(event.text);
-        if (message) this.deliver(message, callback);
-      } catch (error) {
-        this.hooks.onLineFailed?.(error);
-      }
-    };
-    const onData = (chunk: Buffer) => this.splitter.push(chunk, emit);
-    const onEnd = () => {
-      this.splitter.end(emit);
-      this.fireClose();
-    };
-    const onError = (error: Error) => this.fireError(error);
-    this.input.on("data", onData);
-    this.input.on("end", onEnd);
-    this.input.on("error", onError);
-    return {
-      dispose: () => {
-        this.input.off("data", onData);
-        this.input.off("end", onEnd);
-        this.input.off("error", onError);
-      },
-    };
+  /** Handles one text; whatever throws costs only this text. */
+  protected take(text: string, callback: DataCallback): void {
+    try {
+      const message = this.decode(text);
+      if (message) this.deliver(message, callback);
+    } catch (error) {
+      this.hooks.onLineFailed?.(error);
+    }
+  }
+
+  protected reportProblem(problem: InputProblem): void {
+    try {
+      this.hooks.onProblem(problem);
+    } catch (error) {
+      this.hooks.onLineFailed?.(error);
+    }
+  }
+
+  /** The input ended (EOF, socket closed). */
+  protected ended(): void {
+    this.fireClose();
+  }
+
+  protected failed(error: Error): void {
+    this.fireError(error);
   }
 
   private deliver(decoded: Message, callback: DataCallback): void {
@@ -108,6 +101,99 @@ export class NdjsonMessageReader extends AbstractMessageReader {
     // Clients may omit "jsonrpc" (the reference never sends it); the connection does not mind.
     if (message.jsonrpc === undefined) message.jsonrpc = "2.0";
     return message;
+  }
+}
+
+export interface NdjsonReaderOptions {
+  maxLineBytes?: number;
+  /**
+   * Set on stdio: the first bytes decide the framing. `Content-Length:` means LSP headers (this is
+   * called so replies use them too); anything else, newline-delimited JSON.
+   */
+  onContentLength?(): void;
+}
+
+interface Splitter {
+  push(chunk: Buffer, emit: (event: FrameEvent) => void): void;
+  end?(emit: (event: FrameEvent) => void): void;
+}
+
+export class NdjsonMessageReader extends TextMessageReader {
+  private splitter: Splitter | undefined;
+  /** Bytes read before the framing is known. */
+  private undecided: Buffer[] = [];
+
+  constructor(
+    private readonly input: Readable,
+    hooks: ReaderHooks,
+    private readonly options: NdjsonReaderOptions = {},
+  ) {
+    super(hooks);
+    if (!options.onContentLength) this.splitter = new LineSplitter(options.maxLineBytes);
+  }
+
+  listen(callback: DataCallback): Disposable {
+    // The lines of one chunk are handled in one loop: whatever throws costs only its own line.
+    const emit = (event: FrameEvent) => {
+      if (event.kind === "overflow") {
+        this.reportProblem({ kind: "overflow", id: null, message: `Invalid request: line exceeds ${event.limit} bytes` });
+        return;
+      }
+      if (event.kind === "bad-header") {
+        this.reportProblem({ kind: "invalid", id: null, message: event.message });
+        return;
+      }
+      this.take(event.text, callback);
+    };
+    const onData = (chunk: Buffer) => {
+      const splitter = this.splitter ?? this.decide(chunk);
+      if (splitter) splitter.push(this.undecided.length > 0 ? this.flushUndecided() : chunk, emit);
+    };
+    const onEnd = () => {
+      // Input that ended before its framing was clear is read as lines.
+      if (!this.splitter && this.undecided.length > 0) {
+        this.splitter = new LineSplitter(this.options.maxLineBytes);
+        this.splitter.push(this.flushUndecided(), emit);
+      }
+      this.splitter?.end?.(emit);
+      this.ended();
+    };
+    const onError = (error: Error) => this.failed(error);
+    this.input.on("data", onData);
+    this.input.on("end", onEnd);
+    this.input.on("error", onError);
+    return {
+      dispose: () => {
+        this.input.off("data", onData);
+        this.input.off("end", onEnd);
+        this.input.off("error", onError);
+      },
+    };
+  }
+
+  /** Keeps the chunk until the first bytes tell the framing; then the splitter for it. */
+  private decide(chunk: Buffer): Splitter | undefined {
+    this.undecided.push(chunk);
+    const start = Buffer.concat(this.undecided);
+    const lsp = looksLikeContentLength(start);
+    if (lsp === undefined) return undefined;
+    const max = this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    if (lsp) {
+      this.options.onContentLength?.();
+      // Whitespace before the first header is not part of it.
+      const text = start.toString("latin1");
+      this.undecided = [start.subarray(text.length - text.replace(/^\s+/, "").length)];
+      this.splitter = new ContentLengthSplitter(max);
+    } else {
+      this.splitter = new LineSplitter(max);
+    }
+    return this.splitter;
+  }
+
+  private flushUndecided(): Buffer {
+    const all = Buffer.concat(this.undecided);
+    this.undecided = [];
+    return all;
   }
 }
 

@@ -12,6 +12,16 @@ export interface ProtocolOutput {
   readonly stream: Writable;
 }
 
+/** What the connection writes through, whatever the framing: one message at a time, with pacing. */
+export interface ProtocolWriter extends MessageWriter {
+  /** Characters written but not yet taken by the client. */
+  backlog(): number;
+  /** Undefined while the backlog is under `limit`; else resolves once it is read down (or closed). */
+  paced(limit: number): Promise<void> | undefined;
+  /** Resolves when everything written so far has reached the transport (or failed). */
+  flushed(): Promise<void>;
+}
+
 interface Batch {
   lines: string[];
   bytes: number;
@@ -19,30 +29,43 @@ interface Batch {
   settle: (error?: Error | null) => void;
 }
 
-export class NdjsonMessageWriter extends AbstractMessageWriter implements MessageWriter {
+export class NdjsonMessageWriter extends AbstractMessageWriter implements ProtocolWriter {
   private batch: Batch | undefined;
   private blocked: Promise<void> | undefined;
   private release: (() => void) | undefined;
   private lastWrite: Promise<void> = Promise.resolve();
   private failed = false;
   private pacers: { below: number; resolve: () => void }[] = [];
+  private contentLength = false;
 
-  constructor(private readonly output: ProtocolOutput) {
+  constructor(
+    private readonly output: ProtocolOutput,
+    /** Sockets only: unread output beyond `chars` means the client stopped reading; `onOverflow` ends it. */
+    private readonly cap?: { chars: number; onOverflow(): void },
+  ) {
     super();
     output.stream.on("error", (error) => this.fail(error));
     output.stream.on("drain", () => this.wakePacers());
   }
 
+  /** From now on each message goes out with an LSP `Content-Length` header instead of a newline. */
+  useContentLength(): void {
+    this.contentLength = true;
+  }
+
   write(message: Message): Promise<void> {
     if (this.failed) return Promise.reject(new Error("protocol output is closed"));
-    const line = `${JSON.stringify(message)}\n`;
+    const json = JSON.stringify(message);
+    const line = this.contentLength ? `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}` : `${json}\n`;
     if (!this.batch) {
       this.batch = this.openBatch();
       setImmediate(() => void this.flushBatch());
     }
     this.batch.lines.push(line);
     this.batch.bytes += line.length;
-    return this.batch.done;
+    const done = this.batch.done;
+    if (this.cap && this.backlog() > this.cap.chars) this.cap.onOverflow();
+    return done;
   }
 
   /** Characters written but not yet taken by the client (queued here or buffered by the stream). */

@@ -40,14 +40,16 @@ describe("command line", () => {
     await expectServes(start({ args: ["--listen=stdio://", "--stdio", "--enable=shell_tool", "--disable=web_search_request"] }));
   });
 
-  for (const url of ["ws://127.0.0.1:4500", "unix://", "off"]) {
-    it(`refuses --listen ${url} with exit 2, saying it comes later`, async () => {
-      await expectRefused(start({ args: ["app-server", "--listen", url] }), /--listen .* is not supported yet: .*stdio:\/\/.*later/);
-    });
-  }
+  it("refuses a ws:// URL without a port and --ws-auth flags that do not fit together, with exit 2", async () => {
+    await expectRefused(start({ args: ["--listen", "ws://127.0.0.1"] }), /invalid --listen URL "ws:\/\/127\.0\.0\.1"; expected ws:\/\/IP:PORT/);
+    await expectRefused(start({ args: ["--listen", "ws://127.0.0.1:0", "--ws-auth", "magic"] }), /invalid value 'magic' for --ws-auth/);
+    await expectRefused(start({ args: ["--listen", "ws://127.0.0.1:0", "--ws-auth", "capability-token"] }), /exactly one of --ws-token-file and --ws-token-sha256/);
+    await expectRefused(start({ args: ["--listen", "ws://127.0.0.1:0", "--ws-token-sha256", "00"] }), /64 hex digits/);
+    await expectRefused(start({ args: ["--listen", "ws://127.0.0.1:0", "--ws-auth", "signed-bearer-token", "--ws-shared-secret-file", "rel"] }), /must be an absolute path/);
+  });
 
   it("refuses an unknown --listen scheme and a missing URL", async () => {
-    await expectRefused(start({ args: ["--listen", "tcp://127.0.0.1:1"] }), /unsupported --listen URL "tcp:\/\/127\.0\.0\.1:1"/);
+    await expectRefused(start({ args: ["--listen", "tcp://127.0.0.1:1"] }), /unsupported --listen URL "tcp:\/\/127\.0\.0\.1:1"; expected stdio:\/\/, unix:\/\/PATH, ws:\/\/IP:PORT or off/);
     await expectRefused(start({ args: ["--listen"] }), /--listen needs a URL/);
   });
 

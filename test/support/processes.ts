@@ -30,3 +30,10 @@ export function killProcessesWith(marker: string): void {
     }
   }
 }
+
+/** Resident set size of a process in MB (Linux). */
+export function rssMb(pid: number): number {
+  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!kb) throw new Error(`no VmRSS for ${pid}`);
+  return Number(kb[1]) / 1024;
+}

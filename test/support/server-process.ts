@@ -5,16 +5,11 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { notificationProblems, resultProblems, serverRequestProblems } from "./reference-contract.js";
+import { RpcPeer, type JsonObject } from "./rpc-peer.js";
 
 export const BIN = fileURLToPath(new URL("../../bin/codex-app-server.js", import.meta.url));
 
-export type JsonObject = Record<string, unknown>;
-
-export interface RpcResponse {
-  id: string | number | null;
-  result?: unknown;
-  error?: { code: number; message: string; data?: unknown };
-}
+export type { JsonObject, RpcResponse } from "./rpc-peer.js";
 
 export interface SpawnOptions {
   env?: Record<string, string | undefined>;
@@ -31,18 +26,16 @@ export interface SpawnOptions {
    * schema; what fails is reported when the server is disposed. On unless `command` is given.
    */
   referenceCheck?: boolean;
+  /** Sent on dispose after stdin closes (a server listening on sockets does not stop at EOF). */
+  stopSignal?: NodeJS.Signals;
 }
 
-export class ServerProcess {
+export class ServerProcess extends RpcPeer {
   readonly child: ChildProcessWithoutNullStreams;
   readonly codexHome: string;
   /** Every stdout line, raw, in order. */
   readonly lines: string[] = [];
-  readonly messages: JsonObject[] = [];
-  private readonly byMethod = new Map<string, JsonObject[]>();
   stderr = "";
-  private nextId = 1;
-  private listeners: (() => void)[] = [];
   /** Pieces of the stdout line not yet ended. */
   private readonly partial: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -53,8 +46,11 @@ export class ServerProcess {
   private readonly referenceCheck: boolean;
   /** Messages that broke codex 0.169's v2 contract ("what: path: why"), unique, in order. */
   readonly conformanceProblems: string[] = [];
+  private readonly stopSignal: NodeJS.Signals | undefined;
 
   constructor(options: SpawnOptions = {}) {
+    super();
+    this.stopSignal = options.stopSignal;
     this.ownsHome = !options.codexHome;
     this.consume = options.consume;
     this.referenceCheck = options.referenceCheck ?? options.command === undefined;
@@ -98,16 +94,10 @@ export class ServerProcess {
       if (message !== undefined && this.referenceCheck) this.checkReference(message);
       if (message !== undefined && this.consume?.(message)) continue;
       this.lines.push(line);
-      if (message === undefined) continue;
-      this.messages.push(message);
-      if (typeof message.method === "string" && !("id" in message)) {
-        const list = this.byMethod.get(message.method);
-        if (list) list.push(message);
-        else this.byMethod.set(message.method, [message]);
-      }
+      if (message !== undefined) this.record(message);
     }
     if (start < chunk.length) this.partial.push(chunk.slice(start));
-    for (const wake of this.listeners.splice(0)) wake();
+    this.wake();
   }
 
   private checkReference(message: JsonObject): void {
@@ -142,50 +132,20 @@ export class ServerProcess {
     this.child.stdin.write(`${JSON.stringify(message)}\n`);
   }
 
-  /** Sends a request and waits for its response. */
-  async request(method: string, params?: unknown, timeoutMs = 10_000): Promise<RpcResponse> {
-    const id = this.nextId++;
-    this.send(params === undefined ? { id, method } : { id, method, params });
-    return this.response(id, timeoutMs);
+  protected describe(): string {
+    // Long lines shortened: a failure must stay readable when a test streams megabytes.
+    const stdout = this.lines.map((l) => (l.length > 2_000 ? `${l.slice(0, 2_000)}… (${l.length} chars)` : l)).join("\n");
+    return `stdout:\n${stdout}\nstderr:\n${this.stderr}`;
   }
 
-  response(id: string | number | null, timeoutMs = 10_000): Promise<RpcResponse> {
-    return this.waitFor(
-      () => this.messages.find((m) => m.id === id && ("result" in m || "error" in m)) as RpcResponse | undefined,
-      timeoutMs,
-      `response to id ${String(id)}`,
-    );
-  }
-
-  /** Indexed: waits that poll for one kind of notification must not rescan a 100,000-line stream. */
-  notifications(method: string): JsonObject[] {
-    return [...(this.byMethod.get(method) ?? [])];
-  }
-
-  async initialize(name = "test_ide", version = "1.2.3"): Promise<RpcResponse> {
-    const res = await this.request("initialize", { clientInfo: { name, title: null, version } });
-    this.send({ method: "initialized" });
-    return res;
-  }
-
-  async waitFor<T>(find: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  /** Waits for a line of stderr matching `pattern` (listeners print their address there). */
+  async stderrMatch(pattern: RegExp, timeoutMs = 15_000): Promise<RegExpExecArray> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = find();
-      if (found !== undefined) return found;
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) {
-        // Long lines shortened: a failure must stay readable when a test streams megabytes.
-        const stdout = this.lines.map((l) => (l.length > 2_000 ? `${l.slice(0, 2_000)}… (${l.length} chars)` : l)).join("\n");
-        throw new Error(`timed out waiting for ${what}; stdout:\n${stdout}\nstderr:\n${this.stderr}`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(remaining, 200));
-        this.listeners.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      const match = pattern.exec(this.stderr);
+      if (match) return match;
+      if (Date.now() > deadline || this.child.exitCode !== null) throw new Error(`stderr never matched ${pattern}; stderr:\n${this.stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 
@@ -200,6 +160,7 @@ export class ServerProcess {
   async dispose(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.stdin.end();
+      if (this.stopSignal) this.child.kill(this.stopSignal);
       const timer = setTimeout(() => this.child.kill("SIGKILL"), 5_000);
       await this.exited;
       clearTimeout(timer);

@@ -1,4 +1,5 @@
 // Drives v1 conversations of a spawned server against the fake model server.
+import type { RpcPeer } from "./rpc-peer.js";
 import { expect } from "vitest";
 import type { FakeModelServer } from "./fake-model-server.js";
 import type { JsonObject, ServerProcess, SpawnOptions } from "./server-process.js";
@@ -31,7 +32,7 @@ export async function startInitialized(
 }
 
 /** newConversation + addConversationListener. */
-export async function openConversation(s: ServerProcess, params: JsonObject = {}): Promise<{ conversationId: string; rolloutPath: string }> {
+export async function openConversation(s: RpcPeer, params: JsonObject = {}): Promise<{ conversationId: string; rolloutPath: string }> {
   const res = await s.request("newConversation", { cwd: process.cwd(), ...params });
   expect(res.error).toBeUndefined();
   const result = res.result as { conversationId: string; rolloutPath: string };
@@ -40,7 +41,7 @@ export async function openConversation(s: ServerProcess, params: JsonObject = {}
   return result;
 }
 
-export function say(s: ServerProcess, conversationId: string, text: string) {
+export function say(s: RpcPeer, conversationId: string, text: string) {
   return s.request("sendUserMessage", { conversationId, items: [{ type: "text", data: { text } }] });
 }
 
@@ -63,7 +64,7 @@ export async function turnsEnded(s: ServerProcess, count = 1): Promise<void> {
   );
 }
 
-export async function approvalRequest(s: ServerProcess, nth = 0): Promise<JsonObject> {
+export async function approvalRequest(s: RpcPeer, nth = 0): Promise<JsonObject> {
   return s.waitFor(
     () => s.messages.filter((m) => m.method === "execCommandApproval" && "id" in m)[nth],
     15_000,

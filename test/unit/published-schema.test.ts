@@ -401,6 +401,6 @@ describe("generate commands on the command line", () => {
     expect(() => parseCli(["generate-ts"])).toThrow(CliError);
     expect(() => parseCli(["generate-ts", "--out"])).toThrow(CliError);
     expect(() => parseCli(["generate-ts", "--out", "d", "extra"])).toThrow(/unexpected argument 'extra'/);
-    expect(parseCli([])).toEqual({ kind: "serve", overrides: [] });
+    expect(parseCli([])).toEqual({ kind: "serve", overrides: [], listen: [{ kind: "stdio" }], wsAuth: {} });
   });
 });

@@ -1,5 +1,5 @@
-// v1 approvals: the execCommandApproval and applyPatchApproval server requests, sent only when this connection listens to
-// the conversation. No listener, a client error or an unreadable answer all count as "denied".
+// v1 approvals: the execCommandApproval and applyPatchApproval server requests of one connection, sent only when it listens
+// to the conversation (approval-routing.ts picks the connection). No listener, a client error or an unreadable answer all count as "denied".
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import type { Approver } from "../../core/conversation.js";
 import type { Logger } from "../../logging/logger.js";
@@ -8,9 +8,9 @@ import { SchemaIssue } from "../../protocol/schema.js";
 import { askClient, decisionOf } from "../ask-client.js";
 import type { ConversationSubscriptions } from "./subscriptions.js";
 
-export function v1Approver(connection: MessageConnection, subscriptions: ConversationSubscriptions, log: Logger): Approver {
+export function v1Approver(connection: MessageConnection, subscriptions: () => ConversationSubscriptions, log: Logger): Approver {
   return async (conversationId, request, signal) => {
-    if (!subscriptions.hasListener(conversationId)) return "denied";
+    if (!subscriptions().hasListener(conversationId)) return "denied";
     if ("kind" in request) {
       const patch: ApplyPatchApprovalParams = {
         conversationId,

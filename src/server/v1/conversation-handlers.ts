@@ -12,8 +12,11 @@ import type { ConversationSubscriptions } from "./subscriptions.js";
 export interface V1Deps {
   manager: ConversationManager;
   subscriptions: ConversationSubscriptions;
+  /** Every conversation's approver (routes to a subscriber). */
   approver: Approver;
   notify(method: string, params: unknown): void;
+  /** This connection submitted the conversation's running turn. */
+  ownTurn(conversationId: string): void;
 }
 
 export function toUserInput(items: InputItem[]): UserInput {
@@ -26,7 +29,7 @@ export function toUserInput(items: InputItem[]): UserInput {
 /** A conversation of this process, loaded again if it was unloaded while idle. */
 async function loaded(deps: V1Deps, id: string): Promise<Conversation | undefined> {
   const conversation = await withConfig(() => rolloutCall(() => deps.manager.load(id)));
-  if (conversation && !conversation.approver) conversation.approver = deps.approver;
+  if (conversation) conversation.approver = deps.approver;
   return conversation;
 }
 
@@ -75,12 +78,16 @@ export function removeConversationListener(deps: V1Deps, params: { subscriptionI
 }
 
 export async function sendUserMessage(deps: V1Deps, params: SendUserMessageParams): Promise<Record<string, never>> {
-  (await requireConversation(deps, params.conversationId)).submit(toUserInput(params.items), {}, "submission");
+  const conversation = await requireConversation(deps, params.conversationId);
+  deps.ownTurn(conversation.id);
+  conversation.submit(toUserInput(params.items), {}, "submission");
   return {};
 }
 
 export async function sendUserTurn(deps: V1Deps, params: SendUserTurnParams): Promise<Record<string, never>> {
-  (await requireConversation(deps, params.conversationId)).submit(toUserInput(params.items), {
+  const conversation = await requireConversation(deps, params.conversationId);
+  deps.ownTurn(conversation.id);
+  conversation.submit(toUserInput(params.items), {
     cwd: params.cwd,
     approvalPolicy: params.approvalPolicy,
     sandboxPolicy: params.sandboxPolicy,

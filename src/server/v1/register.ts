@@ -1,6 +1,7 @@
 // The v1 method table: conversations and their stored history.
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import type { ConfigSource } from "../../config/load.js";
+import type { Approver } from "../../core/conversation.js";
 import type { ConversationManager } from "../../core/conversation-manager.js";
 import type { Logger } from "../../logging/logger.js";
 import type { OneOffSessions } from "../one-off-exec.js";
@@ -12,6 +13,7 @@ import * as acc from "./account-handlers.js";
 import { v1Approver } from "./approvals.js";
 import * as v1 from "./conversation-handlers.js";
 import * as v1h from "./history-handlers.js";
+import type { ThreadSubscriptions } from "../thread-subscriptions.js";
 import * as ws from "./workspace-handlers.js";
 import { ConversationSubscriptions } from "./subscriptions.js";
 
@@ -19,14 +21,24 @@ import { ConversationSubscriptions } from "./subscriptions.js";
 /** A handler may use its request's context (e.g. to send what the request causes after its reply). */
 export type HandlerTable = Partial<Record<ClientMethod, (params: never, ctx: RequestContext) => unknown>>;
 
+/** What one connection's handlers work with: the process-wide parts and this connection's own. */
 export interface FaceDeps {
   connection: MessageConnection;
+  connectionId: string;
+  /** Aborted when this connection is gone. */
+  closed: AbortSignal;
   manager: ConversationManager;
   config: ConfigSource;
   log: Logger;
+  /** To this connection. */
   notify(method: string, params: unknown): void;
-  /** A promise while the client has a backlog of unread output. */
+  /** To every initialized connection. */
+  broadcast(method: string, params: unknown): void;
+  /** A promise while this connection has a backlog of unread output. */
   pace(): Promise<void> | undefined;
+  subscriptions: ThreadSubscriptions;
+  /** Every conversation's approver: routes each question to a subscriber. */
+  approver: Approver;
   /** The connection's one-off commands and file watches: they end with it. */
   oneOffs: OneOffSessions;
   watches: FsWatches;
@@ -34,8 +46,23 @@ export interface FaceDeps {
 
 export function v1Handlers(deps: FaceDeps): HandlerTable {
   const { connection, manager, log, notify } = deps;
-  const subscriptions = new ConversationSubscriptions(notify);
-  const v1deps: v1.V1Deps = { manager, subscriptions, approver: v1Approver(connection, subscriptions, log), notify };
+  const subscriptions: ConversationSubscriptions = new ConversationSubscriptions(notify, {
+    subscriptions: deps.subscriptions,
+    subscriber: {
+      connectionId: deps.connectionId,
+      face: "v1",
+      approver: v1Approver(connection, () => subscriptions, log),
+      pace: deps.pace,
+      closed: deps.closed,
+    },
+  });
+  const v1deps: v1.V1Deps = {
+    manager,
+    subscriptions,
+    approver: deps.approver,
+    notify,
+    ownTurn: (id) => deps.subscriptions.setTurnOwner(id, deps.connectionId),
+  };
   const history: v1h.HistoryDeps = { ...v1deps, config: deps.config };
   const accounts: AccountDeps = { config: deps.config.config, env: process.env, notify };
   const oneOff = { config: deps.config, env: process.env, sessions: deps.oneOffs };

@@ -1,8 +1,10 @@
 // addConversationListener subscriptions of this connection: each one forwards a conversation's
-// events as `codex/event/<type>` notifications until removed.
+// events as `codex/event/<type>` notifications until removed. While it has one, the connection is
+// a v1 subscriber of the conversation in the process-wide registry (approvals, pacing).
 import { randomUUID } from "node:crypto";
 import type { Conversation } from "../../core/conversation.js";
 import { lastRateLimits } from "../../model/rate-limits.js";
+import type { Subscriber, ThreadSubscriptions } from "../thread-subscriptions.js";
 import { toEventMsgs } from "./event-mapping.js";
 
 type Notify = (method: string, params: unknown) => void;
@@ -15,7 +17,10 @@ interface Subscription {
 export class ConversationSubscriptions {
   private readonly subs = new Map<string, Subscription>();
 
-  constructor(private readonly notify: Notify) {}
+  constructor(
+    private readonly notify: Notify,
+    private readonly registry?: { subscriptions: ThreadSubscriptions; subscriber: Subscriber },
+  ) {}
 
   add(conversation: Conversation): string {
     const id = randomUUID();
@@ -26,6 +31,7 @@ export class ConversationSubscriptions {
       }
     });
     this.subs.set(id, { conversationId, stop });
+    this.registry?.subscriptions.subscribe(conversationId, this.registry.subscriber, () => this.removeAllFor(conversationId));
     return id;
   }
 
@@ -34,6 +40,9 @@ export class ConversationSubscriptions {
     if (!sub) return false;
     sub.stop();
     this.subs.delete(subscriptionId);
+    if (this.registry && !this.hasListener(sub.conversationId)) {
+      this.registry.subscriptions.unsubscribe(sub.conversationId, this.registry.subscriber.connectionId, "v1");
+    }
     return true;
   }
 

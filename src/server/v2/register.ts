@@ -9,10 +9,24 @@ import { ModelCatalog, modelList, type ModelDeps } from "./model-handlers.js";
 import * as lc from "./lifecycle-handlers.js";
 import * as v2 from "./thread-handlers.js";
 import * as v2t from "./turn-handlers.js";
-import { V2Threads } from "./threads.js";
+import { V2Threads, type V2Deps } from "./threads.js";
 
 export function v2Handlers(deps: FaceDeps): HandlerTable {
-  const base = { manager: deps.manager, config: deps.config, approver: v2Approver(deps.connection, deps.log), notify: deps.notify };
+  const base: V2Deps = {
+    manager: deps.manager,
+    config: deps.config,
+    approver: deps.approver,
+    notify: deps.notify,
+    broadcast: deps.broadcast,
+    subscriptions: deps.subscriptions,
+    subscriber: {
+      connectionId: deps.connectionId,
+      face: "v2",
+      approver: v2Approver(deps.connection, deps.log),
+      pace: deps.pace,
+      closed: deps.closed,
+    },
+  };
   const d: v2.ThreadHandlerDeps = { ...base, threads: new V2Threads(base) };
   const accounts: acc.AccountDeps = { config: deps.config.config, env: process.env, notify: deps.notify };
   const models: ModelDeps = { config: deps.config.config, env: process.env };

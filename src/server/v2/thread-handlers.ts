@@ -59,7 +59,7 @@ export async function threadStart(deps: ThreadHandlerDeps, params: ThreadStartPa
   deps.threads.attach(conversation);
   const result = response(conversation, threadFromConversation(conversation, ""));
   // The client learns the thread from the reply first.
-  ctx.afterReply(() => deps.notify("thread/started", { thread: result.thread }));
+  ctx.afterReply(() => deps.broadcast("thread/started", { thread: result.thread }));
   return result;
 }
 
@@ -111,7 +111,7 @@ export async function threadFork(deps: ThreadHandlerDeps, params: ThreadForkPara
   deps.threads.attach(conversation);
   const { turns, preview } = await turnsOf(conversation.rolloutPath);
   const result = response(conversation, threadFromConversation(conversation, preview, turns));
-  ctx.afterReply(() => deps.notify("thread/started", { thread: result.thread }));
+  ctx.afterReply(() => deps.broadcast("thread/started", { thread: result.thread }));
   return result;
 }
 
@@ -127,7 +127,7 @@ export async function threadUnarchive(deps: ThreadHandlerDeps, params: { threadI
   const restored = await rolloutCall(() => unarchiveRollout(deps.config.home, params.threadId));
   const summary = await rolloutCall(() => summarizeHead(restored));
   if (!summary) throw rpcErrors.invalidRequest(`rollout at ${restored} has no session metadata`);
-  deps.notify("thread/unarchived", { threadId: params.threadId });
+  deps.broadcast("thread/unarchived", { threadId: params.threadId });
   return { thread: (await named(deps, [threadFromSummary(summary)]))[0]! };
 }
 
@@ -138,7 +138,7 @@ export async function threadSetName(deps: ThreadHandlerDeps, params: { threadId:
   // Only a thread that exists gets a name; pathFor refuses unknown ids as thread/resume does.
   if (!live) await pathFor(deps, { threadId: params.threadId });
   await rolloutCall(() => appendThreadName(deps.config.home, params.threadId, name));
-  deps.notify("thread/name/updated", { threadId: params.threadId, threadName: name });
+  deps.broadcast("thread/name/updated", { threadId: params.threadId, threadName: name });
   return {};
 }
 

@@ -1,45 +1,55 @@
-// The v2 face's live threads: a conversation becomes a thread once v2 starts, resumes or forks it;
-// its events then go to the client as v2 notifications, without a listener call. The client stays
-// subscribed until thread/unsubscribe; when it leaves, the thread unloads as soon as it is idle
+// The v2 face's threads of one connection: a conversation becomes a thread this connection follows
+// once it starts, resumes or forks it; its events then go to this client as v2 notifications,
+// without a listener call. Following is recorded in the process-wide registry, so other
+// connections can follow the same thread. The client follows until thread/unsubscribe or until it
+// disconnects; when the last follower leaves, the thread unloads as soon as it is idle
 // (thread/status/changed notLoaded + thread/closed), and a later thread/resume loads it again.
 import type { Approver, Conversation } from "../../core/conversation.js";
 import type { ConversationManager } from "../../core/conversation-manager.js";
 import type { ConfigSource } from "../../config/load.js";
+import type { Subscriber, ThreadSubscriptions } from "../thread-subscriptions.js";
 import { ThreadEventMapper } from "./event-mapping.js";
 import { ThreadStatusTracker } from "./thread-status.js";
 
 export interface V2Deps {
   manager: ConversationManager;
   config: ConfigSource;
+  /** The process-wide approver (routes to a subscriber). */
   approver: Approver;
+  /** To this connection. */
   notify(method: string, params: unknown): void;
+  /** To every initialized connection (thread/started and the like). */
+  broadcast(method: string, params: unknown): void;
+  subscriptions: ThreadSubscriptions;
+  /** This connection as a v2 subscriber. */
+  subscriber: Subscriber;
 }
 
 export type UnsubscribeStatus = "notLoaded" | "notSubscribed" | "unsubscribed";
 
 export class V2Threads {
-  /** The listener to remove, by thread id, of every thread this client is subscribed to. */
-  private readonly attached = new Map<string, () => void>();
-  /** Threads this face has shown the client: their unloads are announced. */
+  /** Threads this connection has been shown: their unloads are announced to it. */
   private readonly shown = new Set<string>();
   /** Threads whose notifications wait (in order) for a reply to go out first. */
   private readonly held = new Map<string, { count: number; queue: { method: string; params: unknown }[] }>();
 
   constructor(private readonly deps: V2Deps) {
-    deps.manager.onUnload((id, how) => {
+    const off = deps.manager.onUnload((id, how) => {
       if (!this.shown.has(id)) return;
-      this.forget(id);
+      this.detach(id);
       if (how === "removed") this.shown.delete(id);
       deps.notify("thread/status/changed", { threadId: id, status: { type: "notLoaded" } });
       // As 0.169: archive and delete tell only the status; closed is for a thread that unloads.
       if (how === "unloaded") deps.notify("thread/closed", { threadId: id });
     });
+    deps.subscriber.closed.addEventListener("abort", off, { once: true });
   }
 
   attach(conversation: Conversation): void {
     conversation.approver = this.deps.approver;
     this.shown.add(conversation.id);
-    if (this.attached.has(conversation.id)) return;
+    const { subscriptions, subscriber } = this.deps;
+    if (subscriber.closed.aborted || subscriptions.isSubscribed(conversation.id, subscriber.connectionId, "v2")) return;
     const mapper = new ThreadEventMapper(conversation.id);
     const status = new ThreadStatusTracker();
     const send = (method: string, params: unknown) => {
@@ -53,7 +63,7 @@ export class V2Threads {
       if (changed) send("thread/status/changed", { threadId: conversation.id, status: changed });
       for (const n of mapper.map(event)) send(n.method, n.params);
     });
-    this.attached.set(conversation.id, stop);
+    subscriptions.subscribe(conversation.id, subscriber, stop);
   }
 
   /** Holds the thread's notifications until the returned release is called (once per hold). */
@@ -71,21 +81,26 @@ export class V2Threads {
     };
   }
 
-  /** The client leaves the thread; the last one to leave unloads it once no turn runs. */
+  /** This client leaves the thread; when nobody follows it any more it unloads once no turn runs. */
   unsubscribe(id: string): UnsubscribeStatus {
-    const conversation = this.deps.manager.get(id);
-    if (!conversation) return "notLoaded";
-    const stop = this.attached.get(id);
-    if (!stop) return "notSubscribed";
-    this.attached.delete(id);
-    stop();
-    this.deps.manager.unloadWhenIdle(id);
+    if (!this.deps.manager.get(id)) return "notLoaded";
+    if (!this.detach(id)) return "notSubscribed";
+    if (this.deps.subscriptions.subscribers(id).length === 0) this.deps.manager.unloadWhenIdle(id);
     return "unsubscribed";
   }
 
-  /** Stops the notifications of a thread that is being unloaded or removed. */
+  /** This connection stops following the thread (its notifications stop). */
+  detach(id: string): boolean {
+    return this.deps.subscriptions.unsubscribe(id, this.deps.subscriber.connectionId, "v2");
+  }
+
+  /** Stops this connection's notifications of a thread that is being unloaded or removed. */
   forget(id: string): void {
-    this.attached.get(id)?.();
-    this.attached.delete(id);
+    this.detach(id);
+  }
+
+  /** The connection submits a turn: approvals for it come here first. */
+  ownTurn(id: string): void {
+    this.deps.subscriptions.setTurnOwner(id, this.deps.subscriber.connectionId);
   }
 }

@@ -26,6 +26,7 @@ export async function turnStart(deps: ThreadHandlerDeps, params: TurnStartParams
   const conversation = await withConfig(() => rolloutCall(() => deps.manager.load(params.threadId)));
   if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
   deps.threads.attach(conversation);
+  deps.threads.ownTurn(conversation.id);
   // What the turn sends (turn/started, its user message…) goes out after the reply naming it.
   ctx.afterReply(deps.threads.hold(conversation.id));
   const turnId = conversation.submit(toCoreInput(params.input), {
