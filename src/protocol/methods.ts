@@ -3,6 +3,7 @@
 import * as s from "./schema.js";
 import type { Schema } from "./schema.js";
 import * as config from "./config.js";
+import * as fuzzy from "./fuzzy-search.js";
 import * as init from "./initialize.js";
 import * as v1acc from "./v1/account.js";
 import * as v1a from "./v1/approvals.js";
@@ -77,6 +78,10 @@ export const clientRequests = {
   "thread/loaded/list": method(v2th.ThreadLoadedListParams, v2th.ThreadLoadedListResponse),
   "turn/start": method(v2t.TurnStartParams, v2t.TurnStartResponse),
   "turn/interrupt": method(v2t.TurnInterruptParams, v2t.EmptyResponse),
+  fuzzyFileSearch: method(fuzzy.FuzzyFileSearchParams, fuzzy.FuzzyFileSearchResponse),
+  "fuzzyFileSearch/sessionStart": method(fuzzy.FuzzyFileSearchSessionStartParams, fuzzy.FuzzyFileSearchSessionResponse),
+  "fuzzyFileSearch/sessionUpdate": method(fuzzy.FuzzyFileSearchSessionUpdateParams, fuzzy.FuzzyFileSearchSessionResponse),
+  "fuzzyFileSearch/sessionStop": method(fuzzy.FuzzyFileSearchSessionStopParams, fuzzy.FuzzyFileSearchSessionResponse),
 } as const;
 
 export type ClientRequests = typeof clientRequests;
@@ -107,6 +112,8 @@ export const serverNotifications = {
   authStatusChange: v1acc.AuthStatusChangeNotification,
   "account/updated": v2acc.AccountUpdatedNotification,
   "account/login/completed": v2acc.AccountLoginCompletedNotification,
+  "fuzzyFileSearch/sessionUpdated": fuzzy.FuzzyFileSearchSessionUpdatedNotification,
+  "fuzzyFileSearch/sessionCompleted": fuzzy.FuzzyFileSearchSessionCompletedNotification,
 } as const;
 
 export type ServerNotifications = typeof serverNotifications;

@@ -20,6 +20,7 @@ import { handleGetUserSavedConfig } from "./user-config.js";
 import * as cfg from "./config-handlers.js";
 import type { ConfigWriter } from "../config/writer.js";
 import type { ConversationFaces } from "./conversation-faces.js";
+import type { FuzzySearchHandlers } from "./fuzzy-search-handlers.js";
 import { rpcErrors } from "../rpc/errors.js";
 import { tracing } from "../telemetry/tracing.js";
 import { requestSpans } from "./request-spans.js";
@@ -31,9 +32,11 @@ const OUTPUT_BACKLOG_LIMIT = 256 * 1024;
 
 const CONFIG_METHODS = ["config/read", "config/value/write", "config/batchWrite", "configRequirements/read", "setDefaultModel"];
 
-/** Every method but the handshake and config ones: served by the conversation faces. */
+const SEARCH_METHODS = ["fuzzyFileSearch", "fuzzyFileSearch/sessionStart", "fuzzyFileSearch/sessionUpdate", "fuzzyFileSearch/sessionStop"];
+
+/** Every method but the handshake, config and search ones: served by the conversation faces. */
 const CONVERSATION_METHODS = (Object.keys(clientRequests) as ClientMethod[]).filter(
-  (m) => !["initialize", "getUserAgent", "getUserSavedConfig", ...CONFIG_METHODS].includes(m),
+  (m) => !["initialize", "getUserAgent", "getUserSavedConfig", ...CONFIG_METHODS, ...SEARCH_METHODS].includes(m),
 );
 
 export interface AppServerOptions {
@@ -128,6 +131,14 @@ export function startAppServer(options: AppServerOptions): AppServer {
     });
   }
 
+  // Fuzzy file search needs no conversation: its own module, loaded on first use.
+  let search: Promise<FuzzySearchHandlers> | undefined;
+  const loadSearch = () => (search ??= import("./fuzzy-search-handlers.js").then((m) => new m.FuzzySearchHandlers(notify)));
+  router.register("fuzzyFileSearch", c.fuzzyFileSearch, async (p, ctx) => (await loadSearch()).search(p, ctx.signal));
+  router.register("fuzzyFileSearch/sessionStart", c["fuzzyFileSearch/sessionStart"], async (p) => (await loadSearch()).sessionStart(p));
+  router.register("fuzzyFileSearch/sessionUpdate", c["fuzzyFileSearch/sessionUpdate"], async (p) => (await loadSearch()).sessionUpdate(p));
+  router.register("fuzzyFileSearch/sessionStop", c["fuzzyFileSearch/sessionStop"], async (p) => (await loadSearch()).sessionStop(p));
+
   rpc.reader.onClose(() => void lifecycle.shutdown("stdin closed"));
   rpc.writer.onError(([error]) => {
     log.warn({ err: error }, "stdout closed");
@@ -136,6 +147,9 @@ export function startAppServer(options: AppServerOptions): AppServer {
   // Turns end first (their interrupts answer pending requests), then the rest drains.
   lifecycle.onShutdown("stop turns and commands", async () => {
     if (faces) await (await faces).shutdown();
+  });
+  lifecycle.onShutdown("stop searches", async () => {
+    if (search) (await search).shutdown();
   });
   lifecycle.onShutdown("answer requests already read", () => tracker.whenIdle());
   lifecycle.onShutdown("stop taking requests", () => rpc.connection.dispose());

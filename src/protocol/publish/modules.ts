@@ -4,6 +4,7 @@
 // (schema/v2/, `v2.` definitions, the v2/ folder of generate-ts), the rest into the root one.
 // test/unit/published-schema.test.ts fails when a protocol file is missing from this list.
 import * as config from "../config.js";
+import * as fuzzySearch from "../fuzzy-search.js";
 import * as initialize from "../initialize.js";
 import * as trace from "../trace.js";
 import * as v1Account from "../v1/account.js";
@@ -30,6 +31,7 @@ export interface ProtocolModule {
 /** Root-namespace modules first: a shape exported by both a root and a v2 module keeps its root name. */
 export const protocolModules: readonly ProtocolModule[] = [
   { file: "config.ts", exports: config },
+  { file: "fuzzy-search.ts", exports: fuzzySearch },
   { file: "initialize.ts", exports: initialize },
   { file: "trace.ts", exports: trace },
   { file: "v1/account.ts", exports: v1Account },
