@@ -16,6 +16,7 @@ import * as v2c from "./v2/config.js";
 import * as v2i from "./v2/item.js";
 import * as v2fs from "./v2/fs.js";
 import * as v2m from "./v2/model.js";
+import * as v2sk from "./v2/skills.js";
 import * as v2th from "./v2/thread.js";
 import * as v2t from "./v2/turn.js";
 
@@ -82,6 +83,11 @@ export const clientRequests = {
   "fuzzyFileSearch/sessionStart": method(fuzzy.FuzzyFileSearchSessionStartParams, fuzzy.FuzzyFileSearchSessionResponse),
   "fuzzyFileSearch/sessionUpdate": method(fuzzy.FuzzyFileSearchSessionUpdateParams, fuzzy.FuzzyFileSearchSessionResponse),
   "fuzzyFileSearch/sessionStop": method(fuzzy.FuzzyFileSearchSessionStopParams, fuzzy.FuzzyFileSearchSessionResponse),
+  "skills/list": method(v2sk.SkillsListParams, v2sk.SkillsListResponse),
+  "skills/config/write": method(v2sk.SkillsConfigWriteParams, v2sk.SkillsConfigWriteResponse),
+  "experimentalFeature/list": method(v2sk.ExperimentalFeatureListParams, v2sk.ExperimentalFeatureListResponse),
+  "collaborationMode/list": method(v2sk.CollaborationModeListParams, v2sk.CollaborationModeListResponse),
+  "app/list": method(v2sk.AppsListParams, v2sk.AppsListResponse),
 } as const;
 
 export type ClientRequests = typeof clientRequests;

@@ -32,11 +32,12 @@ const OUTPUT_BACKLOG_LIMIT = 256 * 1024;
 
 const CONFIG_METHODS = ["config/read", "config/value/write", "config/batchWrite", "configRequirements/read", "setDefaultModel"];
 
+const WORKSPACE_LIST_METHODS = ["skills/list", "skills/config/write", "experimentalFeature/list", "collaborationMode/list", "app/list"];
 const SEARCH_METHODS = ["fuzzyFileSearch", "fuzzyFileSearch/sessionStart", "fuzzyFileSearch/sessionUpdate", "fuzzyFileSearch/sessionStop"];
 
 /** Every method but the handshake, config and search ones: served by the conversation faces. */
 const CONVERSATION_METHODS = (Object.keys(clientRequests) as ClientMethod[]).filter(
-  (m) => !["initialize", "getUserAgent", "getUserSavedConfig", ...CONFIG_METHODS, ...SEARCH_METHODS].includes(m),
+  (m) => !["initialize", "getUserAgent", "getUserSavedConfig", ...CONFIG_METHODS, ...SEARCH_METHODS, ...WORKSPACE_LIST_METHODS].includes(m),
 );
 
 export interface AppServerOptions {
@@ -108,6 +109,16 @@ export function startAppServer(options: AppServerOptions): AppServer {
   router.register("config/batchWrite", c["config/batchWrite"], (p) => cfg.configBatchWrite(configDeps, p));
   router.register("configRequirements/read", c["configRequirements/read"], () => cfg.configRequirementsRead());
   router.register("setDefaultModel", c.setDefaultModel, (p) => cfg.setDefaultModel(configDeps, p));
+
+  // Skills and the small list methods: no conversation needed.
+  const skillsDeps = { source: options.config, writer: configDeps.writer, cwd: process.cwd() };
+  const skills = () => import("./skills-handlers.js");
+  const lists = () => import("./list-methods.js");
+  router.register("skills/list", c["skills/list"], async (p) => (await skills()).skillsList(skillsDeps, p));
+  router.register("skills/config/write", c["skills/config/write"], async (p) => (await skills()).skillsConfigWrite(skillsDeps, p));
+  router.register("experimentalFeature/list", c["experimentalFeature/list"], async () => (await lists()).experimentalFeatureList());
+  router.register("collaborationMode/list", c["collaborationMode/list"], async () => (await lists()).collaborationModeList());
+  router.register("app/list", c["app/list"], async () => (await lists()).appList());
 
   // Conversation methods are registered now (the gate and params checks need them) and their
   // implementation is loaded on first use.
