@@ -10,6 +10,7 @@ import { lastPermissionsText, permissionsItem } from "./instructions.js";
 import type { PatchApprovalRequest } from "./patch-call.js";
 import { rolloutRecorder } from "./turn-recorder.js";
 import { uuidv7 } from "./uuid.js";
+import { runReviewTurn } from "./review/review-turn.js";
 import type { TurnTrace } from "../telemetry/turn-spans.js";
 import { runTurn, type ApprovalRequest, type ToolTelemetry, type TurnSettings, type UserInput } from "./turn-runner.js";
 
@@ -119,13 +120,13 @@ export class Conversation {
   submit(input: UserInput, overrides: Partial<TurnSettings> = {}, idKind: TurnIdKind = "uuid"): string {
     if (this.closed) throw new Error("conversation is closed");
     // Overrides stay for later turns, except the output schema, which is for this turn only.
-    const { outputSchema, ...lasting } = overrides;
+    const { outputSchema, review, ...lasting } = overrides;
     // Another model may be offered another apply_patch (or none).
     if (lasting.model !== undefined && lasting.model !== this.settings.model && lasting.tools === undefined && this.init.toolsForModel) {
       lasting.tools = this.init.toolsForModel(lasting.model, this.settings.tools);
     }
     this.settings = { ...this.settings, ...lasting };
-    const settings = outputSchema === undefined ? this.settings : { ...this.settings, outputSchema };
+    const settings = { ...this.settings, ...(outputSchema !== undefined ? { outputSchema } : {}), ...(review ? { review } : {}) };
     const turnId = idKind === "submission" ? String(this.nextSubmission++) : uuidv7();
     this.init.onUserPrompt?.(input.text);
     const trace = this.init.traceTurn?.(turnId, settings, input.text);
@@ -160,7 +161,8 @@ export class Conversation {
   private async run(turnId: string, settings: TurnSettings, input: UserInput, trace: TurnTrace | undefined): Promise<void> {
     const controller = new AbortController();
     const started = Date.now();
-    const done = runTurn(
+    const run = settings.review ? (...args: Parameters<typeof runTurn>) => runReviewTurn(...args, settings.review!) : runTurn;
+    const done = run(
       turnId,
       settings,
       input,

@@ -17,6 +17,7 @@ import { approvalKey, planExec, type ApprovalDecision } from "./approval-policy.
 import { withCallOutputs } from "./call-outputs.js";
 import { escalationRefusal, likelySandboxDenied, networkBlocked, offersUnsandboxedRetry, runAttempt, SANDBOX_RETRY_REASON, type ShellRun } from "./sandboxed-exec.js";
 import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
+import type { ReviewRequest } from "./review/prompts.js";
 import { LocalImageError, localImageContent } from "./local-images.js";
 import { runPatchCall, type PatchApprovalRequest, type PatchSource } from "./patch-call.js";
 import { interceptShellPatch } from "./shell-patch.js";
@@ -34,6 +35,8 @@ export interface TurnSettings {
   tools: ToolSpec[];
   /** For one turn: the JSON Schema its answer must follow. */
   outputSchema?: unknown;
+  /** For one turn: run it as a code review (core/review/review-turn.ts). */
+  review?: ReviewRequest;
   /** Config figures that beat the model family's (context window, compaction limit, output cap). */
   modelOverrides?: ModelOverrides;
 }

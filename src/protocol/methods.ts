@@ -16,6 +16,7 @@ import * as v2c from "./v2/config.js";
 import * as v2i from "./v2/item.js";
 import * as v2fs from "./v2/fs.js";
 import * as v2m from "./v2/model.js";
+import * as v2r from "./v2/review.js";
 import * as v2sk from "./v2/skills.js";
 import * as v2th from "./v2/thread.js";
 import * as v2t from "./v2/turn.js";
@@ -88,6 +89,7 @@ export const clientRequests = {
   "experimentalFeature/list": method(v2sk.ExperimentalFeatureListParams, v2sk.ExperimentalFeatureListResponse),
   "collaborationMode/list": method(v2sk.CollaborationModeListParams, v2sk.CollaborationModeListResponse),
   "app/list": method(v2sk.AppsListParams, v2sk.AppsListResponse),
+  "review/start": method(v2r.ReviewStartParams, v2r.ReviewStartResponse),
 } as const;
 
 export type ClientRequests = typeof clientRequests;

@@ -18,6 +18,7 @@ import * as v2Config from "../v2/config.js";
 import * as v2Fs from "../v2/fs.js";
 import * as v2Item from "../v2/item.js";
 import * as v2Model from "../v2/model.js";
+import * as v2Review from "../v2/review.js";
 import * as v2Sandbox from "../v2/sandbox.js";
 import * as v2Skills from "../v2/skills.js";
 import * as v2Thread from "../v2/thread.js";
@@ -46,6 +47,7 @@ export const protocolModules: readonly ProtocolModule[] = [
   { file: "v2/fs.ts", exports: v2Fs },
   { file: "v2/item.ts", exports: v2Item },
   { file: "v2/model.ts", exports: v2Model },
+  { file: "v2/review.ts", exports: v2Review },
   { file: "v2/sandbox.ts", exports: v2Sandbox },
   { file: "v2/skills.ts", exports: v2Skills },
   { file: "v2/thread.ts", exports: v2Thread },

@@ -39,6 +39,8 @@ export const ThreadItem = s.union([
     changes: s.array(FileUpdateChange),
     status: s.enumOf(["inProgress", "completed", "failed", "declined"]),
   }),
+  s.object({ type: s.literal("enteredReviewMode"), id: s.string(), review: s.string() }),
+  s.object({ type: s.literal("exitedReviewMode"), id: s.string(), review: s.string() }),
 ]);
 export type ThreadItem = s.Infer<typeof ThreadItem>;
 

@@ -6,6 +6,7 @@ import * as fs from "./fs-handlers.js";
 import { ModelCatalog, modelList, type ModelDeps } from "./model-handlers.js";
 import * as v2 from "./thread-handlers.js";
 import * as v2t from "./turn-handlers.js";
+import { reviewStart } from "./review-handlers.js";
 import { V2Threads } from "./threads.js";
 
 export function v2Handlers(deps: FaceDeps): HandlerTable {
@@ -39,5 +40,6 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
     "thread/loaded/list": () => v2.threadLoadedList(d),
     "turn/start": (p: Parameters<typeof v2t.turnStart>[1]) => v2t.turnStart(d, p),
     "turn/interrupt": (p: Parameters<typeof v2t.turnInterrupt>[1]) => v2t.turnInterrupt(d, p),
+    "review/start": (p: Parameters<typeof reviewStart>[1]) => reviewStart(d, p),
   };
 }
