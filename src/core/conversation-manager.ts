@@ -2,6 +2,8 @@
 // (file, profile, -c) with the request's own overrides on top. An idle conversation gives its
 // rollout file descriptor back; one nobody listens to is unloaded after a grace period and loaded
 // again from its rollout (with the settings it had) when next used. One rollout is loaded once.
+import { skillToggles } from "../skills/discovery.js";
+import { skillInjections } from "../skills/injection.js";
 import path from "node:path";
 import { deriveConfig, type ConfigSource } from "../config/load.js";
 import { splitDottedKey, type ConfigOverride } from "../config/overrides.js";
@@ -320,6 +322,7 @@ export class ConversationManager {
       ...(this.deps.pace ? { pace: this.deps.pace } : {}),
       sandbox: () => this.sandbox(),
       permissionsText: (s) => this.permissionsText(config, s),
+      skillItems: (input, s) => skillInjections(config.codexHome, s.cwd, skillToggles(config.table), input.text, input.skills ?? []),
       onTurnEnd: (_turnId, ms) => hooks.turnEnded(ms),
       onUserPrompt: (text) => hooks.userPrompt(text),
       traceTurn: (turnId, turnSettings, prompt) => traces.startTurn(turnId, turnSettings, prompt),

@@ -42,6 +42,8 @@ export interface ConversationInit {
   /** The permissions message for these settings; a turn whose text differs from the last one sent tells the model anew. */
   permissionsText?(settings: TurnSettings): Promise<string>;
   onUserPrompt?(text: string): void;
+  /** Messages a turn's prompt brings along: the skills it names. */
+  skillItems?(input: UserInput, settings: TurnSettings): Promise<ResponseItem[]>;
   /** Opens the turn's trace (undefined when tracing is off); called as the turn is submitted. */
   traceTurn?(turnId: string, settings: TurnSettings, prompt: string): TurnTrace | undefined;
   /** Nothing running or queued (also after the last listener leaves while idle). */
@@ -186,6 +188,7 @@ export class Conversation {
         ...(this.init.pace ? { pace: this.init.pace } : {}),
         ...(this.init.sandbox ? { sandbox: this.init.sandbox } : {}),
         beforeTurn: () => this.announcePermissions(settings),
+        ...(this.init.skillItems ? { skillItems: this.init.skillItems } : {}),
       },
       controller.signal,
     ).catch(() => {

@@ -45,6 +45,8 @@ export interface UserInput {
   text: string;
   images: string[];
   localImages: string[];
+  /** Skills the client selected (v2 `skill` inputs); `$name` mentions in the text count too. */
+  skills?: { name: string; path: string }[];
 }
 
 export interface ApprovalRequest {
@@ -79,6 +81,8 @@ export interface TurnDeps {
   sandbox?(): Promise<SandboxAvailability>;
   /** Before the turn's first event: context the model must hear first (permissions that changed). */
   beforeTurn?(): Promise<void>;
+  /** Messages that follow the prompt: the skills it names (src/skills/injection.ts). */
+  skillItems?(input: UserInput, settings: TurnSettings): Promise<ResponseItem[]>;
 }
 
 // A streamed response yields the event loop this often, so other requests and other turns' streams
@@ -120,6 +124,11 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
   recorder.responseItem(userItem);
   emit({ type: "userMessage", turnId, itemId: randomUUID(), message: input.text, images: input.images, localImages: input.localImages });
   recorder.userMessage(input);
+  // A skill that cannot be found or read leaves the prompt as it is.
+  for (const item of (await deps.skillItems?.(input, settings).catch(() => undefined)) ?? []) {
+    deps.history.push(item);
+    recorder.responseItem(item);
+  }
   recorder.turnContext(settings);
   emit({ type: "tokenCount", turnId, info: null });
 

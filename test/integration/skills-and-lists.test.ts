@@ -3,12 +3,19 @@
 // turned off through config.toml, and 0.169's shapes for every answer.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { loadReferenceSchema, referenceSchemaProblems } from "../support/reference-schema.js";
 import { expectOnlyJsonLines, useServers } from "../support/server-process.js";
 import { useTempDirs } from "../support/temp-dirs.js";
+import { fakeProviderToml, startInitialized, useFakeModel } from "../support/v1-session.js";
 
 const start = useServers(afterEach, expectOnlyJsonLines);
+const fakeModel = useFakeModel(beforeEach, afterEach, startFakeModelServer);
+let model: FakeModelServer;
+beforeEach(() => {
+  model = fakeModel();
+});
 const tempDir = useTempDirs(afterEach, "codex-skills-");
 
 function write(path: string, text: string): void {
@@ -89,5 +96,37 @@ describe("small list methods", () => {
     const apps = await s.request("app/list", {});
     expect(apps.result).toEqual({ data: [], nextCursor: null });
     conforms("AppsListResponse", apps.result);
+  });
+});
+
+describe("skills in a turn", () => {
+  it("a $name mention or a skill input injects the SKILL.md after the prompt; a disabled skill is not", async () => {
+    const home = tempDir();
+    const cwd = tempDir();
+    const good = skill("good-skill", "Does good things");
+    write(join(home, "skills/good/SKILL.md"), good);
+    write(join(home, "skills/other/SKILL.md"), skill("other-skill", "Another"));
+    write(join(home, "skills/off/SKILL.md"), skill("off-skill", "Turned off"));
+    model.enqueue(textTurn("one"), textTurn("two"), textTurn("three"));
+    const toml = fakeProviderToml(model, '\n[[skills.config]]\nname = "off-skill"\nenabled = false\n');
+    const s = await startInitialized(start, toml, { codexHome: home });
+    const thread = await s.request("thread/start", { cwd });
+    const threadId = (thread.result as { thread: { id: string } }).thread.id;
+    const turn = async (input: unknown[], n: number) => {
+      await s.request("turn/start", { threadId, input });
+      await s.waitFor(() => s.notifications("turn/completed")[n - 1], 15_000, `turn ${n}`);
+      return (model.requests[n - 1]!.body.input as any[]).filter((i) => i.type === "message" && i.role === "user").map((i) => i.content[0].text as string);
+    };
+    const first = await turn([{ type: "text", text: "please use $good-skill and $off-skill now" }], 1);
+    expect(first.slice(-2)).toEqual([
+      "please use $good-skill and $off-skill now",
+      `<skill>\n<name>good-skill</name>\n<path>${join(home, "skills/good/SKILL.md")}</path>\n${good}\n</skill>`,
+    ]);
+    const second = await turn([{ type: "text", text: "and this one" }, { type: "skill", name: "other-skill", path: join(home, "skills/other/SKILL.md") }], 2);
+    expect(second.at(-1)).toMatch(/^<skill>\n<name>other-skill<\/name>/);
+    expect(second.at(-2)).toBe("and this one");
+    // Not carried over: a turn naming no skill adds none.
+    const third = await turn([{ type: "text", text: "plain $unknown-skill" }], 3);
+    expect(third.at(-1)).toBe("plain $unknown-skill");
   });
 });

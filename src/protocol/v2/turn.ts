@@ -8,6 +8,7 @@ export const UserInput = s.union([
   s.object({ type: s.literal("text"), text: s.string() }),
   s.object({ type: s.literal("image"), url: s.string() }),
   s.object({ type: s.literal("localImage"), path: s.string() }),
+  s.object({ type: s.literal("skill"), name: s.string(), path: s.string() }),
 ]);
 export type UserInput = s.Infer<typeof UserInput>;
 

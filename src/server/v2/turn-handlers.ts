@@ -12,6 +12,7 @@ function toCoreInput(input: UserInput[]): CoreInput {
     text: input.flatMap((i) => (i.type === "text" ? [i.text] : [])).join("\n"),
     images: input.flatMap((i) => (i.type === "image" ? [i.url] : [])),
     localImages: input.flatMap((i) => (i.type === "localImage" ? [i.path] : [])),
+    skills: input.flatMap((i) => (i.type === "skill" ? [{ name: i.name, path: i.path }] : [])),
   };
 }
 
