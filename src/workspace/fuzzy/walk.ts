@@ -32,7 +32,7 @@ const PARALLEL_DIRECTORIES = 8;
 /** The ignore rules of one folder; `base` is that folder relative to the root ("" or "a/b/"). */
 interface Rules {
   readonly base: string;
-  readonly rules: Ignore;
+  readonly patterns: string;
 }
 
 interface PendingDir {
@@ -48,12 +48,15 @@ export async function walkTree(root: string, options: WalkOptions): Promise<Walk
     // Unreadable or vanished meanwhile: its entries are simply not listed.
     const dirents = await listDir(root + "/" + dir.rel);
     const rules = await rulesFor(root, dir, dirents);
+    // Compiled afresh for each folder: an Ignore caches every path it was asked about, and one
+    // shared by a whole tree grows a 100,000-key cache that costs more than compiling a few patterns.
+    const matchers = rules.map((r) => ({ base: r.base, rules: ignore({ allowRelativePaths: true }).add(r.patterns) }));
     const found: WalkEntry[] = [];
     for (const d of dirents) {
       if (d.name === ".git") continue;
       const isDirectory = d.isDirectory();
       const path = dir.rel + d.name;
-      if (isIgnored(rules, path, isDirectory)) continue;
+      if (isIgnored(matchers, path, isDirectory)) continue;
       found.push({ path, isDirectory });
       if (isDirectory) queue.push({ rel: path + "/", rules });
     }
@@ -87,21 +90,21 @@ function listDir(path: string): Promise<Dirent[]> {
 async function rulesFor(root: string, dir: PendingDir, dirents: readonly Dirent[]): Promise<readonly Rules[]> {
   const files = dirents.filter((d) => IGNORE_FILES.includes(d.name) && !d.isDirectory());
   if (files.length === 0) return dir.rules;
-  const rules = ignore({ allowRelativePaths: true });
+  let patterns = "";
   // .ignore is read after .gitignore so that it wins, as ripgrep and the ignore crate do.
   for (const name of IGNORE_FILES) {
     if (!files.some((f) => f.name === name)) continue;
     try {
-      rules.add(await fsp.readFile(root + "/" + dir.rel + name, "utf8"));
+      patterns += (await fsp.readFile(root + "/" + dir.rel + name, "utf8")) + "\n";
     } catch {
       // unreadable ignore file: no rules from it
     }
   }
-  return [...dir.rules, { base: dir.rel, rules }];
+  return [...dir.rules, { base: dir.rel, patterns }];
 }
 
 /** The deepest folder whose rules say anything about the path decides. */
-function isIgnored(rules: readonly Rules[], path: string, isDirectory: boolean): boolean {
+function isIgnored(rules: readonly { base: string; rules: Ignore }[], path: string, isDirectory: boolean): boolean {
   for (let i = rules.length - 1; i >= 0; i--) {
     const r = rules[i]!;
     const verdict = r.rules.test(path.slice(r.base.length) + (isDirectory ? "/" : ""));
