@@ -1,8 +1,9 @@
 // fuzzyFileSearch and its session variant. A request naming a cancellationToken cancels the
 // earlier request with the same token, which then answers with what it had (possibly nothing),
 // never an error. A session keeps its roots' indexes; each sessionUpdate is answered at once and
-// its results follow as `fuzzyFileSearch/sessionUpdated` then `fuzzyFileSearch/sessionCompleted`;
-// an update superseded by a newer one sends nothing.
+// its results follow as `fuzzyFileSearch/sessionUpdated` (several while the tree is still being
+// walked, with what was found so far) then `fuzzyFileSearch/sessionCompleted`; an update superseded
+// by a newer one sends nothing more.
 import { stat } from "node:fs/promises";
 import { isAbsolute, normalize } from "node:path";
 import type * as p from "../protocol/fuzzy-search.js";
@@ -10,10 +11,13 @@ import { rpcErrors } from "../rpc/errors.js";
 import { FileIndexCache, type FileIndex } from "../workspace/fuzzy/file-index.js";
 import { searchIndexes } from "../workspace/fuzzy/search.js";
 
+const PARTIAL_EVERY_MS = 200;
+
 export type Notify = (method: string, params: unknown) => void;
 
 interface Session {
-  readonly indexes: FileIndex[];
+  /** Set once the roots are checked; an update sent right behind the start waits for it. */
+  readonly ready: Promise<FileIndex[] | undefined>;
   /** The running update, cancelled by the next one or by sessionStop. */
   current?: AbortController;
 }
@@ -45,12 +49,19 @@ export class FuzzySearchHandlers {
   }
 
   async sessionStart(params: p.FuzzyFileSearchSessionStartParams): Promise<p.FuzzyFileSearchSessionResponse> {
-    const roots = await checkRoots("fuzzyFileSearch/sessionStart", params.roots);
+    // Registered before anything is awaited, so requests are served in the order they came.
     this.stop(params.sessionId);
-    const session: Session = { indexes: roots.map((r) => this.cache.get(r)) };
+    const checked = checkRoots("fuzzyFileSearch/sessionStart", params.roots);
+    const session: Session = { ready: checked.then((roots) => roots.map((r) => this.cache.get(r)), () => undefined) };
     this.sessions.set(params.sessionId, session);
     // As the reference: an empty result for the empty query, then completion once the walk is done.
     this.run(params.sessionId, session, "");
+    try {
+      await checked;
+    } catch (error) {
+      if (this.sessions.get(params.sessionId) === session) this.sessions.delete(params.sessionId);
+      throw error;
+    }
     return {};
   }
 
@@ -77,8 +88,21 @@ export class FuzzySearchHandlers {
     const controller = new AbortController();
     session.current = controller;
     void (async () => {
-      const files = await searchIndexes(session.indexes, query, controller.signal);
-      if (query === "") await Promise.all(session.indexes.map((i) => i.walked));
+      const indexes = await session.ready;
+      if (!indexes || controller.signal.aborted) return;
+      // While a walk runs, what it found so far goes out every PARTIAL_EVERY_MS: first results
+      // for a large tree come before the walk ends.
+      const walked = Promise.all(indexes.map((i) => i.walked));
+      while (query !== "" && !indexes.every((i) => i.complete)) {
+        await Promise.race([walked, new Promise((r) => setTimeout(r, PARTIAL_EVERY_MS))]);
+        if (controller.signal.aborted) return;
+        if (indexes.every((i) => i.complete)) break;
+        const sofar = await searchIndexes(indexes, query, controller.signal, true);
+        if (controller.signal.aborted) return;
+        this.notify("fuzzyFileSearch/sessionUpdated", { sessionId, query, files: sofar } satisfies p.FuzzyFileSearchSessionUpdatedNotification);
+      }
+      const files = await searchIndexes(indexes, query, controller.signal);
+      if (query === "") await walked;
       if (controller.signal.aborted) return;
       this.notify("fuzzyFileSearch/sessionUpdated", { sessionId, query, files } satisfies p.FuzzyFileSearchSessionUpdatedNotification);
       this.notify("fuzzyFileSearch/sessionCompleted", { sessionId } satisfies p.FuzzyFileSearchSessionCompletedNotification);

@@ -148,4 +148,23 @@ describe("fuzzyFileSearch sessions", () => {
     const queries = s.notifications("fuzzyFileSearch/sessionUpdated").map((n) => (n.params as { query: string }).query);
     expect(queries).toEqual(["", "be"]);
   });
+
+  it("on a tree still being walked, the last update before sessionCompleted holds the full result", async () => {
+    const files: Record<string, string> = {};
+    for (let d = 0; d < 100; d++) for (let f = 0; f < 100; f++) files[`dir${d}/file${f}.txt`] = "";
+    const root = tree(files);
+    const s = await server();
+    s.writeRaw(
+      `${JSON.stringify({ id: 2001, method: "fuzzyFileSearch/sessionStart", params: { sessionId: "big", roots: [root] } })}\n` +
+        `${JSON.stringify({ id: 2002, method: "fuzzyFileSearch/sessionUpdate", params: { sessionId: "big", query: "dir7/file9" } })}\n`,
+    );
+    await s.waitFor(() => s.notifications("fuzzyFileSearch/sessionCompleted")[0], 30_000, "the update to complete");
+    const updates = s.notifications("fuzzyFileSearch/sessionUpdated").map((n) => n.params as { query: string; files: Found[] });
+    // Partial updates (if the walk was slow enough to get any) precede the final one, all for the query.
+    expect(await s.response(2002)).toMatchObject({ result: {} });
+    for (const u of updates) expect(u.query).toBe("dir7/file9");
+    const full = await search(s, { query: "dir7/file9", roots: [root] });
+    expect(full.length).toBeGreaterThan(0);
+    expect(updates.at(-1)!.files).toEqual(full);
+  });
 });

@@ -3,12 +3,13 @@
 import type { FuzzyFileSearchResult } from "../../protocol/fuzzy-search.js";
 import { MATCH_LIMIT, type FileIndex } from "./file-index.js";
 
-export async function searchIndexes(indexes: readonly FileIndex[], query: string, signal?: AbortSignal): Promise<FuzzyFileSearchResult[]> {
+/** `partial`: match what the walks found so far instead of waiting for them (a session's early results). */
+export async function searchIndexes(indexes: readonly FileIndex[], query: string, signal?: AbortSignal, partial = false): Promise<FuzzyFileSearchResult[]> {
   if (query.length === 0) return [];
   const files: FuzzyFileSearchResult[] = [];
   for (const index of indexes) {
-    if (!signal?.aborted) await abortable(index.walked, signal);
-    if (signal?.aborted && !index.complete) continue;
+    if (!partial && !signal?.aborted) await abortable(index.walked, signal);
+    if (!partial && signal?.aborted && !index.complete) continue;
     for (const m of await index.match(query, signal)) {
       const path = index.matcher.path(m.index);
       files.push({
