@@ -2,8 +2,6 @@
 // (file, profile, -c) with the request's own overrides on top. An idle conversation gives its
 // rollout file descriptor back; one nobody listens to is unloaded after a grace period and loaded
 // again from its rollout (with the settings it had) when next used. One rollout is loaded once.
-import { skillToggles } from "../skills/discovery.js";
-import { skillInjections } from "../skills/injection.js";
 import path from "node:path";
 import { deriveConfig, type ConfigSource } from "../config/load.js";
 import { splitDottedKey, type ConfigOverride } from "../config/overrides.js";
@@ -32,6 +30,8 @@ import { applyPatchFreeformFlag, toolsFor } from "./tool-selection.js";
 import { BASE_INSTRUCTIONS, environmentContext, permissionsItem, permissionsMessage } from "./instructions.js";
 import type { TurnSettings } from "./turn-runner.js";
 import { uuidv7 } from "./uuid.js";
+import { skillToggles } from "../skills/discovery.js";
+import { skillInjections } from "../skills/injection.js";
 
 export const DEFAULT_MODEL = "gpt-5.1-codex";
 

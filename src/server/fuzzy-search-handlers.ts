@@ -11,6 +11,8 @@ import { rpcErrors } from "../rpc/errors.js";
 import { FileIndexCache, type FileIndex } from "../workspace/fuzzy/file-index.js";
 import { searchIndexes } from "../workspace/fuzzy/search.js";
 
+/** The first partial result goes out this soon, later ones PARTIAL_EVERY_MS apart. */
+const FIRST_PARTIAL_MS = 50;
 const PARTIAL_EVERY_MS = 200;
 
 export type Notify = (method: string, params: unknown) => void;
@@ -90,11 +92,11 @@ export class FuzzySearchHandlers {
     void (async () => {
       const indexes = await session.ready;
       if (!indexes || controller.signal.aborted) return;
-      // While a walk runs, what it found so far goes out every PARTIAL_EVERY_MS: first results
-      // for a large tree come before the walk ends.
+      // While a walk runs, what it found so far goes out (soon, then every PARTIAL_EVERY_MS):
+      // first results for a large tree come before the walk ends.
       const walked = Promise.all(indexes.map((i) => i.walked));
-      while (query !== "" && !indexes.every((i) => i.complete)) {
-        await Promise.race([walked, new Promise((r) => setTimeout(r, PARTIAL_EVERY_MS))]);
+      for (let wait = FIRST_PARTIAL_MS; query !== "" && !indexes.every((i) => i.complete); wait = PARTIAL_EVERY_MS) {
+        await Promise.race([walked, new Promise((r) => setTimeout(r, wait))]);
         if (controller.signal.aborted) return;
         if (indexes.every((i) => i.complete)) break;
         const sofar = await searchIndexes(indexes, query, controller.signal, true);
