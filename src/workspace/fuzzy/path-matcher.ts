@@ -33,7 +33,14 @@ type AlgoFn = (
   slab: typeof scratch | null,
 ) => [{ start: number; end: number; score: number }, Set<number> | null];
 
-/** An fzf `match` option keeping the best `limit` paths of one block. */
+/** Per block: the last query and every path it matched. */
+const lastMatches = new WeakMap<object, { query: string; hits: number[] }>();
+
+/**
+ * An fzf `match` option keeping the best `limit` paths of one block. A keystroke extends the
+ * query, and a path matching the longer query (a subsequence, smart case) matched the shorter one
+ * too, so only the previous query's matches are scored again.
+ */
 function bestOf(limit: number) {
   return function match(this: Finder, query: string): FzfResultItem<number>[] {
     // fzf's smart case: a query with an upper-case letter matches case-sensitively.
@@ -41,11 +48,17 @@ function bestOf(limit: number) {
     const pattern = Array.from(query, (c) => c.codePointAt(0)!);
     const kept: { i: number; score: number }[] = [];
     const runesList = this.runesList;
-    for (let i = 0; i < runesList.length; i++) {
+    const previous = lastMatches.get(this);
+    const candidates = previous && query.startsWith(previous.query) ? previous.hits : undefined;
+    const count = candidates ? candidates.length : runesList.length;
+    const hits: number[] = [];
+    for (let c = 0; c < count; c++) {
+      const i = candidates ? candidates[c]! : c;
       const text = runesList[i]!;
       if (pattern.length > text.length) continue;
       const [m] = this.algoFn(caseSensitive, false, true, text, pattern, false, scratch);
       if (m.start < 0) continue;
+      hits.push(i);
       if (kept.length === limit && m.score <= kept[limit - 1]!.score) continue;
       // Insertion into a short sorted list: cheaper than a heap for a picker's 50.
       let at = kept.length < limit ? kept.length : limit - 1;
@@ -55,6 +68,7 @@ function bestOf(limit: number) {
       }
       kept[at] = { i, score: m.score };
     }
+    lastMatches.set(this, { query, hits });
     return kept.map(({ i }) => {
       const [m, positions] = this.algoFn(caseSensitive, false, true, runesList[i]!, pattern, true, scratch);
       return { item: this.items[i]!, ...m, positions: positions ?? new Set() };
