@@ -34,6 +34,8 @@ import type { TurnSettings } from "./turn-runner.js";
 import { uuidv7 } from "./uuid.js";
 import { historyFromRollout } from "./compaction.js";
 import { createRemoteCompactor, usesRemoteCompaction } from "../model/compact-client.js";
+import { skillToggles } from "../skills/discovery.js";
+import { skillInjections } from "../skills/injection.js";
 
 export const DEFAULT_MODEL = "gpt-5.1-codex";
 
@@ -394,6 +396,7 @@ export class ConversationManager {
       ...(this.deps.pace ? { pace: () => this.deps.pace!(id) } : {}),
       sandbox: () => this.sandbox(),
       permissionsText: (s) => this.permissionsText(config, s),
+      skillItems: (input, s) => skillInjections(config.codexHome, s.cwd, skillToggles(config.table), input.text, input.skills ?? []),
       onTurnEnd: (_turnId, ms) => hooks.turnEnded(ms),
       onUserPrompt: (text) => hooks.userPrompt(text),
       traceTurn: (turnId, turnSettings, prompt) => traces.startTurn(turnId, turnSettings, prompt),

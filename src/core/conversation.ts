@@ -11,6 +11,7 @@ import type { McpTurnTools } from "./mcp-tools.js";
 import type { PatchApprovalRequest } from "./patch-call.js";
 import { rolloutRecorder } from "./turn-recorder.js";
 import { uuidv7 } from "./uuid.js";
+import { runReviewTurn } from "./review/review-turn.js";
 import type { TurnTrace } from "../telemetry/turn-spans.js";
 import { runTurn, type ApprovalRequest, type ToolTelemetry, type TurnDeps, type TurnSettings, type UserInput } from "./turn-runner.js";
 import { runCompactionTurn } from "./compaction-turn.js";
@@ -46,6 +47,8 @@ export interface ConversationInit {
   /** The permissions message for these settings; a turn whose text differs from the last one sent tells the model anew. */
   permissionsText?(settings: TurnSettings): Promise<string>;
   onUserPrompt?(text: string): void;
+  /** Messages a turn's prompt brings along: the skills it names. */
+  skillItems?(input: UserInput, settings: TurnSettings): Promise<ResponseItem[]>;
   /** Opens the turn's trace (undefined when tracing is off); called as the turn is submitted. */
   traceTurn?(turnId: string, settings: TurnSettings, prompt: string): TurnTrace | undefined;
   /** Nothing running or queued (also after the last listener leaves while idle). */
@@ -134,17 +137,19 @@ export class Conversation {
   submit(input: UserInput, overrides: Partial<TurnSettings> = {}, idKind: TurnIdKind = "uuid"): string {
     if (this.closed) throw new Error("conversation is closed");
     // Overrides stay for later turns, except the output schema, which is for this turn only.
-    const { outputSchema, ...lasting } = overrides;
+    const { outputSchema, review, ...lasting } = overrides;
     // Another model may be offered another apply_patch (or none).
     if (lasting.model !== undefined && lasting.model !== this.settings.model && lasting.tools === undefined && this.init.toolsForModel) {
       lasting.tools = this.init.toolsForModel(lasting.model, this.settings.tools);
     }
     this.settings = { ...this.settings, ...lasting };
-    const settings = outputSchema === undefined ? this.settings : { ...this.settings, outputSchema };
+    const settings = { ...this.settings, ...(outputSchema !== undefined ? { outputSchema } : {}), ...(review ? { review } : {}) };
     const turnId = idKind === "submission" ? String(this.nextSubmission++) : uuidv7();
     this.init.onUserPrompt?.(input.text);
     const trace = this.init.traceTurn?.(turnId, settings, input.text);
-    this.enqueue(turnId, settings, trace, (deps, signal) => runTurn(turnId, settings, input, deps, signal));
+    this.enqueue(turnId, settings, trace, (deps, signal) =>
+      review ? runReviewTurn(turnId, settings, input, deps, signal, review) : runTurn(turnId, settings, input, deps, signal),
+    );
     return turnId;
   }
 
@@ -236,6 +241,7 @@ export class Conversation {
         beforeTurn: () => this.announcePermissions(settings),
         steering,
         ...(this.init.mcp ? { mcp: this.init.mcp } : {}),
+        ...(this.init.skillItems ? { skillItems: this.init.skillItems } : {}),
       },
       controller.signal,
     ).catch(() => {

@@ -102,6 +102,10 @@ export type CoreEvent =
   | { type: "warning"; turnId: string; message: string }
   /** The turn failed: a readable message, and what kind of failure it was. */
   | { type: "error"; turnId: string; message: string; info: FailureKind }
+  /** A review turn began (after turnStarted); `review` is what is reviewed, for display. */
+  | { type: "reviewModeEntered"; turnId: string; itemId: string; review: string }
+  /** A review turn ended; `review` is the rendered findings ("" when it produced none). */
+  | { type: "reviewModeExited"; turnId: string; itemId: string; review: string }
   | { type: "turnComplete"; turnId: string; lastAgentMessage: string | null }
   | { type: "turnAborted"; turnId: string; reason: "interrupted" };
 

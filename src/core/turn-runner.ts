@@ -18,6 +18,7 @@ import { withCallOutputs } from "./call-outputs.js";
 import { escalationRefusal, likelySandboxDenied, networkBlocked, offersUnsandboxedRetry, runAttempt, SANDBOX_RETRY_REASON, type ShellRun } from "./sandboxed-exec.js";
 import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
 import type { McpTurnTools } from "./mcp-tools.js";
+import type { ReviewRequest } from "./review/prompts.js";
 import { LocalImageError, localImageContent } from "./local-images.js";
 import { runPatchCall, type PatchApprovalRequest, type PatchSource } from "./patch-call.js";
 import { interceptShellPatch } from "./shell-patch.js";
@@ -37,6 +38,8 @@ export interface TurnSettings {
   tools: ToolSpec[];
   /** For one turn: the JSON Schema its answer must follow. */
   outputSchema?: unknown;
+  /** For one turn: run it as a code review (core/review/review-turn.ts). */
+  review?: ReviewRequest;
   /** Config figures that beat the model family's (context window, compaction limit, output cap). */
   modelOverrides?: ModelOverrides;
   /** What a summarisation request asks for instead of the built-in prompt (config compact_prompt, v1 compactPrompt). */
@@ -49,6 +52,8 @@ export interface UserInput {
   localImages: string[];
   /** UI spans within `text` a v2 client sent (kept for its history, not sent to the model). */
   textElements?: unknown[];
+  /** Skills the client selected (v2 `skill` inputs); `$name` mentions in the text count too. */
+  skills?: { name: string; path: string }[];
 }
 
 export interface ApprovalRequest {
@@ -89,6 +94,8 @@ export interface TurnDeps {
   steering?: Steering;
   /** The MCP servers' tools: offered after their startup, their calls routed to them. */
   mcp?: McpTurnTools;
+  /** Messages that follow the prompt: the skills it names (src/skills/injection.ts). */
+  skillItems?(input: UserInput, settings: TurnSettings): Promise<ResponseItem[]>;
 }
 
 export interface Steering {
@@ -157,6 +164,11 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
     textElements: input.textElements ?? [],
   });
   recorder.userMessage(input);
+  // A skill that cannot be found or read leaves the prompt as it is.
+  for (const item of (await deps.skillItems?.(input, settings).catch(() => undefined)) ?? []) {
+    deps.history.push(item);
+    recorder.responseItem(item);
+  }
   recorder.turnContext(settings, turnId);
   emit({ type: "tokenCount", turnId, info: null });
 

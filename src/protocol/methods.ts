@@ -3,6 +3,7 @@
 import * as s from "./schema.js";
 import type { Schema } from "./schema.js";
 import * as config from "./config.js";
+import * as fuzzy from "./fuzzy-search.js";
 import * as init from "./initialize.js";
 import * as v1acc from "./v1/account.js";
 import * as v1a from "./v1/approvals.js";
@@ -18,6 +19,8 @@ import * as v2i from "./v2/item.js";
 import * as v2fs from "./v2/fs.js";
 import * as v2m from "./v2/model.js";
 import * as v2mcp from "./v2/mcp.js";
+import * as v2r from "./v2/review.js";
+import * as v2sk from "./v2/skills.js";
 import * as v2th from "./v2/thread.js";
 import * as v2tl from "./v2/thread-lifecycle.js";
 import * as v2t from "./v2/turn.js";
@@ -100,6 +103,16 @@ export const clientRequests = {
   "config/mcpServer/reload": method(s.noParams(), v2mcp.McpServerRefreshResponse),
   "mcpServer/resource/read": method(v2mcp.McpResourceReadParams, v2mcp.McpResourceReadResponse),
   "mcpServer/tool/call": method(v2mcp.McpServerToolCallParams, v2mcp.McpServerToolCallResponse),
+  fuzzyFileSearch: method(fuzzy.FuzzyFileSearchParams, fuzzy.FuzzyFileSearchResponse),
+  "fuzzyFileSearch/sessionStart": method(fuzzy.FuzzyFileSearchSessionStartParams, fuzzy.FuzzyFileSearchSessionResponse),
+  "fuzzyFileSearch/sessionUpdate": method(fuzzy.FuzzyFileSearchSessionUpdateParams, fuzzy.FuzzyFileSearchSessionResponse),
+  "fuzzyFileSearch/sessionStop": method(fuzzy.FuzzyFileSearchSessionStopParams, fuzzy.FuzzyFileSearchSessionResponse),
+  "skills/list": method(v2sk.SkillsListParams, v2sk.SkillsListResponse),
+  "skills/config/write": method(v2sk.SkillsConfigWriteParams, v2sk.SkillsConfigWriteResponse),
+  "experimentalFeature/list": method(v2sk.ExperimentalFeatureListParams, v2sk.ExperimentalFeatureListResponse),
+  "collaborationMode/list": method(v2sk.CollaborationModeListParams, v2sk.CollaborationModeListResponse),
+  "app/list": method(v2sk.AppsListParams, v2sk.AppsListResponse),
+  "review/start": method(v2r.ReviewStartParams, v2r.ReviewStartResponse),
 } as const;
 
 export type ClientRequests = typeof clientRequests;
@@ -139,6 +152,8 @@ export const serverNotifications = {
   "command/exec/outputDelta": v2x.CommandExecOutputDeltaNotification,
   "fs/changed": v2fs.FsChangedNotification,
   "account/rateLimits/updated": v2acc.AccountRateLimitsUpdatedNotification,
+  "fuzzyFileSearch/sessionUpdated": fuzzy.FuzzyFileSearchSessionUpdatedNotification,
+  "fuzzyFileSearch/sessionCompleted": fuzzy.FuzzyFileSearchSessionCompletedNotification,
 } as const;
 
 export type ServerNotifications = typeof serverNotifications;

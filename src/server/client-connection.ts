@@ -14,6 +14,7 @@ import { ClientSession } from "./client-session.js";
 import { registerCloudMethods } from "./cloud-methods.js";
 import * as cfg from "./config-handlers.js";
 import { ConfigWarningOutbox } from "./config-warnings.js";
+import type { FuzzySearchHandlers } from "./fuzzy-search-handlers.js";
 import { handleGetUserAgent, handleInitialize } from "./initialize.js";
 import { Notifier } from "./notifier.js";
 import { requestSpans } from "./request-spans.js";
@@ -27,9 +28,12 @@ export const OUTPUT_BACKLOG_LIMIT = 256 * 1024;
 
 const CONFIG_METHODS = ["config/read", "config/value/write", "config/batchWrite", "configRequirements/read", "setDefaultModel"];
 
-/** Every method but the handshake and config ones: served by the conversation faces. */
+const WORKSPACE_LIST_METHODS = ["skills/list", "skills/config/write", "experimentalFeature/list", "collaborationMode/list", "app/list"];
+const SEARCH_METHODS = ["fuzzyFileSearch", "fuzzyFileSearch/sessionStart", "fuzzyFileSearch/sessionUpdate", "fuzzyFileSearch/sessionStop"];
+
+/** Every method but the handshake, config, list and search ones: served by the conversation faces. */
 const CONVERSATION_METHODS = (Object.keys(clientRequests) as ClientMethod[]).filter(
-  (m) => !["initialize", "getUserAgent", "getUserSavedConfig", ...CONFIG_METHODS].includes(m),
+  (m) => !["initialize", "getUserAgent", "getUserSavedConfig", ...CONFIG_METHODS, ...SEARCH_METHODS, ...WORKSPACE_LIST_METHODS].includes(m),
 );
 
 export interface ConnectionTransport {
@@ -140,6 +144,25 @@ export class ClientConnection {
     router.register("config/batchWrite", c["config/batchWrite"], (p) => cfg.configBatchWrite(configDeps, p));
     router.register("configRequirements/read", c["configRequirements/read"], () => cfg.configRequirementsRead());
     router.register("setDefaultModel", c.setDefaultModel, (p) => cfg.setDefaultModel(configDeps, p));
+
+    // Skills and the small list methods: no conversation needed.
+    const skillsDeps = { source: core.config, writer: configDeps.writer, cwd: process.cwd() };
+    const skills = () => import("./skills-handlers.js");
+    const lists = () => import("./list-methods.js");
+    router.register("skills/list", c["skills/list"], async (p) => (await skills()).skillsList(skillsDeps, p));
+    router.register("skills/config/write", c["skills/config/write"], async (p) => (await skills()).skillsConfigWrite(skillsDeps, p));
+    router.register("experimentalFeature/list", c["experimentalFeature/list"], async () => (await lists()).experimentalFeatureList());
+    router.register("collaborationMode/list", c["collaborationMode/list"], async () => (await lists()).collaborationModeList());
+    router.register("app/list", c["app/list"], async () => (await lists()).appList());
+
+    // Fuzzy file search needs no conversation: its own module, loaded on first use; its sessions
+    // are this connection's.
+    let search: Promise<FuzzySearchHandlers> | undefined;
+    const loadSearch = () => (search ??= import("./fuzzy-search-handlers.js").then((m) => new m.FuzzySearchHandlers((method, params) => this.notify(method, params))));
+    router.register("fuzzyFileSearch", c.fuzzyFileSearch, async (p, ctx) => (await loadSearch()).search(p, ctx.signal));
+    router.register("fuzzyFileSearch/sessionStart", c["fuzzyFileSearch/sessionStart"], async (p) => (await loadSearch()).sessionStart(p));
+    router.register("fuzzyFileSearch/sessionUpdate", c["fuzzyFileSearch/sessionUpdate"], async (p) => (await loadSearch()).sessionUpdate(p));
+    router.register("fuzzyFileSearch/sessionStop", c["fuzzyFileSearch/sessionStop"], async (p) => (await loadSearch()).sessionStop(p));
 
     // Conversation methods are registered now (the gate and params checks need them) and their
     // implementation is loaded on first use.

@@ -32,7 +32,6 @@ export const CLOUD_METHODS: Readonly<Record<string, string>> = {
   "plugin/share/checkout": MARKETPLACE,
   "plugin/share/delete": MARKETPLACE,
   "app/read": APPS,
-  "app/list": APPS,
   "app/installed": APPS,
   "account/gatewayOAuth/read": "ChatGPT OAuth",
   "account/gatewayOAuth/login": "ChatGPT OAuth",

@@ -4,6 +4,7 @@
 // (schema/v2/, `v2.` definitions, the v2/ folder of generate-ts), the rest into the root one.
 // test/unit/published-schema.test.ts fails when a protocol file is missing from this list.
 import * as config from "../config.js";
+import * as fuzzySearch from "../fuzzy-search.js";
 import * as initialize from "../initialize.js";
 import * as trace from "../trace.js";
 import * as v1Account from "../v1/account.js";
@@ -20,7 +21,9 @@ import * as v2Fs from "../v2/fs.js";
 import * as v2Item from "../v2/item.js";
 import * as v2Mcp from "../v2/mcp.js";
 import * as v2Model from "../v2/model.js";
+import * as v2Review from "../v2/review.js";
 import * as v2Sandbox from "../v2/sandbox.js";
+import * as v2Skills from "../v2/skills.js";
 import * as v2Thread from "../v2/thread.js";
 import * as v2ThreadLifecycle from "../v2/thread-lifecycle.js";
 import * as v2Turn from "../v2/turn.js";
@@ -34,6 +37,7 @@ export interface ProtocolModule {
 /** Root-namespace modules first: a shape exported by both a root and a v2 module keeps its root name. */
 export const protocolModules: readonly ProtocolModule[] = [
   { file: "config.ts", exports: config },
+  { file: "fuzzy-search.ts", exports: fuzzySearch },
   { file: "initialize.ts", exports: initialize },
   { file: "trace.ts", exports: trace },
   { file: "v1/account.ts", exports: v1Account },
@@ -50,7 +54,9 @@ export const protocolModules: readonly ProtocolModule[] = [
   { file: "v2/item.ts", exports: v2Item },
   { file: "v2/mcp.ts", exports: v2Mcp },
   { file: "v2/model.ts", exports: v2Model },
+  { file: "v2/review.ts", exports: v2Review },
   { file: "v2/sandbox.ts", exports: v2Sandbox },
+  { file: "v2/skills.ts", exports: v2Skills },
   { file: "v2/thread.ts", exports: v2Thread },
   { file: "v2/thread-lifecycle.ts", exports: v2ThreadLifecycle },
   { file: "v2/turn.ts", exports: v2Turn },

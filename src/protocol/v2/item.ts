@@ -73,6 +73,8 @@ export const ThreadItem = s.union([
     startedAtMs: s.nullable(s.integer()),
     completedAtMs: s.nullable(s.integer()),
   }),
+  s.object({ type: s.literal("enteredReviewMode"), id: s.string(), review: s.string() }),
+  s.object({ type: s.literal("exitedReviewMode"), id: s.string(), review: s.string() }),
 ]);
 export type ThreadItem = s.Infer<typeof ThreadItem>;
 

@@ -16,6 +16,7 @@ export const UserInput = s.union([
   s.object({ type: s.literal("text"), text: s.string(), text_elements: s.optional(s.array(TextElement)) }),
   s.object({ type: s.literal("image"), url: s.string(), detail: s.optional(s.nullable(ImageDetail)) }),
   s.object({ type: s.literal("localImage"), path: s.string(), detail: s.optional(s.nullable(ImageDetail)) }),
+  s.object({ type: s.literal("skill"), name: s.string(), path: s.string() }),
 ]);
 export type UserInput = s.Infer<typeof UserInput>;
 

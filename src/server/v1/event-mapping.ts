@@ -176,6 +176,10 @@ export function toEventMsgs(event: CoreEvent, conversationId: string, rateLimits
       ];
     case "error":
       return [{ type: "error", message: event.message, codex_error_info: v1ErrorInfo(event.info) }];
+    // Reviews are started through v2's review/start only; v1 clients see the turn's messages.
+    case "reviewModeEntered":
+    case "reviewModeExited":
+      return [];
     case "turnComplete":
       return [{ type: "task_complete", last_agent_message: event.lastAgentMessage }];
     case "turnAborted":

@@ -279,6 +279,11 @@ export class ThreadEventMapper {
         this.turnErrors.set(event.turnId, error);
         return n("error", { error, willRetry: false });
       }
+      case "reviewModeEntered":
+      case "reviewModeExited": {
+        const item = { type: event.type === "reviewModeEntered" ? "enteredReviewMode" : "exitedReviewMode", id: event.itemId, review: event.review };
+        return [...n("item/started", { item }), ...n("item/completed", { item })];
+      }
       case "turnComplete": {
         const error = this.turnErrors.get(event.turnId) ?? null;
         this.turnErrors.delete(event.turnId);

@@ -9,6 +9,7 @@ import { ModelCatalog, modelList, type ModelDeps } from "./model-handlers.js";
 import * as lc from "./lifecycle-handlers.js";
 import * as v2 from "./thread-handlers.js";
 import * as v2t from "./turn-handlers.js";
+import { reviewStart } from "./review-handlers.js";
 import { V2Threads, type V2Deps } from "./threads.js";
 
 export function v2Handlers(deps: FaceDeps): HandlerTable {
@@ -71,5 +72,6 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
     "thread/turns/list": (p: Parameters<typeof lc.threadTurnsList>[1]) => lc.threadTurnsList(d, p),
     "thread/items/list": (p: Parameters<typeof lc.threadItemsList>[1]) => lc.threadItemsList(d, p),
     "thread/compact/start": (p: Parameters<typeof v2t.threadCompactStart>[1]) => v2t.threadCompactStart(d, p),
+    "review/start": (p: Parameters<typeof reviewStart>[1], ctx) => reviewStart(d, p, ctx),
   };
 }

@@ -19,6 +19,7 @@ function toCoreInput(input: UserInput[]): CoreInput {
     textElements: texts.length === 1 ? (texts[0]!.text_elements ?? []) : [],
     images: input.flatMap((i) => (i.type === "image" ? [i.url] : [])),
     localImages: input.flatMap((i) => (i.type === "localImage" ? [i.path] : [])),
+    skills: input.flatMap((i) => (i.type === "skill" ? [{ name: i.name, path: i.path }] : [])),
   };
 }
 

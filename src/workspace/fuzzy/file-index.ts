@@ -1,0 +1,132 @@
+// The searchable list of one root's files and folders, and the cache that lets consecutive
+// keystrokes (and a search session) reuse it instead of walking the tree again.
+import { walkTree, type WalkOutcome } from "./walk.js";
+import { PathMatcher, type PathMatch } from "./path-matcher.js";
+
+/** Results a picker shows (the reference's MATCH_LIMIT). */
+export const MATCH_LIMIT = 50;
+/** Entries one root may hold: about 50 MB of index at most, however large the tree. */
+export const MAX_INDEX_ENTRIES = 300_000;
+
+export class FileIndex {
+  readonly matcher = new PathMatcher(MATCH_LIMIT);
+  private readonly directories: boolean[] = [];
+  readonly startedAt = Date.now();
+  /** Settles when the walk has finished (or stopped at the entry cap). */
+  readonly walked: Promise<WalkOutcome>;
+  private done = false;
+  private readonly abort = new AbortController();
+
+  constructor(readonly root: string) {
+    this.walked = walkTree(root, {
+      maxEntries: MAX_INDEX_ENTRIES,
+      signal: this.abort.signal,
+      onEntries: (entries) => {
+        for (const e of entries) {
+          this.matcher.add(e.path);
+          this.directories.push(e.isDirectory);
+        }
+      },
+    }).finally(() => {
+      this.done = true;
+    });
+  }
+
+  get complete(): boolean {
+    return this.done;
+  }
+
+  isDirectory(index: number): boolean {
+    return this.directories[index] === true;
+  }
+
+  match(query: string, signal?: AbortSignal): Promise<PathMatch[]> {
+    return this.matcher.match(query, signal);
+  }
+
+  dispose(): void {
+    this.abort.abort();
+  }
+}
+
+/** An index younger than this is reused as is; an older one is still used, but rebuilt behind it. */
+const FRESH_MS = 10_000;
+/** An index nobody asked for in this long is dropped. */
+const IDLE_MS = 60_000;
+const MAX_ROOTS = 4;
+
+interface Cached {
+  index: FileIndex;
+  /** A newer walk of the same root, replacing `index` once complete. */
+  next?: FileIndex;
+  usedAt: number;
+}
+
+/**
+ * Indexes by root, reused across keystrokes. Files created or deleted show up at most one
+ * rebuild later: an index older than FRESH_MS answers once more while a fresh walk runs.
+ */
+export class FileIndexCache {
+  private readonly byRoot = new Map<string, Cached>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  get(root: string): FileIndex {
+    const now = Date.now();
+    let cached = this.byRoot.get(root);
+    if (cached?.next?.complete) {
+      cached.index.dispose();
+      cached.index = cached.next;
+      delete cached.next;
+    }
+    if (!cached) {
+      cached = { index: new FileIndex(root), usedAt: now };
+      this.byRoot.set(root, cached);
+      this.evict();
+    } else if (cached.index.complete && !cached.next && now - cached.index.startedAt > FRESH_MS) {
+      cached.next = new FileIndex(root);
+    }
+    cached.usedAt = now;
+    // Most recently used last, so eviction takes the first.
+    this.byRoot.delete(root);
+    this.byRoot.set(root, cached);
+    this.sweepLater();
+    return cached.index;
+  }
+
+  clear(): void {
+    for (const c of this.byRoot.values()) {
+      c.index.dispose();
+      c.next?.dispose();
+    }
+    this.byRoot.clear();
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  private evict(): void {
+    while (this.byRoot.size > MAX_ROOTS) {
+      const [root, oldest] = this.byRoot.entries().next().value as [string, Cached];
+      oldest.index.dispose();
+      oldest.next?.dispose();
+      this.byRoot.delete(root);
+    }
+  }
+
+  private sweepLater(): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => {
+      const now = Date.now();
+      for (const [root, c] of this.byRoot) {
+        if (now - c.usedAt < IDLE_MS) continue;
+        c.index.dispose();
+        c.next?.dispose();
+        this.byRoot.delete(root);
+      }
+      if (this.byRoot.size === 0) {
+        clearInterval(this.sweeper);
+        this.sweeper = undefined;
+      }
+    }, IDLE_MS / 4);
+    this.sweeper.unref();
+  }
+}
