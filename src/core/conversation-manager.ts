@@ -9,6 +9,7 @@ import type { AppConfig } from "../config/types.js";
 import type { Logger } from "../logging/logger.js";
 import { resolveAuth } from "../model/auth.js";
 import { createModelClient } from "../model/client-for-provider.js";
+import { findModelFamily } from "../model/model-family.js";
 import type { ModelClient, ResponseItem } from "../model/types.js";
 import { originator } from "../originator.js";
 import type { AskForApproval, ReasoningEffort, SandboxMode } from "../protocol/config.js";
@@ -29,7 +30,7 @@ import { Conversation } from "./conversation.js";
 import type { McpManager } from "../mcp/connection-manager.js";
 import { conversationMcp } from "./mcp-tools.js";
 import { applyPatchFreeformFlag, toolsFor } from "./tool-selection.js";
-import { BASE_INSTRUCTIONS, environmentContext, permissionsItem, permissionsMessage } from "./instructions.js";
+import { baseInstructionsFor, environmentContext, permissionsItem, permissionsMessage } from "./instructions.js";
 import type { TurnSettings } from "./turn-runner.js";
 import { uuidv7 } from "./uuid.js";
 import { historyFromRollout } from "./compaction.js";
@@ -456,9 +457,17 @@ export class ConversationManager {
   }
 
   private settingsFor(config: AppConfig, options: StartOptions): TurnSettings {
-    const instructions = [options.baseInstructions ?? BASE_INSTRUCTIONS, options.developerInstructions].filter(Boolean).join("\n\n");
     const effort: ReasoningEffort | undefined = config.modelReasoningEffort;
     const model = config.model ?? DEFAULT_MODEL;
+    const tools = toolsFor({
+      model,
+      wireApi: config.modelProvider.wireApi,
+      applyPatchFreeform: applyPatchFreeformFlag(config.table),
+      includePlanTool: options.includePlanTool !== false,
+    });
+    // The model family decides whether the patch format must be spelled out.
+    const base = options.baseInstructions ?? baseInstructionsFor(findModelFamily(model).needsApplyPatchInstructions, tools.map((t) => t.name));
+    const instructions = [base, options.developerInstructions].filter(Boolean).join("\n\n");
     return {
       model,
       cwd: options.cwd ?? process.cwd(),
@@ -467,12 +476,7 @@ export class ConversationManager {
       ...(effort ? { effort } : {}),
       summary: config.modelReasoningSummary,
       instructions,
-      tools: toolsFor({
-        model,
-        wireApi: config.modelProvider.wireApi,
-        applyPatchFreeform: applyPatchFreeformFlag(config.table),
-        includePlanTool: options.includePlanTool !== false,
-      }),
+      tools,
       modelOverrides: config.modelOverrides,
       ...compactPromptOf(config, options),
     };

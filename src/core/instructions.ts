@@ -17,6 +17,38 @@ You help the user with software engineering tasks in their workspace.
 - When you are done, reply with a concise summary of what you did and anything left to do.`;
 
 /**
+ * The patch format spelled out, for model families that were not trained on it (the reference
+ * adds its own such text for them); only when no apply_patch tool describes it already.
+ */
+export const APPLY_PATCH_FORMAT_INSTRUCTIONS = `## Editing files with apply_patch
+
+Send edits through the shell as ["apply_patch", "<patch>"]. A patch is plain text:
+
+*** Begin Patch
+*** Add File: path/to/new_file.py
++every line of the new file, each starting with +
+*** Update File: path/to/existing.py
+*** Move to: path/to/renamed.py        (optional: renames the file as well)
+@@ def function_or_class_header        (optional: a line that locates the change)
+ a context line, unchanged, starting with a space
+-a line to remove, starting with -
++a line to add, starting with +
+ another context line
+*** Delete File: path/to/obsolete.py
+*** End Patch
+
+Rules: paths are relative to the working directory, never absolute. Give about three lines of
+unchanged context above and below each change, exactly as they are in the file, and add an @@
+line when the context alone could match more than one place. Write "*** End of File" after a
+hunk that ends at the end of the file. The whole patch applies or nothing does: if it fails,
+read the file again and send a corrected patch.`;
+
+/** The base instructions for `model`, given the tools its requests carry. */
+export function baseInstructionsFor(needsApplyPatchInstructions: boolean, toolNames: readonly string[]): string {
+  return needsApplyPatchInstructions && !toolNames.includes("apply_patch") ? `${BASE_INSTRUCTIONS}\n\n${APPLY_PATCH_FORMAT_INSTRUCTIONS}` : BASE_INSTRUCTIONS;
+}
+
+/**
  * The permissions context message: the approval policy as the server applies it, and
  * `sandboxText` (sandbox/instructions.ts): what this machine actually enforces.
  */
