@@ -8,12 +8,15 @@ import type { ToolSpec } from "../model/types.js";
 import type { AskForApproval } from "../protocol/config.js";
 import type { ApprovalDecision } from "./approval-policy.js";
 import type { CoreEvent } from "./events.js";
+import type { W3cTraceContext } from "./turn-runner.js";
 import { mcpApprovalQuestion, requiresMcpToolApproval } from "../mcp/tool-approval.js";
 
 export interface McpCallPolicy {
   approvalPolicy: AskForApproval;
   /** Telemetry's codex.tool_decision for the call. */
   decision(decision: ApprovalDecision, source: "config" | "user"): void;
+  /** The call's span, passed on to the server (params._meta.traceparent) so its spans join the trace. */
+  trace?: W3cTraceContext | undefined;
 }
 
 const REJECTED = "user rejected MCP tool call";
@@ -75,6 +78,7 @@ export function conversationMcp(manager: McpManager, threadId: string): McpTurnT
         const result = await manager.callTool(resolved.server, resolved.tool.name, parsed.args, { threadId, turnId }, {
           signal,
           onProgress: (message) => emit({ type: "mcpToolCallProgress", turnId, callId, message }),
+          ...(policy.trace ? { trace: policy.trace } : {}),
         });
         emit({ type: "mcpToolCallEnd", turnId, callId, ...invocation, durationMs: performance.now() - started, outcome: { result } });
         return callOutput(result);

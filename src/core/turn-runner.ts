@@ -68,6 +68,13 @@ export interface ApprovalRequest {
 export interface ToolTelemetry {
   decision(tool: string, callId: string, decision: ApprovalDecision, source: "config" | "user"): void;
   result(tool: string, callId: string, args: string, durationMs: number, success: boolean, output: string): void;
+  /** The W3C trace context of the call's span, for calls that leave the process (MCP); none when tracing is off. */
+  traceContext?(tool: string, callId: string): W3cTraceContext | undefined;
+}
+
+export interface W3cTraceContext {
+  traceparent: string;
+  tracestate?: string;
 }
 
 export interface TurnDeps {
@@ -405,6 +412,7 @@ async function runCall(
       ({ output, success } = await deps.mcp.run(turnId, call.call_id, call.name, call.arguments, deps.emit, signal, {
         approvalPolicy: settings.approvalPolicy,
         decision: (decision, source) => deps.toolTelemetry.decision(call.name, call.call_id, decision, source),
+        trace: deps.toolTelemetry.traceContext?.(call.name, call.call_id),
       }));
     } else if (call.type === "custom_tool_call") {
       output = `unsupported custom tool call: ${call.name}`;

@@ -16,6 +16,8 @@ export interface ServerConnectionDeps {
 export interface CallOptions {
   signal: AbortSignal;
   onProgress?(message: string): void;
+  /** W3C trace context sent as params._meta (the OpenTelemetry MCP conventions' carrier). */
+  trace?: { traceparent: string; tracestate?: string };
 }
 
 type Sdk = typeof import("./mcp-sdk.js");
@@ -122,7 +124,8 @@ export class McpServerConnection {
     const session = await this.start();
     if (!session) throw new Error(this.status.state === "failed" ? this.status.error : `MCP server \`${this.name}\` is not running`);
     try {
-      const result = await session.client.callTool({ name: tool, ...(args !== undefined ? { arguments: args } : {}) }, undefined, {
+      const meta = options.trace ? { _meta: { ...options.trace } } : {};
+      const result = await session.client.callTool({ name: tool, ...(args !== undefined ? { arguments: args } : {}), ...meta }, undefined, {
         signal: options.signal,
         timeout: Math.max(this.config.toolTimeoutMs, 1),
         ...(options.onProgress

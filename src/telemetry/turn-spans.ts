@@ -136,6 +136,10 @@ function turnTrace(
           if (content) span.set({ "gen_ai.tool.call.arguments": scrubSecrets(args), "gen_ai.tool.call.result": scrubSecrets(output) });
           span.end(success ? undefined : { error: "tool call failed" });
         },
+        traceContext(tool, callId) {
+          const { context } = toolSpan(tool, callId);
+          return { traceparent: formatTraceparent(context), ...(context.traceState ? { tracestate: context.traceState } : {}) };
+        },
       };
     },
     end() {

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { completed, created, cut, functionCallTurn, messageEvents, slow, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { startOtlpGrpcReceiver, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver.js";
 import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
+import { stdioServerToml } from "../support/mcp-servers.js";
 import { approvalRequest, fakeProviderToml, FAKE_ENV, openConversation, say, turnsEnded, useFakeModel } from "../support/v1-session.js";
 
 const fakeModel = useFakeModel(beforeEach, afterEach, startFakeModelServer);
@@ -281,6 +282,24 @@ describe("turns", () => {
     expect(turn.attributes["turn.outcome"]).toBe("interrupted");
     const chat = one(receiver.spans, "try_run_sampling_request");
     expect(chat).toMatchObject({ parentSpanId: turn.spanId, status: { code: 2, message: "interrupted" } });
+  });
+});
+
+describe("MCP calls", () => {
+  it("carry their tool span's context to the MCP server as params._meta.traceparent", async () => {
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    model.enqueue(functionCallTurn({ callId: "call_mcp", name: "mcp__tools__trace_meta", arguments: "{}" }));
+    model.enqueue(textTurn("done"));
+    const s = await startTraced(traceToml(httpExporter(receiver, "json"), stdioServerToml("tools")));
+    await startTurn(s, await threadStart(s), "call the tool", { traceparent: TRACEPARENT });
+    await turnCompleted(s);
+    expect((await s.closeStdin()).code).toBe(0);
+    const tool = one(receiver.spans, "execute_tool mcp__tools__trace_meta");
+    expect(tool).toMatchObject({ traceId: CLIENT_TRACE, parentSpanId: one(receiver.spans, "session_task.turn").spanId });
+    const input = model.requests.at(-1)!.body.input as { type: string; call_id?: string; output?: string }[];
+    const output = input.find((i) => i.type === "function_call_output" && i.call_id === "call_mcp")!.output!;
+    expect(output).toContain(`00-${CLIENT_TRACE}-${tool.spanId}-01`);
   });
 });
 

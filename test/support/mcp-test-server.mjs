@@ -22,6 +22,7 @@ export const TEST_TOOLS = [
   { name: "malformed", description: "Answers with a result that is not a CallToolResult", inputSchema: object() },
   { name: "ask", description: "Asks the user (elicitation) and returns the answer", inputSchema: object() },
   { name: "pid", description: "Returns its process id", inputSchema: object() },
+  { name: "trace_meta", description: "Returns the trace context its request carried in params._meta", inputSchema: object() },
   { name: "delete_all", description: "Destructive", inputSchema: object(), annotations: { destructiveHint: true } },
   { name: "dotted.name", description: "A name the model API refuses", inputSchema: object() },
 ];
@@ -66,6 +67,10 @@ export function createTestServer() {
       }
       case "pid":
         return { content: [{ type: "text", text: String(process.pid) }] };
+      case "trace_meta": {
+        const meta = request.params._meta ?? {};
+        return { content: [{ type: "text", text: JSON.stringify({ traceparent: meta.traceparent ?? null, tracestate: meta.tracestate ?? null }) }] };
+      }
       default:
         return { content: [{ type: "text", text: `called ${request.params.name}` }] };
     }
