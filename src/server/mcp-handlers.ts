@@ -60,18 +60,56 @@ async function elicit(
   if (!caller || deps.approvalPolicyOf(caller.threadId) === "never") return { action: "decline" };
   const client = deps.clientFor(caller.threadId);
   if (!client) return { action: "decline" };
+  const mode = typeof params.mode === "string" ? params.mode : "form";
   const request = {
     threadId: caller.threadId,
     turnId: caller.turnId,
     serverName: server,
     ...params,
-    mode: typeof params.mode === "string" ? params.mode : "form",
+    mode,
+    ...(mode === "form" && isObject(params.requestedSchema) ? { requestedSchema: formSchemaView(params.requestedSchema) } : {}),
   };
   const answer = await askClient(client, "mcpServer/elicitation/request", request, signal, deps.log);
   if (typeof answer !== "object" || answer === null) return { action: "cancel" };
   const { action, content } = answer as { action?: unknown; content?: unknown };
   if (action !== "accept" && action !== "decline" && action !== "cancel") return { action: "cancel" };
   return action === "accept" && typeof content === "object" && content !== null ? { action, content: content as Record<string, unknown> } : { action };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Nullable keys 0.169 spells out on a form's field, by the field's kind (only absent ones become null). */
+function fieldNullables(field: Record<string, unknown>): string[] {
+  const common = ["title", "description", "default"];
+  switch (field.type) {
+    case "string":
+      if (Array.isArray(field.enum)) return field.enumNames !== undefined ? [...common, "enumNames"] : common;
+      if (Array.isArray(field.oneOf)) return common;
+      return [...common, "format", "minLength", "maxLength"];
+    case "number":
+    case "integer":
+      return [...common, "minimum", "maximum"];
+    case "array":
+      return [...common, "minItems", "maxItems"];
+    default:
+      return common;
+  }
+}
+
+function withNulls(value: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const out = { ...value };
+  for (const key of keys) if (out[key] === undefined) out[key] = null;
+  return out;
+}
+
+/** An MCP form schema as 0.169 writes it: its optional keys present, null when the server gave none. */
+function formSchemaView(schema: Record<string, unknown>): Record<string, unknown> {
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  const fields: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(properties)) fields[name] = isObject(field) ? withNulls(field, fieldNullables(field)) : field;
+  return { ...withNulls(schema, ["$schema", "required"]), properties: fields };
 }
 
 export async function listMcpServerStatus(manager: McpManager, params: ListMcpServerStatusParams) {
@@ -91,12 +129,13 @@ async function serverStatus(manager: McpManager, config: McpServerConfig): Promi
   const t = config.transport;
   const status = connection?.status;
   const tools: Record<string, Record<string, unknown>> = {};
-  if (status?.state === "ready") for (const tool of connection!.tools) if (toolAllowed(config, tool.name)) tools[tool.name] = tool;
+  if (status?.state === "ready") for (const tool of connection!.tools) if (toolAllowed(config, tool.name)) tools[tool.name] = toolView(tool);
   return {
     name: config.name,
+    pluginId: null,
     authStatus: t.kind === "http" && t.bearerTokenEnvVar !== undefined ? "bearerToken" : "unsupported",
     tools,
-    resources: status?.state === "ready" ? await connection!.listResources().catch(() => []) : [],
+    resources: status?.state === "ready" ? (await connection!.listResources().catch(() => [])).map(resourceView) : [],
     resourceTemplates: [],
     runtimeStatus: !config.enabled
       ? "disabled"
@@ -106,16 +145,48 @@ async function serverStatus(manager: McpManager, config: McpServerConfig): Promi
           ? "connected"
           : status.state,
     toolsError: status?.state === "failed" ? status.error : null,
-    serverInfo: connection?.serverInfo ?? null,
+    serverInfo: connection?.serverInfo ? serverInfoView(connection.serverInfo) : null,
     serverCapabilities: connection?.capabilities ?? null,
     httpOrigin: t.kind === "http" ? new URL(t.url).origin : null,
+  };
+}
+
+// 0.169 spells out its nullable fields (a server may leave them out): null where the server gave none.
+function orNull(value: unknown): unknown {
+  return value === undefined ? null : value;
+}
+
+function toolView(tool: Record<string, unknown>): Record<string, unknown> {
+  return { ...tool, title: orNull(tool.title), description: orNull(tool.description), icons: orNull(tool.icons) };
+}
+
+function resourceView(resource: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...resource,
+    title: orNull(resource.title),
+    description: orNull(resource.description),
+    mimeType: orNull(resource.mimeType),
+    size: orNull(resource.size),
+    icons: orNull(resource.icons),
+  };
+}
+
+function serverInfoView(info: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...info,
+    version: typeof info.version === "string" ? info.version : "",
+    title: orNull(info.title),
+    description: orNull(info.description),
+    icons: orNull(info.icons),
+    websiteUrl: orNull(info.websiteUrl),
   };
 }
 
 export async function readMcpResource(manager: McpManager, params: McpResourceReadParams) {
   if (!manager.configured.some((c) => c.name === params.server && c.enabled)) throw rpcErrors.invalidRequest(`unknown MCP server '${params.server}'`);
   try {
-    return await manager.readResource(params.server, params.uri);
+    // No app-specific resource scoping here: no originating call.
+    return { ...(await manager.readResource(params.server, params.uri)), originCallId: null };
   } catch (error) {
     throw rpcErrors.invalidRequest(error instanceof Error ? error.message : String(error));
   }

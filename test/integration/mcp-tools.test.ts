@@ -250,7 +250,7 @@ describe("v2", () => {
     const toml = fakeProviderToml(model, `\n[mcp_servers.web]\nurl = "${h.url}"\nbearer_token_env_var = "MCP_TEST_TOKEN"\n`);
     const s = await startInitialized(start, toml, { env: { MCP_TEST_TOKEN: "tok-123" } });
     const read = await s.request("mcpServer/resource/read", { server: "web", uri: "mem://hello" });
-    expect(read.result).toEqual({ contents: [{ uri: "mem://hello", mimeType: "text/plain", text: "hello from a resource" }] });
+    expect(read.result).toEqual({ contents: [{ uri: "mem://hello", mimeType: "text/plain", text: "hello from a resource" }], originCallId: null });
     expect(referenceSchemaProblems(loadReferenceSchema("v2/McpResourceReadResponse.json"), read.result)).toEqual([]);
     const called = await s.request("mcpServer/tool/call", { threadId: "none", server: "web", tool: "add", arguments: { a: 1, b: 1 } });
     expect(called.result).toMatchObject({ content: [{ type: "text", text: "2" }], structuredContent: { sum: 2 } });

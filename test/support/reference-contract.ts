@@ -19,6 +19,7 @@ const RESULT_NAMES: Record<string, string> = {
   "configRequirements/read": "#/definitions/v2/ConfigRequirementsReadResponse",
   "account/logout": "#/definitions/v2/LogoutAccountResponse",
   "account/rateLimits/read": "#/definitions/v2/GetAccountRateLimitsResponse",
+  "config/mcpServer/reload": "#/definitions/v2/McpServerRefreshResponse",
 };
 
 interface Contract {

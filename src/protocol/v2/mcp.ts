@@ -18,6 +18,8 @@ export const McpAuthStatus = s.enumOf(["unknown", "unsupported", "notLoggedIn", 
 
 export const McpServerStatus = s.object({
   name: s.string(),
+  /** The plugin a server came with; none here (servers come from config.toml only). */
+  pluginId: s.nullable(s.string()),
   authStatus: McpAuthStatus,
   tools: s.record(McpTool),
   resources: s.array(s.record(s.unknown())),
@@ -45,7 +47,7 @@ export const McpResourceReadParams = s.object({
   _meta: s.optional(s.unknown()),
 });
 export type McpResourceReadParams = s.Infer<typeof McpResourceReadParams>;
-export const McpResourceReadResponse = s.object({ contents: s.array(s.record(s.unknown())) });
+export const McpResourceReadResponse = s.object({ contents: s.array(s.record(s.unknown())), originCallId: s.nullable(s.string()) });
 
 export const McpServerToolCallParams = s.object({
   threadId: s.string(),

@@ -128,7 +128,24 @@ export function mcpToolCallItem(
   error: { message: string } | null,
   durationMs: number | null,
 ) {
-  return { type: "mcpToolCall", id: call.callId, server: call.server, tool: call.tool, status, arguments: call.arguments, result, error, durationMs };
+  // 0.169's item also carries app/plugin presentation (none here: no apps or plugins) and the tool's
+  // read-only hint (not carried on the call event: unknown).
+  return {
+    type: "mcpToolCall",
+    id: call.callId,
+    server: call.server,
+    tool: call.tool,
+    status,
+    arguments: call.arguments,
+    result,
+    error,
+    durationMs,
+    appContext: null,
+    mcpAppResourceUri: null,
+    mcpAppUi: null,
+    pluginId: null,
+    readOnlyHint: null,
+  };
 }
 
 export class ThreadEventMapper {
