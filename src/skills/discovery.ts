@@ -80,7 +80,7 @@ export function readSkill(file: string, scope: SkillScope, text: string, toggles
   // The last matching entry wins, as a later line of config.toml would.
   let enabled = true;
   for (const t of toggles) if ((t.path !== undefined && path.resolve(t.path) === file) || (t.path === undefined && t.name === name)) enabled = t.enabled;
-  return { name, description, ...(short !== undefined ? { shortDescription: short } : {}), path: file, scope, enabled, pluginId: null };
+  return { name, description, shortDescription: short ?? null, path: file, scope, enabled, pluginId: null, interface: null, dependencies: null };
 }
 
 function field(fm: Record<string, unknown>, key: string, max: number): string {

@@ -21,7 +21,7 @@ describe("SKILL.md front matter", () => {
 });
 
 describe("skill mentions", () => {
-  const skill = (name: string, path: string, enabled = true): SkillMetadata => ({ name, description: "d", path, scope: "user", enabled, pluginId: null });
+  const skill = (name: string, path: string, enabled = true): SkillMetadata => ({ name, description: "d", shortDescription: null, path, scope: "user", enabled, pluginId: null, interface: null, dependencies: null });
   const skills = [skill("a", "/s/a/SKILL.md"), skill("dup", "/s/d1/SKILL.md"), skill("dup", "/s/d2/SKILL.md"), skill("off", "/s/off/SKILL.md", false), skill("b", "/s/b/SKILL.md")];
 
   it("finds $names", () => {
