@@ -76,15 +76,17 @@ export function readSkill(file: string, scope: SkillScope, text: string, toggles
   const name = field(fm, "name", MAX_NAME);
   const description = field(fm, "description", MAX_DESCRIPTION);
   const meta = fm.metadata;
-  const short = typeof meta === "object" ? meta["short-description"] : undefined;
+  const short = typeof meta === "object" && meta !== null && !Array.isArray(meta) ? (meta as Record<string, unknown>)["short-description"] : undefined;
+  if (short !== undefined && short !== null && typeof short !== "string") throw new FrontMatterError("invalid metadata.short-description: expected a string");
   // The last matching entry wins, as a later line of config.toml would.
   let enabled = true;
   for (const t of toggles) if ((t.path !== undefined && path.resolve(t.path) === file) || (t.path === undefined && t.name === name)) enabled = t.enabled;
-  return { name, description, ...(short !== undefined ? { shortDescription: short } : {}), path: file, scope, enabled, pluginId: null };
+  return { name, description, shortDescription: short ?? null, path: file, scope, enabled, pluginId: null, interface: null, dependencies: null };
 }
 
 function field(fm: Record<string, unknown>, key: string, max: number): string {
   const value = fm[key];
+  if (value !== undefined && value !== null && typeof value !== "string") throw new FrontMatterError(`invalid ${key}: expected a string`);
   if (typeof value !== "string" || value.trim() === "") throw new FrontMatterError(`missing field \`${key}\``);
   if (value.length > max) throw new FrontMatterError(`invalid ${key}: exceeds maximum length of ${max} characters`);
   return value.trim();

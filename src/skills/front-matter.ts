@@ -1,8 +1,9 @@
-// The front matter of a SKILL.md: the block between the first two `---` lines. Skills use a small
-// YAML subset (`key: value`, quoted or plain, and one nested map such as `metadata:`), which is all
-// this reads; anything else in the block is reported as a problem of that file.
+// The front matter of a SKILL.md: the block between the first two `---` lines, read as YAML (the
+// `yaml` package: quoted, block and folded scalars, nested maps, comments). A block that is not YAML,
+// or not a map of keys to values, is reported as a problem of that file.
+import YAML from "yaml";
 
-export type FrontMatter = Record<string, string | Record<string, string>>;
+export type FrontMatter = Record<string, unknown>;
 
 export class FrontMatterError extends Error {}
 
@@ -12,42 +13,17 @@ export function parseFrontMatter(text: string): FrontMatter {
   const end = lines.indexOf("---", 1);
   const close = end > 0 ? end : lines.findIndex((l, i) => i > 0 && l.trim() === "---");
   if (close < 0) throw new FrontMatterError("missing YAML frontmatter delimited by ---");
-  const out: FrontMatter = {};
-  let nested: Record<string, string> | undefined;
-  for (const [i, raw] of lines.slice(1, close).entries()) {
-    if (raw.trim() === "" || raw.trimStart().startsWith("#")) continue;
-    const m = /^(\s*)([A-Za-z0-9_.-]+):(?:\s+(.*))?\s*$/.exec(raw);
-    if (!m) throw new FrontMatterError(`invalid YAML in frontmatter (line ${i + 2}): ${JSON.stringify(raw.trim())}`);
-    const [, indent, key, value] = m as unknown as [string, string, string, string | undefined];
-    if (indent.length > 0) {
-      if (!nested) throw new FrontMatterError(`invalid YAML in frontmatter (line ${i + 2}): unexpected indentation`);
-      nested[key] = scalar(value ?? "", i + 2);
-    } else if (value === undefined || value === "") {
-      nested = {};
-      out[key] = nested;
-    } else {
-      nested = undefined;
-      out[key] = scalar(value, i + 2);
-    }
+  let value: unknown;
+  try {
+    value = YAML.parse(lines.slice(1, close).join("\n"));
+  } catch (error) {
+    if (!(error instanceof YAML.YAMLError)) throw error;
+    // The block starts on the file's second line; the message's first line says what is wrong.
+    const line = error.linePos?.[0].line;
+    const what = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw new FrontMatterError(`invalid YAML in frontmatter${line !== undefined ? ` (line ${line + 1})` : ""}: ${what}`);
   }
-  return out;
-}
-
-function scalar(value: string, line: number): string {
-  const v = value.trim();
-  if (v.startsWith('"')) {
-    try {
-      return JSON.parse(v) as string;
-    } catch {
-      throw new FrontMatterError(`invalid YAML in frontmatter (line ${line}): bad double-quoted string`);
-    }
-  }
-  if (v.startsWith("'")) {
-    if (!v.endsWith("'") || v.length < 2) throw new FrontMatterError(`invalid YAML in frontmatter (line ${line}): bad single-quoted string`);
-    return v.slice(1, -1).replace(/''/g, "'");
-  }
-  if (v === "|" || v === ">" || v.startsWith("[") || v.startsWith("{")) {
-    throw new FrontMatterError(`invalid YAML in frontmatter (line ${line}): only plain or quoted one-line values are read`);
-  }
-  return v.replace(/\s+#.*$/, "");
+  if (value === null || value === undefined) return {};
+  if (typeof value !== "object" || Array.isArray(value)) throw new FrontMatterError("invalid YAML in frontmatter (line 2): expected a map of keys to values");
+  return value as FrontMatter;
 }

@@ -49,9 +49,9 @@ describe("skills/list", () => {
     const [entry] = (res.result as { data: { cwd: string; skills: Record<string, unknown>[]; errors: unknown[] }[] }).data;
     expect(entry!.cwd).toBe(join(repo, "pkg/app"));
     expect(entry!.skills).toEqual([
-      { name: "pkg-skill", description: "Quoted: with a colon", path: join(repo, "pkg/.codex/skills/pkg-skill/SKILL.md"), scope: "repo", enabled: true, pluginId: null },
-      { name: "root-skill", description: "At the repo root", shortDescription: "short one", path: join(repo, ".codex/skills/root-skill/SKILL.md"), scope: "repo", enabled: true, pluginId: null },
-      { name: "good-skill", description: "Does good things", path: join(home, "skills/good/SKILL.md"), scope: "user", enabled: true, pluginId: null },
+      { name: "pkg-skill", description: "Quoted: with a colon", shortDescription: null, path: join(repo, "pkg/.codex/skills/pkg-skill/SKILL.md"), scope: "repo", enabled: true, pluginId: null, interface: null, dependencies: null },
+      { name: "root-skill", description: "At the repo root", shortDescription: "short one", path: join(repo, ".codex/skills/root-skill/SKILL.md"), scope: "repo", enabled: true, pluginId: null, interface: null, dependencies: null },
+      { name: "good-skill", description: "Does good things", shortDescription: null, path: join(home, "skills/good/SKILL.md"), scope: "user", enabled: true, pluginId: null, interface: null, dependencies: null },
     ]);
     expect(entry!.errors).toEqual([
       { path: join(home, "skills/broken/SKILL.md"), message: "missing YAML frontmatter delimited by ---" },

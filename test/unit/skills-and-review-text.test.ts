@@ -12,16 +12,49 @@ describe("SKILL.md front matter", () => {
     expect(parseFrontMatter(text)).toEqual({ name: "my-skill", description: "Does: things", title: "it's", metadata: { "short-description": "short" } });
   });
 
+  it("reads YAML quoting and multi-line descriptions", () => {
+    const text = [
+      "---",
+      "name: 'quoted: name'",
+      'title: "tab\\there \\"and\\" quotes"',
+      "description: |",
+      "  First line: with a colon.",
+      "  Second line # not a comment",
+      "folded: >",
+      "  one",
+      "  two",
+      "plain: spans",
+      "  two lines",
+      "metadata:",
+      '  short-description: "short"',
+      "---",
+      "body",
+    ].join("\n");
+    expect(parseFrontMatter(text)).toEqual({
+      name: "quoted: name",
+      title: 'tab\there "and" quotes',
+      description: "First line: with a colon.\nSecond line # not a comment\n",
+      folded: "one two\n",
+      plain: "spans two lines",
+      metadata: { "short-description": "short" },
+    });
+    expect(parseFrontMatter("---\r\nname: x\r\n---\r\n")).toEqual({ name: "x" });
+    expect(parseFrontMatter("---\n---\n")).toEqual({});
+  });
+
   it("names what is wrong", () => {
     expect(() => parseFrontMatter("no front matter")).toThrow(new FrontMatterError("missing YAML frontmatter delimited by ---"));
     expect(() => parseFrontMatter("---\nname: x\n")).toThrow("missing YAML frontmatter delimited by ---");
-    expect(() => parseFrontMatter("---\njust text\n---\n")).toThrow(/invalid YAML in frontmatter \(line 2\)/);
-    expect(() => parseFrontMatter("---\ndescription: |\n---\n")).toThrow(/only plain or quoted one-line values/);
+    expect(() => parseFrontMatter("---\njust text\n---\n")).toThrow(new FrontMatterError("invalid YAML in frontmatter (line 2): expected a map of keys to values"));
+    // Lines are the file's: the block starts on line 2.
+    expect(() => parseFrontMatter("---\nname: x\ndescription: \"unclosed\n---\n")).toThrow(/^invalid YAML in frontmatter \(line 3\): /);
+    expect(() => parseFrontMatter("---\nname: a\nname: b\n---\n")).toThrow(/^invalid YAML in frontmatter \(line 3\): .*unique/);
+    expect(() => parseFrontMatter("---\nname: a\nname: b\n---\n")).toThrow(FrontMatterError);
   });
 });
 
 describe("skill mentions", () => {
-  const skill = (name: string, path: string, enabled = true): SkillMetadata => ({ name, description: "d", path, scope: "user", enabled, pluginId: null });
+  const skill = (name: string, path: string, enabled = true): SkillMetadata => ({ name, description: "d", shortDescription: null, path, scope: "user", enabled, pluginId: null, interface: null, dependencies: null });
   const skills = [skill("a", "/s/a/SKILL.md"), skill("dup", "/s/d1/SKILL.md"), skill("dup", "/s/d2/SKILL.md"), skill("off", "/s/off/SKILL.md", false), skill("b", "/s/b/SKILL.md")];
 
   it("finds $names", () => {

@@ -59,7 +59,7 @@ export const ThreadItem = s.union([
     status: s.enumOf(["inProgress", "completed", "failed", "declined"]),
     ...itemTimes,
   }),
-  s.object({ type: s.literal("contextCompaction"), id: s.string() }),
+  s.object({ type: s.literal("contextCompaction"), id: s.string(), ...itemTimes }),
   s.object({
     type: s.literal("mcpToolCall"),
     id: s.string(),
@@ -78,8 +78,8 @@ export const ThreadItem = s.union([
     startedAtMs: s.nullable(s.integer()),
     completedAtMs: s.nullable(s.integer()),
   }),
-  s.object({ type: s.literal("enteredReviewMode"), id: s.string(), review: s.string() }),
-  s.object({ type: s.literal("exitedReviewMode"), id: s.string(), review: s.string() }),
+  s.object({ type: s.literal("enteredReviewMode"), id: s.string(), review: s.string(), ...itemTimes }),
+  s.object({ type: s.literal("exitedReviewMode"), id: s.string(), review: s.string(), ...itemTimes }),
 ]);
 export type ThreadItem = s.Infer<typeof ThreadItem>;
 

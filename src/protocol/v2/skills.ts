@@ -8,12 +8,15 @@ export type SkillScope = s.Infer<typeof SkillScope>;
 export const SkillMetadata = s.object({
   name: s.string(),
   description: s.string(),
-  /** The legacy `metadata.short-description` of SKILL.md's front matter. */
-  shortDescription: s.optional(s.nullable(s.string())),
+  /** The legacy `metadata.short-description` of SKILL.md's front matter; null when it has none. */
+  shortDescription: s.nullable(s.string()),
   path: s.string(),
   scope: SkillScope,
   enabled: s.boolean(),
   pluginId: s.nullable(s.string()),
+  /** 0.169 reads these from a skill's SKILL.json / agents metadata, which this server does not: null. */
+  interface: s.nullable(s.record(s.unknown())),
+  dependencies: s.nullable(s.object({ tools: s.array(s.record(s.unknown())) })),
 });
 export type SkillMetadata = s.Infer<typeof SkillMetadata>;
 

@@ -298,8 +298,9 @@ export class ThreadEventMapper {
       }
       case "reviewModeEntered":
       case "reviewModeExited": {
+        // Entering and leaving review mode are instants: the item starts and completes at once.
         const item = { type: event.type === "reviewModeEntered" ? "enteredReviewMode" : "exitedReviewMode", id: event.itemId, review: event.review };
-        return [...n("item/started", { item }), ...n("item/completed", { item })];
+        return [...started({ ...item, startedAtMs: now, completedAtMs: null }), ...completed({ ...item, startedAtMs: now, completedAtMs: now })];
       }
       case "turnComplete": {
         const error = this.turnErrors.get(event.turnId) ?? null;
