@@ -230,7 +230,10 @@ describe("manual compaction (thread/compact/start) and resume", () => {
     const [started] = compactionItems("item/started");
     const [completed] = compactionItems("item/completed");
     expect(started).toBeDefined();
-    expect(completed!.item).toEqual(started!.item);
+    // The same item, completed: started carries no completion time, completed carries one (0.169's item times).
+    expect(started!.item).toMatchObject({ startedAtMs: expect.any(Number), completedAtMs: null });
+    expect(completed!.item).toEqual({ ...(started!.item as JsonObject), completedAtMs: expect.any(Number) });
+    expect((completed!.item as { completedAtMs: number }).completedAtMs).toBeGreaterThanOrEqual((started!.item as { startedAtMs: number }).startedAtMs);
     // The item as 0.169 spells it (the notification envelope is the item/* face's, checked elsewhere).
     const root = loadReferenceSchema("v2/ItemStartedNotification.json") as { definitions: { ThreadItem: { oneOf: JsonObject[] } } };
     const member = root.definitions.ThreadItem.oneOf.find((m) => m.title === "ContextCompactionThreadItem")!;

@@ -196,7 +196,7 @@ describe("thread/rollback", () => {
 
     const again = await startInitialized(start, fakeProviderToml(model), { codexHome: s.codexHome });
     const resumed = (await again.request("thread/resume", { threadId: thread.id })).result as { thread: { turns: { items: JsonObject[] }[] } };
-    expect(resumed.thread.turns.map((t) => t.items.find((i) => i.type === "userMessage")?.content)).toEqual([[{ type: "text", text: "one" }], [{ type: "text", text: "four" }]]);
+    expect(resumed.thread.turns.map((t) => t.items.find((i) => i.type === "userMessage")?.content)).toEqual([[{ type: "text", text: "one", text_elements: [] }], [{ type: "text", text: "four", text_elements: [] }]]);
     model.enqueue(textTurn("answer to five"));
     await turn(again, thread.id, "five");
     expect(userTexts(model.requests.at(-1)!.body)).toEqual(["one", "four", "five"]);
@@ -305,7 +305,10 @@ describe("thread/turns/list and thread/items/list", () => {
       return item.type === "userMessage" ? (item.content as JsonObject[])[0]!.text : item.text;
     };
     expect(items.data.map(shown)).toEqual(["q1", "answer to q1", "q2", "answer to q2"]);
-    expect(items.data[0]).toMatchObject({ turnId: back.data[0]!.id, startedAtMs: null, completedAtMs: null });
+    // Each entry carries its item's times (items have them since they conform to 0.169).
+    const firstItem = items.data[0]!.item as JsonObject;
+    expect(firstItem.startedAtMs).toEqual(expect.any(Number));
+    expect(items.data[0]).toMatchObject({ turnId: back.data[0]!.id, startedAtMs: firstItem.startedAtMs, completedAtMs: firstItem.completedAtMs });
     const rest = (await s.request("thread/items/list", { threadId: thread.id, cursor: items.nextCursor })).result as { data: JsonObject[]; nextCursor: string | null };
     expect(rest.data.map(shown)).toEqual(["q3", "answer to q3"]);
     expect(rest.nextCursor).toBeNull();

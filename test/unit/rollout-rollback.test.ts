@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { applyRollbacks, rolledBackLine } from "../../src/rollout/rollback.js";
 import type { RolloutLine } from "../../src/rollout/types.js";
+import { buildTurns } from "../../src/server/v2/thread-view.js";
 
 const at = "2026-12-02T00:00:00.000Z";
 const item = (role: string, text: string): RolloutLine => ({ timestamp: at, type: "response_item", payload: { type: "message", role, content: [{ type: "input_text", text }] } });
@@ -42,4 +43,46 @@ describe("applyRollbacks", () => {
     const plain = [...context, ...turn("one")];
     expect(applyRollbacks(plain)).toEqual(plain);
   });
+
+  // Since turn ids are recorded: task_started opens the turn (before its user message), a turn may
+  // have no user message at all (thread/compact/start), task_complete ends it.
+  const started = (id: string, q: string | null, withPermissions = false): RolloutLine[] => [
+    ...(withPermissions ? [item("developer", `permissions for ${id}`)] : []),
+    event({ type: "task_started", turn_id: id, started_at: 0 }),
+    ...(q === null ? [] : [item("user", q), event({ type: "user_message", message: q })]),
+    { timestamp: at, type: "turn_context", payload: { turn_id: id, model: "m" } },
+    ...(q === null
+      ? [{ timestamp: at, type: "compacted", payload: { message: "", replacement_history: [] } } as RolloutLine, event({ type: "context_compacted" })]
+      : [item("assistant", `answer ${q}`), event({ type: "agent_message", message: `answer ${q}` })]),
+    event({ type: "task_complete", turn_id: id, last_agent_message: null }),
+  ];
+  const ids = (lines: RolloutLine[]) => buildTurns(applyRollbacks(lines)).map((t) => t.id);
+
+  it("drops task_started turns whole (their task_started and permissions message included), as thread/read counts them", () => {
+    const lines = [...context, ...started("t1", "one"), ...started("t2", "two", true), ...started("t3", "three"), event(rolledBackLine(2))];
+    expect(texts(applyRollbacks(lines))).toEqual(["permissions", "<environment_context/>", "one", "answer one"]);
+    expect(ids(lines)).toEqual(["t1"]);
+    const thenMore = [...lines, ...started("t4", "four")];
+    expect(ids(thenMore)).toEqual(["t1", "t4"]);
+    expect(texts(applyRollbacks(thenMore))).toEqual(["permissions", "<environment_context/>", "one", "answer one", "four", "answer four"]);
+  });
+
+  it("counts a compaction turn and steered input the way thread/read shows them", () => {
+    const steered = [item("user", "also this"), event({ type: "user_message", message: "also this", steered: true })];
+    const [end, ...rest] = started("t3", "three").reverse();
+    const three = [...rest.reverse(), ...steered, end!];
+    const lines = [...context, ...started("t1", "one"), ...started("t2", null), ...three];
+    expect(buildTurns(lines).map((t) => t.id)).toEqual(["t1", "t2", "t3"]);
+    expect(ids([...lines, event(rolledBackLine(1))])).toEqual(["t1", "t2"]);
+    expect(texts(applyRollbacks([...lines, event(rolledBackLine(1))]))).toEqual(["permissions", "<environment_context/>", "one", "answer one"]);
+    expect(ids([...lines, event(rolledBackLine(2))])).toEqual(["t1"]);
+    expect(applyRollbacks([...lines, event(rolledBackLine(2))]).some((l) => l.type === "compacted")).toBe(false);
+  });
+
+  it("rewinds to the turn state at the cut: a rollout mixing old and new turns replays as thread/read shows it", () => {
+    const lines = [...context, ...turn("old"), ...started("t2", "two"), event(rolledBackLine(1)), ...turn("old again"), event(rolledBackLine(1)), ...started("t3", "three")];
+    expect(texts(applyRollbacks(lines))).toEqual(["permissions", "<environment_context/>", "old", "answer old", "three", "answer three"]);
+    expect(ids(lines)).toEqual(["turn-1", "t3"]);
+  });
 });
+

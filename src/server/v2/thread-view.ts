@@ -5,6 +5,7 @@ import type { ResponseItem } from "../../model/types.js";
 import type { GitInfo, RolloutLine, SessionSummary } from "../../rollout/types.js";
 import { parseCommand, shellJoin } from "../../tools/parse-command.js";
 import type { PatchChanges } from "../../core/events.js";
+import { turnOpener } from "../../rollout/rollback.js";
 import { agentMessageItem, commandActions, commandItem, fileChangeItem, reasoningItem, textInput, userMessageItem } from "./event-mapping.js";
 
 export type ThreadStatus = { type: "notLoaded" } | { type: "idle" } | { type: "active"; activeFlags: ("waitingOnApproval" | "waitingOnUserInput")[] };
@@ -179,20 +180,21 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
     turn.durationMs = numberOr(payload.duration_ms, ms !== null && startedMs !== null ? ms - startedMs : null);
     ended = true;
   };
+  // Which lines open a turn: the same rules rollback counts turns by.
+  const opener = turnOpener();
   for (const line of lines) {
     const payload = line.payload as Record<string, unknown>;
     const ms = lineMs(line);
+    const opens = opener(line);
     if (line.type === "event_msg") {
       if (payload.type === "task_started") {
         const id = typeof payload.turn_id === "string" && payload.turn_id ? payload.turn_id : `turn-${turns.length + 1}`;
         const turn = open(id, ms, numberOr(payload.started_at, toSeconds(ms)));
         if (id === payload.turn_id) named.add(turn);
-      } else if (payload.type === "user_message" && payload.steered === true && current) {
-        // Input steered into the running turn (turn/steer) belongs to it.
-        const elements = Array.isArray(payload.text_elements) ? (payload.text_elements as unknown[]) : [];
-        current.items.push(userMessageItem(nextId(), [textInput(String(payload.message ?? ""), elements)], ms, ms));
       } else if (payload.type === "user_message") {
-        const turn = current && !ended && !current.items.some((i) => i.type === "userMessage") ? current : open(`turn-${turns.length + 1}`, ms, toSeconds(ms));
+        // Unless it opens a turn (older rollouts), it is the user message of the turn task_started
+        // opened or input steered into the running turn (turn/steer).
+        const turn = opens || !current ? open(`turn-${turns.length + 1}`, ms, toSeconds(ms)) : current;
         const elements = Array.isArray(payload.text_elements) ? (payload.text_elements as unknown[]) : [];
         turn.items.push(userMessageItem(nextId(), [textInput(String(payload.message ?? ""), elements)], ms, ms));
       } else if (payload.type === "task_complete" && current && !ended) {
@@ -212,7 +214,7 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
         else current.items[shown] = item;
       } else if (payload.type === "context_compacted") {
         // A compaction before any turn still shows, in a turn of its own.
-        const turn = current ?? open(`turn-${turns.length + 1}`, ms, toSeconds(ms));
+        const turn = opens || !current ? open(`turn-${turns.length + 1}`, ms, toSeconds(ms)) : current;
         turn.items.push({ type: "contextCompaction", id: nextId(), startedAtMs: ms, completedAtMs: ms });
       } else if (payload.type === "error" && current) {
         current.status = "failed";
