@@ -260,7 +260,8 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
       current.items.push(view);
     } else if (item.type === "function_call_output") {
       const view = calls.get(item.call_id);
-      if (view) {
+      // Only shell calls have a view, and their output is always text.
+      if (view && typeof item.output === "string") {
         fillCommandOutput(view, item.output);
         view.completedAtMs = ms;
       }
