@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { describeModelFailure } from "../model/failure-report.js";
 import { modelLimits, type ModelLimits, type ModelOverrides } from "../model/model-family.js";
-import { ModelError, type ContentItem, type FunctionCallOutputContent, type ModelClient, type ResponseItem, type TokenUsage, type ToolSpec } from "../model/types.js";
+import { ModelError, type ContentItem, type ModelClient, type ResponseItem, type TokenUsage, type ToolSpec } from "../model/types.js";
 import type { AskForApproval, ReasoningEffort, ReasoningSummary } from "../protocol/config.js";
 import type { SandboxAvailability } from "../sandbox/availability.js";
 import type { SandboxPolicy } from "../sandbox/policy.js";
@@ -18,7 +18,6 @@ import { withCallOutputs } from "./call-outputs.js";
 import { escalationRefusal, likelySandboxDenied, networkBlocked, offersUnsandboxedRetry, runAttempt, SANDBOX_RETRY_REASON, type ShellRun } from "./sandboxed-exec.js";
 import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
 import type { McpTurnTools } from "./mcp-tools.js";
-import { outputText } from "../mcp/call-output.js";
 import type { ReviewRequest } from "./review/prompts.js";
 import { LocalImageError, localImageContent } from "./local-images.js";
 import { runPatchCall, type PatchApprovalRequest, type PatchSource } from "./patch-call.js";
@@ -209,11 +208,11 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
       }
       for (const call of calls) {
         const warnings: ResponseItem[] = [];
-        const result = await runCall(turnId, settings, call, deps, signal, diffTracker, warnings);
+        const text = await runCall(turnId, settings, call, deps, signal, diffTracker, warnings);
         const output: ResponseItem =
           call.type === "custom_tool_call"
-            ? { type: "custom_tool_call_output", call_id: call.call_id, output: outputText(result) }
-            : { type: "function_call_output", call_id: call.call_id, output: result };
+            ? { type: "custom_tool_call_output", call_id: call.call_id, output: text }
+            : { type: "function_call_output", call_id: call.call_id, output: text };
         for (const item of [output, ...warnings]) {
           deps.history.push(item);
           recorder.responseItem(item);
@@ -387,10 +386,10 @@ async function runCall(
   signal: AbortSignal,
   diffTracker: TurnDiffTracker,
   warnings: ResponseItem[],
-): Promise<string | FunctionCallOutputContent[]> {
+): Promise<string> {
   const started = Date.now();
   const callArgs = call.type === "custom_tool_call" ? call.input : call.arguments;
-  let output: string | FunctionCallOutputContent[];
+  let output: string;
   let success = false;
   const patch = async (source: PatchSource, cwd: string) => {
     const result = await runPatchCall(turnId, call.call_id, source, cwd, settings, diffTracker, patchDeps(deps, call.name), signal);
@@ -431,7 +430,7 @@ async function runCall(
     if (error instanceof TurnAbort || signal.aborted) throw error;
     output = error instanceof Error ? error.message : String(error);
   }
-  deps.toolTelemetry.result(call.name, call.call_id, callArgs, Date.now() - started, success, outputText(output));
+  deps.toolTelemetry.result(call.name, call.call_id, callArgs, Date.now() - started, success, output);
   return output;
 }
 

@@ -1,6 +1,6 @@
 // The Chat Completions request body: our history (Responses items) as `messages`, our tools in
 // chat format. System first (the instructions), then the history in order.
-import type { ContentItem, FunctionCallOutputContent, ModelRequest, ResponseItem, ToolSpec } from "./types.js";
+import type { ContentItem, ModelRequest, ResponseItem, ToolSpec } from "./types.js";
 
 type Json = Record<string, unknown>;
 
@@ -13,7 +13,7 @@ interface ChatToolCall {
 type ChatMessage =
   | { role: "system" | "user"; content: string | Json[] }
   | { role: "assistant"; content: string | null; tool_calls?: ChatToolCall[] }
-  | { role: "tool"; tool_call_id: string; content: string | Json[] };
+  | { role: "tool"; tool_call_id: string; content: string };
 
 export function buildChatRequestBody(request: ModelRequest): string {
   return JSON.stringify({
@@ -64,7 +64,7 @@ export function chatMessages(instructions: string, items: readonly ResponseItem[
       }
       case "function_call_output":
       case "custom_tool_call_output":
-        messages.push({ role: "tool", tool_call_id: item.call_id, content: toolContent(item.output) });
+        messages.push({ role: "tool", tool_call_id: item.call_id, content: item.output });
         break;
       case "reasoning":
         // Not sent back: chat servers take no reasoning input, and its text would be read as an answer.
@@ -87,17 +87,6 @@ function textOf(content: readonly ContentItem[]): string {
 function userContent(content: readonly ContentItem[]): string | Json[] {
   if (!content.some((part) => part.type === "input_image")) return textOf(content);
   return content.map((part) =>
-    part.type === "input_image" ? { type: "image_url", image_url: { url: part.image_url } } : { type: "text", text: part.text },
-  );
-}
-
-/**
- * A tool result with images goes as content parts (text / image_url), as the reference's chat
- * wire sends it; servers that take only text in tool messages refuse it, as they do the reference's.
- */
-function toolContent(output: string | FunctionCallOutputContent[]): string | Json[] {
-  if (typeof output === "string") return output;
-  return output.map((part) =>
     part.type === "input_image" ? { type: "image_url", image_url: { url: part.image_url } } : { type: "text", text: part.text },
   );
 }

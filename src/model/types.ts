@@ -6,9 +6,6 @@ export type ContentItem =
   | { type: "input_image"; image_url: string }
   | { type: "output_text"; text: string };
 
-/** A part of a function call's output: text, or an image as a URL (data: URLs for MCP images). */
-export type FunctionCallOutputContent = { type: "input_text"; text: string } | { type: "input_image"; image_url: string };
-
 export type ResponseItem =
   | { type: "message"; id?: string; role: "user" | "assistant" | "developer" | "system"; content: ContentItem[] }
   | {
@@ -19,8 +16,7 @@ export type ResponseItem =
       encrypted_content?: string | null;
     }
   | { type: "function_call"; id?: string; call_id: string; name: string; arguments: string }
-  /** `output` is text, or content items when an MCP result carries images (as the reference sends it). */
-  | { type: "function_call_output"; call_id: string; output: string | FunctionCallOutputContent[] }
+  | { type: "function_call_output"; call_id: string; output: string }
   /** A call of a freeform (custom) tool: `input` is the raw text the model wrote (apply_patch). */
   | { type: "custom_tool_call"; id?: string; call_id: string; name: string; input: string }
   | { type: "custom_tool_call_output"; call_id: string; output: string }

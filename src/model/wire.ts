@@ -1,6 +1,6 @@
 // Translation between our types and the Responses API JSON: the request body, the items the model
 // returns, and one SSE event's payload to a ModelEvent.
-import { ModelError, type ContentItem, type FunctionCallOutputContent, type ModelEvent, type ModelRequest, type ResponseItem, type TokenUsage } from "./types.js";
+import { ModelError, type ContentItem, type ModelEvent, type ModelRequest, type ResponseItem, type TokenUsage } from "./types.js";
 
 type Json = Record<string, unknown>;
 
@@ -82,10 +82,7 @@ export function parseResponseItem(raw: unknown): ResponseItem | undefined {
     }
     case "function_call_output": {
       if (typeof raw.call_id !== "string") return undefined;
-      const raws: unknown[] | undefined = Array.isArray(raw.output) ? raw.output : undefined;
-      const items = raws ? arrayOf(raws, parseOutputContent) : undefined;
-      // Content items (an MCP result with images) stay items; anything else becomes text.
-      const output = typeof raw.output === "string" ? raw.output : items && raws && items.length === raws.length ? items : JSON.stringify(raw.output ?? "");
+      const output = typeof raw.output === "string" ? raw.output : JSON.stringify(raw.output ?? "");
       return { type: "function_call_output", call_id: raw.call_id, output };
     }
     case "custom_tool_call": {
@@ -103,13 +100,6 @@ export function parseResponseItem(raw: unknown): ResponseItem | undefined {
     default:
       return undefined;
   }
-}
-
-function parseOutputContent(raw: unknown): FunctionCallOutputContent | undefined {
-  if (!isObject(raw)) return undefined;
-  if (raw.type === "input_text" && typeof raw.text === "string") return { type: "input_text", text: raw.text };
-  if (raw.type === "input_image" && typeof raw.image_url === "string") return { type: "input_image", image_url: raw.image_url };
-  return undefined;
 }
 
 function parseContent(raw: unknown): ContentItem | undefined {

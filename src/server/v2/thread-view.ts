@@ -260,8 +260,7 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
       current.items.push(view);
     } else if (item.type === "function_call_output") {
       const view = calls.get(item.call_id);
-      // Only shell calls have a view, and their output is always text.
-      if (view && typeof item.output === "string") {
+      if (view) {
         fillCommandOutput(view, item.output);
         view.completedAtMs = ms;
       }
