@@ -1,5 +1,8 @@
-// What the model reads back from an MCP call, as the reference sends it: structuredContent (when
-// present) or the content blocks, JSON-serialised; a failed call is "err: <reason>".
+// What the model reads back from an MCP call, as codex 0.90 sends it (watched against a fake
+// Responses server): structuredContent (when present) as JSON in the server's key order, else the
+// content blocks as JSON the way 0.90's typed blocks serialise: keys sorted, `_meta` left out.
+// Images and resources included: 0.90 sends no content items, so an image reaches the model as
+// its base64 text (on the chat wire too). A failed call is "err: <reason>".
 import type { CallToolResult } from "./session.js";
 
 export interface McpCallOutput {
@@ -12,7 +15,20 @@ export function callOutput(result: CallToolResult): McpCallOutput {
   if (result.structuredContent !== undefined && result.structuredContent !== null) {
     return { output: JSON.stringify(result.structuredContent), success };
   }
-  return { output: JSON.stringify(result.content), success };
+  return { output: blocksJson(result.content), success };
+}
+
+/** JSON with every object's keys in UTF-8 byte order (serde's field order in 0.90's generated types), without `_meta`. */
+function blocksJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? "null" : blocksJson(v))).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record)
+      .filter((k) => k !== "_meta" && record[k] !== undefined)
+      .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${blocksJson(record[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
 }
 
 export function callErrorOutput(message: string): McpCallOutput {
