@@ -25,6 +25,7 @@ export const TEST_TOOLS = [
   { name: "trace_meta", description: "Returns the trace context its request carried in params._meta", inputSchema: object() },
   { name: "delete_all", description: "Destructive", inputSchema: object(), annotations: { destructiveHint: true } },
   { name: "image", description: "Answers with text, an image and an embedded resource", inputSchema: object() },
+  { name: "blocks", description: "Answers with audio, a resource link and fields older clients do not know", inputSchema: object() },
   { name: "nested", description: "Answers with structuredContent whose keys are out of order", inputSchema: object() },
   { name: "dotted.name", description: "A name the model API refuses", inputSchema: object() },
 ];
@@ -76,6 +77,15 @@ export function createTestServer() {
             { type: "text", text: "a red dot", _meta: { z: 1, a: 2 }, annotations: { priority: 0.5, audience: ["user"] } },
             { type: "image", data: RED_DOT_PNG, mimeType: "image/png" },
             { type: "resource", resource: { uri: "mem://hello", mimeType: "text/plain", text: "hello from a resource" } },
+          ],
+        };
+      case "blocks":
+        return {
+          content: [
+            { type: "text", text: "t", annotations: { priority: 1 }, extra: "x" },
+            { type: "resource", resource: { uri: "mem://a", text: "hi", _meta: { q: 1 } }, _meta: { r: 2 } },
+            { type: "resource_link", uri: "file:///x", name: "x", title: "X", size: 3, description: "d", mimeType: "text/plain", icons: [] },
+            { type: "audio", data: "AAAA", mimeType: "audio/wav" },
           ],
         };
       case "nested":
