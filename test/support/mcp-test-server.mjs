@@ -24,8 +24,14 @@ export const TEST_TOOLS = [
   { name: "pid", description: "Returns its process id", inputSchema: object() },
   { name: "trace_meta", description: "Returns the trace context its request carried in params._meta", inputSchema: object() },
   { name: "delete_all", description: "Destructive", inputSchema: object(), annotations: { destructiveHint: true } },
+  { name: "image", description: "Answers with text, an image and an embedded resource", inputSchema: object() },
+  { name: "blocks", description: "Answers with audio, a resource link and fields older clients do not know", inputSchema: object() },
+  { name: "nested", description: "Answers with structuredContent whose keys are out of order", inputSchema: object() },
   { name: "dotted.name", description: "A name the model API refuses", inputSchema: object() },
 ];
+
+/** A 1x1 PNG, base64 (what MCP image blocks carry). */
+export const RED_DOT_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 
 export function createTestServer() {
   const server = new Server({ name: "codex-test-mcp", version: "1.0.0" }, { capabilities: { tools: {}, resources: {} } });
@@ -65,6 +71,25 @@ export function createTestServer() {
         const answer = await server.elicitInput({ message: "Pick a colour", requestedSchema: { type: "object", properties: { colour: { type: "string" } }, required: ["colour"] } });
         return { content: [{ type: "text", text: JSON.stringify(answer) }] };
       }
+      case "image":
+        return {
+          content: [
+            { type: "text", text: "a red dot", _meta: { z: 1, a: 2 }, annotations: { priority: 0.5, audience: ["user"] } },
+            { type: "image", data: RED_DOT_PNG, mimeType: "image/png" },
+            { type: "resource", resource: { uri: "mem://hello", mimeType: "text/plain", text: "hello from a resource" } },
+          ],
+        };
+      case "blocks":
+        return {
+          content: [
+            { type: "text", text: "t", annotations: { priority: 1 }, extra: "x" },
+            { type: "resource", resource: { uri: "mem://a", text: "hi", _meta: { q: 1 } }, _meta: { r: 2 } },
+            { type: "resource_link", uri: "file:///x", name: "x", title: "X", size: 3, description: "d", mimeType: "text/plain", icons: [] },
+            { type: "audio", data: "AAAA", mimeType: "audio/wav" },
+          ],
+        };
+      case "nested":
+        return { content: [{ type: "text", text: "nested" }], structuredContent: { zeta: 1, alpha: { b: 2, a: [{ y: "é", x: null }] }, Beta: true } };
       case "pid":
         return { content: [{ type: "text", text: String(process.pid) }] };
       case "trace_meta": {
