@@ -6,15 +6,12 @@ import { readdir, type Dirent } from "node:fs";
 import * as fsp from "node:fs/promises";
 import ignore, { type Ignore } from "ignore";
 
-export interface WalkEntry {
-  /** Relative to the root, "/"-separated. */
-  readonly path: string;
-  readonly isDirectory: boolean;
-}
-
 export interface WalkOptions {
-  /** Called with each directory's entries as they are found. */
-  onEntries: (entries: WalkEntry[]) => void;
+  /**
+   * Called with each directory's entries as they are found: paths relative to the root,
+   * "/"-separated, and whether each is a folder (plain arrays, no object per entry: less GC).
+   */
+  onEntries: (paths: string[], isDirectory: boolean[]) => void;
   signal?: AbortSignal;
   /** Stop once this many entries were reported (the index stays bounded on a huge tree). */
   maxEntries: number;
@@ -27,12 +24,21 @@ export interface WalkOutcome {
 }
 
 const IGNORE_FILES = [".gitignore", ".ignore"];
-const PARALLEL_DIRECTORIES = 8;
+const PARALLEL_DIRECTORIES = 32;
 
 /** The ignore rules of one folder; `base` is that folder relative to the root ("" or "a/b/"). */
 interface Rules {
   readonly base: string;
   readonly patterns: string;
+  /** Set when every pattern is a plain name, path or `*.ext` without `!`: tested here, no `ignore` call. */
+  readonly simple?: readonly SimpleRule[];
+}
+
+/** A pattern decided by string comparison (lower-cased: `ignore` is case-insensitive by default). */
+interface SimpleRule {
+  readonly text: string;
+  readonly kind: "name" | "path" | "suffix";
+  readonly directoryOnly: boolean;
 }
 
 interface PendingDir {
@@ -48,26 +54,30 @@ export async function walkTree(root: string, options: WalkOptions): Promise<Walk
     // Unreadable or vanished meanwhile: its entries are simply not listed.
     const dirents = await listDir(root + "/" + dir.rel);
     const rules = await rulesFor(root, dir, dirents);
-    // Compiled afresh for each folder: an Ignore caches every path it was asked about, and one
-    // shared by a whole tree grows a 100,000-key cache that costs more than compiling a few patterns.
-    const matchers = rules.map((r) => ({ base: r.base, rules: ignore({ allowRelativePaths: true }).add(r.patterns) }));
-    const found: WalkEntry[] = [];
+    // Only the rule sets `ignore` must decide are compiled, afresh for each folder: an Ignore
+    // caches every path it was asked about, and one shared by a whole tree grows a 100,000-key
+    // cache that costs more than compiling a few patterns.
+    const matchers = rules.map((r) => (r.simple ? r : { ...r, compiled: ignore({ allowRelativePaths: true }).add(r.patterns) }));
+    const paths: string[] = [];
+    const isDirectory: boolean[] = [];
     for (const d of dirents) {
       if (d.name === ".git") continue;
-      const isDirectory = d.isDirectory();
+      const folder = d.isDirectory();
       const path = dir.rel + d.name;
-      if (isIgnored(matchers, path, isDirectory)) continue;
-      found.push({ path, isDirectory });
-      if (isDirectory) queue.push({ rel: path + "/", rules });
+      if (matchers.length > 0 && isIgnored(matchers, path, d.name, folder)) continue;
+      paths.push(path);
+      isDirectory.push(folder);
+      if (folder) queue.push({ rel: path + "/", rules });
     }
     if (truncated) return;
     const room = options.maxEntries - reported;
-    if (found.length > room) {
+    if (paths.length > room) {
       truncated = true;
-      found.length = room;
+      paths.length = room;
+      isDirectory.length = room;
     }
-    reported += found.length;
-    if (found.length > 0) options.onEntries(found);
+    reported += paths.length;
+    if (paths.length > 0) options.onEntries(paths, isDirectory);
   };
   const running = new Set<Promise<void>>();
   while ((queue.length > 0 || running.size > 0) && !truncated) {
@@ -100,16 +110,56 @@ async function rulesFor(root: string, dir: PendingDir, dirents: readonly Dirent[
       // unreadable ignore file: no rules from it
     }
   }
-  return [...dir.rules, { base: dir.rel, patterns }];
+  return [...dir.rules, { base: dir.rel, patterns, simple: simpleRules(patterns) }];
+}
+
+const PLAIN = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+const SUFFIX = /^\*(\.[A-Za-z0-9_.-]+)$/;
+
+/** The patterns as SimpleRules, or undefined when any needs `ignore` (globs, `!`, escapes...). */
+function simpleRules(patterns: string): SimpleRule[] | undefined {
+  const out: SimpleRule[] = [];
+  for (const raw of patterns.split(/\r?\n/)) {
+    if (raw === "" || raw.startsWith("#")) continue;
+    let line = raw;
+    const directoryOnly = line.endsWith("/");
+    if (directoryOnly) line = line.slice(0, -1);
+    const anchored = line.startsWith("/");
+    if (anchored) line = line.slice(1);
+    const suffix = SUFFIX.exec(line);
+    if (suffix && !anchored) {
+      out.push({ text: suffix[1]!.toLowerCase(), kind: "suffix", directoryOnly });
+      continue;
+    }
+    if (!PLAIN.test(line) || line.split("/").some((part) => part === "." || part === "..")) return undefined;
+    // A slash before the end anchors the pattern to its folder, as a leading one does.
+    out.push({ text: line.toLowerCase(), kind: anchored || line.includes("/") ? "path" : "name", directoryOnly });
+  }
+  return out;
 }
 
 /** The deepest folder whose rules say anything about the path decides. */
-function isIgnored(rules: readonly { base: string; rules: Ignore }[], path: string, isDirectory: boolean): boolean {
+function isIgnored(rules: readonly (Rules & { compiled?: Ignore })[], path: string, name: string, isDirectory: boolean): boolean {
   for (let i = rules.length - 1; i >= 0; i--) {
     const r = rules[i]!;
-    const verdict = r.rules.test(path.slice(r.base.length) + (isDirectory ? "/" : ""));
+    if (r.simple) {
+      // No `!` in the set: a match ignores, no match leaves it to shallower rules.
+      if (matchesSimple(r.simple, r.base, path, name, isDirectory)) return true;
+      continue;
+    }
+    const verdict = r.compiled!.test(path.slice(r.base.length) + (isDirectory ? "/" : ""));
     if (verdict.ignored) return true;
     if (verdict.unignored) return false;
+  }
+  return false;
+}
+
+function matchesSimple(rules: readonly SimpleRule[], base: string, path: string, name: string, isDirectory: boolean): boolean {
+  let lowerName: string | undefined;
+  for (const rule of rules) {
+    if (rule.directoryOnly && !isDirectory) continue;
+    lowerName ??= name.toLowerCase();
+    if (rule.kind === "name" ? lowerName === rule.text : rule.kind === "suffix" ? lowerName.endsWith(rule.text) : path.slice(base.length).toLowerCase() === rule.text) return true;
   }
   return false;
 }
