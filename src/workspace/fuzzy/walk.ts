@@ -1,9 +1,10 @@
 // Lists a folder tree the way git would show it: .gitignore and .ignore files at every level are
 // honoured (a deeper file overrides a shallower one, `!` re-includes), `.git` is skipped, and
-// symbolic links are listed but never followed (no cycles, no escaping the root). The walk is
-// asynchronous, a few directories at a time, so the event loop stays free for other requests.
-import { readdir, type Dirent } from "node:fs";
-import * as fsp from "node:fs/promises";
+// symbolic links are listed but never followed (no cycles, no escaping the root). Folders are
+// read synchronously, in slices of SLICE_MS between which the event loop serves other requests:
+// on a 100,000-file tree that is about half the time of the asynchronous readdir, whose thread
+// pool hop, callback and promise per folder cost more than the listing itself.
+import { readdirSync, readFileSync, type Dirent } from "node:fs";
 import ignore, { type Ignore } from "ignore";
 
 export interface WalkOptions {
@@ -24,7 +25,8 @@ export interface WalkOutcome {
 }
 
 const IGNORE_FILES = [".gitignore", ".ignore"];
-const PARALLEL_DIRECTORIES = 32;
+/** How long the walk holds the event loop at a time. */
+const SLICE_MS = 8;
 
 /** The ignore rules of one folder; `base` is that folder relative to the root ("" or "a/b/"). */
 interface Rules {
@@ -50,10 +52,10 @@ export async function walkTree(root: string, options: WalkOptions): Promise<Walk
   const queue: PendingDir[] = [{ rel: "", rules: [] }];
   let reported = 0;
   let truncated = false;
-  const visit = async (dir: PendingDir): Promise<void> => {
+  const visit = (dir: PendingDir): void => {
     // Unreadable or vanished meanwhile: its entries are simply not listed.
-    const dirents = await listDir(root + "/" + dir.rel);
-    const rules = await rulesFor(root, dir, dirents);
+    const dirents = listDir(root + "/" + dir.rel);
+    const rules = rulesFor(root, dir, dirents);
     // Only the rule sets `ignore` must decide are compiled, afresh for each folder: an Ignore
     // caches every path it was asked about, and one shared by a whole tree grows a 100,000-key
     // cache that costs more than compiling a few patterns.
@@ -79,25 +81,28 @@ export async function walkTree(root: string, options: WalkOptions): Promise<Walk
     reported += paths.length;
     if (paths.length > 0) options.onEntries(paths, isDirectory);
   };
-  const running = new Set<Promise<void>>();
-  while ((queue.length > 0 || running.size > 0) && !truncated) {
+  let sliceStart = performance.now();
+  // Breadth first, as a picker wants shallow paths early; `next` instead of shift(): no copying.
+  for (let next = 0; next < queue.length && !truncated; next++) {
     if (options.signal?.aborted) break;
-    while (queue.length > 0 && running.size < PARALLEL_DIRECTORIES) {
-      const job = visit(queue.shift()!).finally(() => running.delete(job));
-      running.add(job);
+    visit(queue[next]!);
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
     }
-    if (running.size > 0) await Promise.race(running);
   }
-  await Promise.all(running);
   return { entries: reported, truncated };
 }
 
-/** The callback form: about 3× cheaper per directory than fs/promises' readdir here. */
-function listDir(path: string): Promise<Dirent[]> {
-  return new Promise((resolve) => readdir(path, { withFileTypes: true }, (error, dirents) => resolve(error ? [] : dirents)));
+function listDir(path: string): Dirent[] {
+  try {
+    return readdirSync(path, { withFileTypes: true });
+  } catch {
+    return [];
+  }
 }
 
-async function rulesFor(root: string, dir: PendingDir, dirents: readonly Dirent[]): Promise<readonly Rules[]> {
+function rulesFor(root: string, dir: PendingDir, dirents: readonly Dirent[]): readonly Rules[] {
   const files = dirents.filter((d) => IGNORE_FILES.includes(d.name) && !d.isDirectory());
   if (files.length === 0) return dir.rules;
   let patterns = "";
@@ -105,7 +110,7 @@ async function rulesFor(root: string, dir: PendingDir, dirents: readonly Dirent[
   for (const name of IGNORE_FILES) {
     if (!files.some((f) => f.name === name)) continue;
     try {
-      patterns += (await fsp.readFile(root + "/" + dir.rel + name, "utf8")) + "\n";
+      patterns += readFileSync(root + "/" + dir.rel + name, "utf8") + "\n";
     } catch {
       // unreadable ignore file: no rules from it
     }
