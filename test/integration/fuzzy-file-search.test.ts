@@ -72,6 +72,29 @@ describe("fuzzyFileSearch", () => {
     expect(await search(s, { query: "zzzz", roots: [root] })).toEqual([]);
   });
 
+  it("plain-name, path and *.ext rules ignore what git would, and a deeper ! still re-includes", async () => {
+    // Rule sets like these are decided without the `ignore` package (the walk's fast path).
+    const root = tree({
+      ".gitignore": "# build output\n\ndist/\n*.tmp\n/hit-top.txt\nlib/gen\nnode_modules\nhitbin/\n",
+      "dist/hit.js": "",
+      "a/hit.tmp": "",
+      "a/hit.tmpx": "",
+      "hit-top.txt": "",
+      "sub/hit-top.txt": "",
+      "lib/gen/hit.c": "",
+      "sub/lib/gen/hit.c": "",
+      "node_modules/hit.js": "",
+      "deep/node_modules/hit.js": "",
+      "tools/hitbin": "",
+      "src/hitbin/x.c": "",
+      "keep/.gitignore": "!*.tmp\n",
+      "keep/hit.tmp": "",
+    });
+    const s = await server();
+    const paths = (await search(s, { query: "hit", roots: [root] })).map((f) => f.path);
+    expect(paths.sort()).toEqual(["a/hit.tmpx", "keep/hit.tmp", "sub/hit-top.txt", "sub/lib/gen/hit.c", "tools/hitbin"]);
+  });
+
   it("searches several roots at once", async () => {
     const a = tree({ "alpha/notes.txt": "" });
     const b = tree({ "beta/notes.md": "" });

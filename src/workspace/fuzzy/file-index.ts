@@ -21,10 +21,10 @@ export class FileIndex {
     this.walked = walkTree(root, {
       maxEntries: MAX_INDEX_ENTRIES,
       signal: this.abort.signal,
-      onEntries: (entries) => {
-        for (const e of entries) {
-          this.matcher.add(e.path);
-          this.directories.push(e.isDirectory);
+      onEntries: (paths, isDirectory) => {
+        for (let i = 0; i < paths.length; i++) {
+          this.matcher.add(paths[i]!);
+          this.directories.push(isDirectory[i]!);
         }
       },
     }).finally(() => {

@@ -1,12 +1,13 @@
 // Fuzzy matching of a query against many paths with fzf (the JS port of fzf's algorithm). The
-// paths are split into blocks, each an fzf finder built once and reused for every keystroke; a
-// query is matched block by block, yielding to the event loop between blocks, so a search over
-// 100,000 paths never holds the loop for more than a few milliseconds and can be abandoned.
+// paths are split into blocks, each built once and reused for every keystroke (code points are
+// prepared here: fzf's finder copies each path twice to get them); a query is matched block by
+// block, yielding to the event loop between blocks, so a search over 100,000 paths never holds
+// the loop for more than a few milliseconds and can be abandoned.
 //
 // fzf's own `find` builds a result (with a position set) for every match and sorts them all; for
-// a picker that shows 50, most of that work is thrown away. So each block's finder gets a `match`
-// function (an fzf option) that scores every path with fzf's algorithm without positions, keeps the
-// best few, and asks the algorithm for the positions of those only.
+// a picker that shows 50, most of that work is thrown away. So each block is matched by `bestOf`,
+// which scores every path with fzf's v1 algorithm without positions, keeps the best few, and asks
+// the algorithm for the positions of those only.
 import { Fzf, type FzfResultItem } from "fzf";
 
 export interface PathMatch {
@@ -76,12 +77,34 @@ function bestOf(limit: number) {
   };
 }
 
+/** fzf's v1 algorithm, taken from a finder: the package does not export it. */
+const v1 = (new Fzf<readonly string[]>([], { fuzzy: "v1" }) as unknown as { finder: { algoFn: AlgoFn } }).finder.algoFn;
+
+/** A block of paths: what bestOf needs of an fzf finder (`runesList`, `algoFn`, `items`). */
+class Block implements Finder {
+  readonly algoFn = v1;
+  readonly match: (query: string) => FzfResultItem<number>[];
+  constructor(
+    readonly runesList: number[][],
+    readonly items: readonly number[],
+    limit: number,
+  ) {
+    this.match = bestOf(limit);
+  }
+
+  find(query: string): FzfResultItem<number>[] {
+    return this.match(query);
+  }
+}
+
 export class PathMatcher {
   private readonly paths: string[] = [];
-  private readonly blocks: Fzf<readonly number[]>[] = [];
+  /** Code points of each path, as fzf's finders hold them; built here without fzf's per-path copies. */
+  private readonly runes: number[][] = [];
+  private readonly blocks: Block[] = [];
   /** Paths added since the last full block; built into a finder on demand. */
   private tailBuiltAt = -1;
-  private tail: Fzf<readonly number[]> | undefined;
+  private tail: Block | undefined;
 
   constructor(private readonly limit: number) {}
 
@@ -95,6 +118,7 @@ export class PathMatcher {
 
   add(path: string): void {
     this.paths.push(path);
+    this.runes.push(toRunes(path));
     const full = this.blocks.length * BLOCK_SIZE + BLOCK_SIZE;
     if (this.paths.length === full) this.blocks.push(this.finder(full - BLOCK_SIZE, full));
   }
@@ -106,7 +130,7 @@ export class PathMatcher {
   async match(query: string, signal?: AbortSignal): Promise<PathMatch[]> {
     if (query.length === 0) return [];
     const found: PathMatch[] = [];
-    const blocks = [...this.blocks, this.tailFinder()].filter((b): b is Fzf<readonly number[]> => b !== undefined);
+    const blocks = [...this.blocks, this.tailFinder()].filter((b): b is Block => b !== undefined);
     for (const block of blocks) {
       if (signal?.aborted) break;
       for (const r of block.find(query)) {
@@ -118,7 +142,7 @@ export class PathMatcher {
     return found.slice(0, this.limit);
   }
 
-  private tailFinder(): Fzf<readonly number[]> | undefined {
+  private tailFinder(): Block | undefined {
     const start = this.blocks.length * BLOCK_SIZE;
     if (start === this.paths.length) return undefined;
     if (this.tailBuiltAt !== this.paths.length) {
@@ -128,19 +152,23 @@ export class PathMatcher {
     return this.tail;
   }
 
-  private finder(start: number, end: number): Fzf<readonly number[]> {
+  private finder(start: number, end: number): Block {
     const indexes = Array.from({ length: end - start }, (_, i) => start + i);
-    return new Fzf(indexes, {
-      selector: (i: number) => this.paths[i]!,
-      // v1 (fzf's own choice for long inputs) is several times faster than v2 in JS; paths are short
-      // enough that its greedy positions rarely differ.
-      fuzzy: "v1",
-      normalize: false,
-      sort: false,
-      limit: this.limit,
-      match: bestOf(this.limit),
-    });
+    // v1 (fzf's own choice for long inputs) is several times faster than v2 in JS; paths are short
+    // enough that its greedy positions rarely differ.
+    return new Block(this.runes.slice(start, end), indexes, this.limit);
   }
+}
+
+/** As fzf's finder converts its items (NFC, then code points), with a plain loop for ASCII. */
+function toRunes(path: string): number[] {
+  const out = new Array<number>(path.length);
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c >= 128) return Array.from(path.normalize(), (ch) => ch.codePointAt(0)!);
+    out[i] = c;
+  }
+  return out;
 }
 
 function compare(a: string, b: string): number {

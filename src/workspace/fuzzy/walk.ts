@@ -1,20 +1,18 @@
 // Lists a folder tree the way git would show it: .gitignore and .ignore files at every level are
 // honoured (a deeper file overrides a shallower one, `!` re-includes), `.git` is skipped, and
-// symbolic links are listed but never followed (no cycles, no escaping the root). The walk is
-// asynchronous, a few directories at a time, so the event loop stays free for other requests.
-import { readdir, type Dirent } from "node:fs";
-import * as fsp from "node:fs/promises";
+// symbolic links are listed but never followed (no cycles, no escaping the root). Folders are
+// read synchronously, in slices of SLICE_MS between which the event loop serves other requests:
+// on a 100,000-file tree that is about half the time of the asynchronous readdir, whose thread
+// pool hop, callback and promise per folder cost more than the listing itself.
+import { readdirSync, readFileSync, type Dirent } from "node:fs";
 import ignore, { type Ignore } from "ignore";
 
-export interface WalkEntry {
-  /** Relative to the root, "/"-separated. */
-  readonly path: string;
-  readonly isDirectory: boolean;
-}
-
 export interface WalkOptions {
-  /** Called with each directory's entries as they are found. */
-  onEntries: (entries: WalkEntry[]) => void;
+  /**
+   * Called with each directory's entries as they are found: paths relative to the root,
+   * "/"-separated, and whether each is a folder (plain arrays, no object per entry: less GC).
+   */
+  onEntries: (paths: string[], isDirectory: boolean[]) => void;
   signal?: AbortSignal;
   /** Stop once this many entries were reported (the index stays bounded on a huge tree). */
   maxEntries: number;
@@ -27,12 +25,22 @@ export interface WalkOutcome {
 }
 
 const IGNORE_FILES = [".gitignore", ".ignore"];
-const PARALLEL_DIRECTORIES = 8;
+/** How long the walk holds the event loop at a time. */
+const SLICE_MS = 8;
 
 /** The ignore rules of one folder; `base` is that folder relative to the root ("" or "a/b/"). */
 interface Rules {
   readonly base: string;
   readonly patterns: string;
+  /** Set when every pattern is a plain name, path or `*.ext` without `!`: tested here, no `ignore` call. */
+  readonly simple?: readonly SimpleRule[];
+}
+
+/** A pattern decided by string comparison (lower-cased: `ignore` is case-insensitive by default). */
+interface SimpleRule {
+  readonly text: string;
+  readonly kind: "name" | "path" | "suffix";
+  readonly directoryOnly: boolean;
 }
 
 interface PendingDir {
@@ -44,50 +52,57 @@ export async function walkTree(root: string, options: WalkOptions): Promise<Walk
   const queue: PendingDir[] = [{ rel: "", rules: [] }];
   let reported = 0;
   let truncated = false;
-  const visit = async (dir: PendingDir): Promise<void> => {
+  const visit = (dir: PendingDir): void => {
     // Unreadable or vanished meanwhile: its entries are simply not listed.
-    const dirents = await listDir(root + "/" + dir.rel);
-    const rules = await rulesFor(root, dir, dirents);
-    // Compiled afresh for each folder: an Ignore caches every path it was asked about, and one
-    // shared by a whole tree grows a 100,000-key cache that costs more than compiling a few patterns.
-    const matchers = rules.map((r) => ({ base: r.base, rules: ignore({ allowRelativePaths: true }).add(r.patterns) }));
-    const found: WalkEntry[] = [];
+    const dirents = listDir(root + "/" + dir.rel);
+    const rules = rulesFor(root, dir, dirents);
+    // Only the rule sets `ignore` must decide are compiled, afresh for each folder: an Ignore
+    // caches every path it was asked about, and one shared by a whole tree grows a 100,000-key
+    // cache that costs more than compiling a few patterns.
+    const matchers = rules.map((r) => (r.simple ? r : { ...r, compiled: ignore({ allowRelativePaths: true }).add(r.patterns) }));
+    const paths: string[] = [];
+    const isDirectory: boolean[] = [];
     for (const d of dirents) {
       if (d.name === ".git") continue;
-      const isDirectory = d.isDirectory();
+      const folder = d.isDirectory();
       const path = dir.rel + d.name;
-      if (isIgnored(matchers, path, isDirectory)) continue;
-      found.push({ path, isDirectory });
-      if (isDirectory) queue.push({ rel: path + "/", rules });
+      if (matchers.length > 0 && isIgnored(matchers, path, d.name, folder)) continue;
+      paths.push(path);
+      isDirectory.push(folder);
+      if (folder) queue.push({ rel: path + "/", rules });
     }
     if (truncated) return;
     const room = options.maxEntries - reported;
-    if (found.length > room) {
+    if (paths.length > room) {
       truncated = true;
-      found.length = room;
+      paths.length = room;
+      isDirectory.length = room;
     }
-    reported += found.length;
-    if (found.length > 0) options.onEntries(found);
+    reported += paths.length;
+    if (paths.length > 0) options.onEntries(paths, isDirectory);
   };
-  const running = new Set<Promise<void>>();
-  while ((queue.length > 0 || running.size > 0) && !truncated) {
+  let sliceStart = performance.now();
+  // Breadth first, as a picker wants shallow paths early; `next` instead of shift(): no copying.
+  for (let next = 0; next < queue.length && !truncated; next++) {
     if (options.signal?.aborted) break;
-    while (queue.length > 0 && running.size < PARALLEL_DIRECTORIES) {
-      const job = visit(queue.shift()!).finally(() => running.delete(job));
-      running.add(job);
+    visit(queue[next]!);
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
     }
-    if (running.size > 0) await Promise.race(running);
   }
-  await Promise.all(running);
   return { entries: reported, truncated };
 }
 
-/** The callback form: about 3× cheaper per directory than fs/promises' readdir here. */
-function listDir(path: string): Promise<Dirent[]> {
-  return new Promise((resolve) => readdir(path, { withFileTypes: true }, (error, dirents) => resolve(error ? [] : dirents)));
+function listDir(path: string): Dirent[] {
+  try {
+    return readdirSync(path, { withFileTypes: true });
+  } catch {
+    return [];
+  }
 }
 
-async function rulesFor(root: string, dir: PendingDir, dirents: readonly Dirent[]): Promise<readonly Rules[]> {
+function rulesFor(root: string, dir: PendingDir, dirents: readonly Dirent[]): readonly Rules[] {
   const files = dirents.filter((d) => IGNORE_FILES.includes(d.name) && !d.isDirectory());
   if (files.length === 0) return dir.rules;
   let patterns = "";
@@ -95,21 +110,61 @@ async function rulesFor(root: string, dir: PendingDir, dirents: readonly Dirent[
   for (const name of IGNORE_FILES) {
     if (!files.some((f) => f.name === name)) continue;
     try {
-      patterns += (await fsp.readFile(root + "/" + dir.rel + name, "utf8")) + "\n";
+      patterns += readFileSync(root + "/" + dir.rel + name, "utf8") + "\n";
     } catch {
       // unreadable ignore file: no rules from it
     }
   }
-  return [...dir.rules, { base: dir.rel, patterns }];
+  return [...dir.rules, { base: dir.rel, patterns, simple: simpleRules(patterns) }];
+}
+
+const PLAIN = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+const SUFFIX = /^\*(\.[A-Za-z0-9_.-]+)$/;
+
+/** The patterns as SimpleRules, or undefined when any needs `ignore` (globs, `!`, escapes...). */
+function simpleRules(patterns: string): SimpleRule[] | undefined {
+  const out: SimpleRule[] = [];
+  for (const raw of patterns.split(/\r?\n/)) {
+    if (raw === "" || raw.startsWith("#")) continue;
+    let line = raw;
+    const directoryOnly = line.endsWith("/");
+    if (directoryOnly) line = line.slice(0, -1);
+    const anchored = line.startsWith("/");
+    if (anchored) line = line.slice(1);
+    const suffix = SUFFIX.exec(line);
+    if (suffix && !anchored) {
+      out.push({ text: suffix[1]!.toLowerCase(), kind: "suffix", directoryOnly });
+      continue;
+    }
+    if (!PLAIN.test(line) || line.split("/").some((part) => part === "." || part === "..")) return undefined;
+    // A slash before the end anchors the pattern to its folder, as a leading one does.
+    out.push({ text: line.toLowerCase(), kind: anchored || line.includes("/") ? "path" : "name", directoryOnly });
+  }
+  return out;
 }
 
 /** The deepest folder whose rules say anything about the path decides. */
-function isIgnored(rules: readonly { base: string; rules: Ignore }[], path: string, isDirectory: boolean): boolean {
+function isIgnored(rules: readonly (Rules & { compiled?: Ignore })[], path: string, name: string, isDirectory: boolean): boolean {
   for (let i = rules.length - 1; i >= 0; i--) {
     const r = rules[i]!;
-    const verdict = r.rules.test(path.slice(r.base.length) + (isDirectory ? "/" : ""));
+    if (r.simple) {
+      // No `!` in the set: a match ignores, no match leaves it to shallower rules.
+      if (matchesSimple(r.simple, r.base, path, name, isDirectory)) return true;
+      continue;
+    }
+    const verdict = r.compiled!.test(path.slice(r.base.length) + (isDirectory ? "/" : ""));
     if (verdict.ignored) return true;
     if (verdict.unignored) return false;
+  }
+  return false;
+}
+
+function matchesSimple(rules: readonly SimpleRule[], base: string, path: string, name: string, isDirectory: boolean): boolean {
+  let lowerName: string | undefined;
+  for (const rule of rules) {
+    if (rule.directoryOnly && !isDirectory) continue;
+    lowerName ??= name.toLowerCase();
+    if (rule.kind === "name" ? lowerName === rule.text : rule.kind === "suffix" ? lowerName.endsWith(rule.text) : path.slice(base.length).toLowerCase() === rule.text) return true;
   }
   return false;
 }
