@@ -1,5 +1,6 @@
 // A live conversation: its settings, history and rollout, one turn at a time, and the listeners of
 // its event stream. Protocol faces subscribe and supply the approval channel.
+import type { ClientOrigin } from "../originator.js";
 import type { SandboxAvailability } from "../sandbox/availability.js";
 import type { ModelClient, ResponseItem, ToolSpec } from "../model/types.js";
 import type { SessionMeta } from "../rollout/types.js";
@@ -30,6 +31,8 @@ export interface ConversationInit {
   id: string;
   /** The rollout's session_meta: provider, creation time, cwd, git. */
   meta: SessionMeta;
+  /** The client that started or loaded it (its model requests name that client). */
+  origin?: ClientOrigin;
   settings: TurnSettings;
   client: ModelClient;
   /** The provider compacts histories itself (OpenAI); absent: a summarisation request does. */
@@ -97,6 +100,10 @@ export class Conversation {
 
   get meta(): SessionMeta {
     return this.init.meta;
+  }
+
+  get origin(): ClientOrigin | undefined {
+    return this.init.origin;
   }
 
   get rolloutPath(): string {

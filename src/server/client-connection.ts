@@ -182,6 +182,10 @@ export class ClientConnection {
         connectionId: this.id,
         closed: this.closed,
         notify: (method, params) => this.notify(method, params),
+        origin: () => {
+          const info = this.session.clientInfo;
+          return info ? { originator: info.name, userAgentSuffix: this.session.userAgentSuffix } : undefined;
+        },
         broadcast: (method, params) => this.core.broadcast(method, params),
         pace: () => this.rpc.writer.paced(OUTPUT_BACKLOG_LIMIT),
       }),

@@ -18,6 +18,7 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
     config: deps.config,
     approver: deps.approver,
     notify: deps.notify,
+    origin: deps.origin,
     broadcast: deps.broadcast,
     subscriptions: deps.subscriptions,
     subscriber: {

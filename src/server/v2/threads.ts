@@ -8,6 +8,7 @@ import type { Approver, Conversation } from "../../core/conversation.js";
 import type { ConversationManager } from "../../core/conversation-manager.js";
 import type { ConfigSource } from "../../config/load.js";
 import type { Subscriber, ThreadSubscriptions } from "../thread-subscriptions.js";
+import type { ClientOrigin } from "../../originator.js";
 import { ThreadEventMapper } from "./event-mapping.js";
 import { ThreadStatusTracker } from "./thread-status.js";
 
@@ -18,6 +19,8 @@ export interface V2Deps {
   approver: Approver;
   /** To this connection. */
   notify(method: string, params: unknown): void;
+  /** This connection's client (threads it starts name it to the model). */
+  origin?(): ClientOrigin | undefined;
   /** To every initialized connection (thread/started and the like). */
   broadcast(method: string, params: unknown): void;
   subscriptions: ThreadSubscriptions;
