@@ -87,6 +87,8 @@ export interface ManagerDeps {
   sandbox?(): Promise<SandboxAvailability>;
   /** The MCP servers this process shares among its conversations. */
   mcp?: McpManager;
+  /** Told of each conversation as it loads, before any client subscribes. */
+  onOpen?(conversation: Conversation): void;
   /** Tests and benches may swap the model client. */
   clientFactory?: (config: AppConfig, hooks: ReturnType<typeof conversationTelemetry>) => ModelClient;
 }
@@ -430,6 +432,7 @@ export class ConversationManager {
       ...(settings.effort ? { reasoningEffort: settings.effort } : {}),
     });
     this.live.set(id, conversation);
+    this.deps.onOpen?.(conversation);
     return conversation;
   }
 

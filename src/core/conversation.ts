@@ -81,6 +81,8 @@ export class Conversation {
   /** Who answers approval requests; none attached means every request is denied. */
   approver: Approver | undefined;
   private readonly listeners = new Set<CoreEventListener>();
+  /** Process-wide watchers (the status feed): told first, and they keep nothing loaded. */
+  private readonly observers = new Set<CoreEventListener>();
   private readonly approvedForSession = new Set<string>();
   private readonly usage: TurnDeps["usage"] = { total: null };
   private nextSubmission = 0;
@@ -133,6 +135,11 @@ export class Conversation {
     return () => {
       if (this.listeners.delete(listener) && this.listeners.size === 0) this.settle();
     };
+  }
+
+  /** Sees every event before the subscribers, without counting as one (it never keeps the conversation loaded). */
+  observe(listener: CoreEventListener): void {
+    this.observers.add(listener);
   }
 
   /** Tells the owner when nothing is running or queued. */
@@ -272,7 +279,12 @@ export class Conversation {
   }
 
   private emit(event: CoreEvent): void {
-    for (const listener of this.listeners) {
+    this.tell(this.observers, event);
+    this.tell(this.listeners, event);
+  }
+
+  private tell(listeners: Set<CoreEventListener>, event: CoreEvent): void {
+    for (const listener of listeners) {
       try {
         listener(event);
       } catch (error) {

@@ -1,11 +1,12 @@
 // Several clients on one server (--listen ws://): each thread's model requests name the client that
-// started (or loaded) it, which Thread.originator and the rollout report.
+// started (or loaded) it, which Thread.originator and the rollout report; thread/status/changed
+// goes once per change to every v2 client, followers or not, and not to v1-only clients.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeModelServer, textTurn, type FakeModelServer, type RecordedRequest } from "../support/fake-model-server.js";
 import type { JsonObject } from "../support/rpc-peer.js";
 import { useServers, type ServerProcess, type SpawnOptions } from "../support/server-process.js";
 import { listening, WsClient, wsClient } from "../support/socket-client.js";
-import { FAKE_ENV, fakeProviderToml, useFakeModel } from "../support/v1-session.js";
+import { FAKE_ENV, fakeProviderToml, openConversation, useFakeModel } from "../support/v1-session.js";
 
 const fakeModel = useFakeModel(beforeEach, afterEach, startFakeModelServer);
 let model: FakeModelServer;
@@ -39,6 +40,14 @@ async function runTurn(c: WsClient, threadId: string, text: string): Promise<str
 
 function requestsOf(threadId: string): RecordedRequest[] {
   return model.requests.filter((r) => r.headers.session_id === threadId);
+}
+
+function statusesOf(c: WsClient, threadId: string): string[] {
+  return c
+    .notifications("thread/status/changed")
+    .map((m) => m.params as { threadId: string; status: { type: string } })
+    .filter((p) => p.threadId === threadId)
+    .map((p) => p.status.type);
 }
 
 const listed = async (c: WsClient) =>
@@ -103,5 +112,42 @@ describe("a thread names the client that started it", () => {
     expect([a!.headers.originator, b!.headers.originator]).toEqual(["forced_origin", "forced_origin"]);
     expect(a!.headers["user-agent"]).toMatch(/^forced_origin\/.*\(ide_one; 1\.0\.0\)$/);
     expect(b!.headers["user-agent"]).toMatch(/^forced_origin\/.*\(ide_two; 1\.0\.0\)$/);
+  });
+});
+
+describe("thread/status/changed goes to every v2 client", () => {
+  it("once per change, to followers and to a client that does not follow the thread; before the turn events; v1-only clients get none", async () => {
+    const s = serve();
+    const owner = await wsClient(s, "ide_owner");
+    const follower = await wsClient(s, "ide_follower");
+    const watcher = await wsClient(s, "ide_watcher");
+    const v1 = await wsClient(s, "v1_ide");
+    await openConversation(v1);
+    const thread = await startThread(owner);
+    await follower.request("thread/resume", { threadId: thread.id });
+    await runTurn(owner, thread.id, "hello");
+    await follower.waitFor(() => (statusesOf(follower, thread.id).includes("idle") ? true : undefined), 10_000, "idle on the follower");
+    await watcher.waitFor(() => (statusesOf(watcher, thread.id).includes("idle") ? true : undefined), 10_000, "idle on the watcher");
+
+    for (const c of [owner, follower, watcher]) expect(statusesOf(c, thread.id)).toEqual(["active", "idle"]);
+    // The watcher follows nothing: no turn events.
+    expect(watcher.notifications("turn/started")).toEqual([]);
+    // As the reference: active before turn/started, idle before turn/completed, for every follower.
+    for (const c of [owner, follower]) {
+      const order = c.messages
+        .filter((m) => m.method === "thread/status/changed" || m.method === "turn/started" || m.method === "turn/completed")
+        .map((m) => (m.method === "thread/status/changed" ? ((m.params as JsonObject).status as { type: string }).type : m.method));
+      expect(order).toEqual(["active", "turn/started", "idle", "turn/completed"]);
+    }
+
+    // Unloading is a status change too: notLoaded reaches the watcher, thread/closed only those shown the thread.
+    await follower.request("thread/unsubscribe", { threadId: thread.id });
+    await owner.request("thread/unsubscribe", { threadId: thread.id });
+    await watcher.waitFor(() => (statusesOf(watcher, thread.id).includes("notLoaded") ? true : undefined), 10_000, "notLoaded on the watcher");
+    expect(statusesOf(watcher, thread.id)).toEqual(["active", "idle", "notLoaded"]);
+    expect(watcher.notifications("thread/closed")).toEqual([]);
+    // The v1 client answers after anything sent before; it never heard a v2 status.
+    expect((await v1.request("getUserAgent")).result).toBeDefined();
+    expect(v1.notifications("thread/status/changed")).toEqual([]);
   });
 });

@@ -33,6 +33,8 @@ export interface FaceDeps {
   log: Logger;
   /** To this connection. */
   notify(method: string, params: unknown): void;
+  /** Routes this connection's thread notifications sent from outside the face (status changes). */
+  setThreadNotify(deliver: (threadId: string, method: string, params: unknown) => void): void;
   /** This connection's client, which threads it starts name in their model requests. */
   origin(): ClientOrigin | undefined;
   /** To every initialized connection. */

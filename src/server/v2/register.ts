@@ -29,7 +29,9 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
       closed: deps.closed,
     },
   };
-  const d: v2.ThreadHandlerDeps = { ...base, threads: new V2Threads(base) };
+  const threads = new V2Threads(base);
+  deps.setThreadNotify((id, method, params) => threads.deliver(id, method, params));
+  const d: v2.ThreadHandlerDeps = { ...base, threads };
   const accounts: acc.AccountDeps = { config: deps.config.config, env: process.env, notify: deps.notify };
   const models: ModelDeps = { config: deps.config.config, env: process.env };
   const catalog = new ModelCatalog(models);
