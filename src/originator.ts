@@ -29,6 +29,21 @@ export function originator(env: NodeJS.ProcessEnv = process.env): string {
   return setValue ?? DEFAULT_ORIGINATOR;
 }
 
+/** Who started a thread: its model requests name this client, not the process's first one. */
+export interface ClientOrigin {
+  /** clientInfo.name of the connection that started (or loaded) the thread. */
+  originator: string;
+  /** "<name>; <version>" for the User-Agent. */
+  userAgentSuffix: string | undefined;
+}
+
+/** A thread's originator: the env override still wins; a thread without a client has the process's. */
+export function threadOriginator(origin: ClientOrigin | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const override = env[ORIGINATOR_OVERRIDE_ENV];
+  if (override !== undefined && override !== "" && isValidHeaderValue(override)) return override;
+  return origin?.originator ?? originator(env);
+}
+
 /** Throws OriginatorError("InvalidHeaderValue" | "AlreadyInitialized"). */
 export function setDefaultOriginator(value: string): void {
   if (value === "" || !isValidHeaderValue(value)) throw new OriginatorError("InvalidHeaderValue");

@@ -3,7 +3,7 @@
 // the Codex protocol version we implement, since clients compare it with Codex releases.
 import { readFileSync } from "node:fs";
 import os from "node:os";
-import { originator } from "./originator.js";
+import { originator, threadOriginator, type ClientOrigin } from "./originator.js";
 import { CODEX_PROTOCOL_VERSION } from "./version.js";
 
 let suffix: string | undefined;
@@ -24,11 +24,16 @@ export function resetUserAgentForTests(): void {
 }
 
 /** `client` is one connection's suffix (its getUserAgent); the process-wide one by default. */
-export function userAgent(env: NodeJS.ProcessEnv = process.env, client: string | undefined = suffix): string {
+export function userAgent(env: NodeJS.ProcessEnv = process.env, client: string | undefined = suffix, head: string = originator(env)): string {
   platformPart ??= `(${osDescription()}; ${os.machine()}) ${terminalName(env)}`;
-  const prefix = `${originator(env)}/${CODEX_PROTOCOL_VERSION} ${platformPart}`;
+  const prefix = `${head}/${CODEX_PROTOCOL_VERSION} ${platformPart}`;
   const tail = client?.trim() ? ` (${client.trim()})` : "";
   return sanitize(prefix + tail);
+}
+
+/** A thread's model requests: the originator and suffix of the client that started it. */
+export function threadUserAgent(env: NodeJS.ProcessEnv, origin: ClientOrigin | undefined): string {
+  return origin ? userAgent(env, origin.userAgentSuffix, threadOriginator(origin, env)) : userAgent(env);
 }
 
 // Characters a header cannot carry become "_", as the reference does.

@@ -11,7 +11,7 @@ import { resolveAuth } from "../model/auth.js";
 import { createModelClient } from "../model/client-for-provider.js";
 import { findModelFamily } from "../model/model-family.js";
 import type { ModelClient, ResponseItem } from "../model/types.js";
-import { originator } from "../originator.js";
+import { threadOriginator, type ClientOrigin } from "../originator.js";
 import type { AskForApproval, ReasoningEffort, SandboxMode } from "../protocol/config.js";
 import { readRollout } from "../rollout/reader.js";
 import { collectGitInfo } from "../rollout/git-info.js";
@@ -71,6 +71,8 @@ export interface StartOptions {
   compactPrompt?: string;
   /** Keep the history in memory only: no rollout file, not listed, not resumable. */
   ephemeral?: boolean;
+  /** The connection that starts, forks or loads it: its originator and User-Agent go to the model. */
+  origin?: ClientOrigin;
 }
 
 export interface ManagerDeps {
@@ -85,6 +87,8 @@ export interface ManagerDeps {
   sandbox?(): Promise<SandboxAvailability>;
   /** The MCP servers this process shares among its conversations. */
   mcp?: McpManager;
+  /** Told of each conversation as it loads, before any client subscribes. */
+  onOpen?(conversation: Conversation): void;
   /** Tests and benches may swap the model client. */
   clientFactory?: (config: AppConfig, hooks: ReturnType<typeof conversationTelemetry>) => ModelClient;
 }
@@ -96,6 +100,7 @@ export type UnloadKind = "unloaded" | "removed";
 interface Parked {
   path: string;
   settings: TurnSettings;
+  origin: ClientOrigin | undefined;
 }
 
 /** Unloaded conversations remembered; beyond this the oldest reload with config's settings. */
@@ -167,7 +172,7 @@ export class ConversationManager {
       id,
       timestamp: new Date().toISOString(),
       cwd: settings.cwd,
-      originator: originator(),
+      originator: threadOriginator(options.origin),
       cli_version: APP_VERSION,
       source: "vscode",
       model_provider: config.modelProvider.id,
@@ -182,12 +187,16 @@ export class ConversationManager {
       ...history,
     ];
     for (const item of context) writer.write("response_item", item);
-    const conversation = this.open(meta, config, settings, writer, context, await this.authFacts(config));
+    const conversation = this.open(meta, config, settings, writer, context, await this.authFacts(config), options.origin);
     conversation.settle();
     return conversation;
   }
 
-  /** Resumes a rollout file: its history goes to the model on the next turn. */
+  /**
+   * Resumes a rollout file: its history goes to the model on the next turn. Loaded from disk, its
+   * model requests name the client that loads it (`options.origin`); one this process unloaded
+   * keeps the client it had.
+   */
   resume(file: string, options: StartOptions): Promise<{ conversation: Conversation; initialMessages: unknown[] }> {
     // Two resumes of one rollout must not both load it: two writers would interleave on one file.
     return this.exclusive(`path:${path.resolve(file)}`, async () => {
@@ -199,8 +208,9 @@ export class ConversationManager {
   private async resumeLoaded(
     file: string,
     contents: Awaited<ReturnType<typeof readRollout>>,
-    options: StartOptions,
+    withOrigin: StartOptions,
   ): Promise<{ conversation: Conversation; initialMessages: unknown[] }> {
+    const { origin, ...options } = withOrigin;
     const existing = this.live.get(contents.meta.id);
     const initialMessages = contents.lines.filter((l) => l.type === "event_msg").map((l) => l.payload);
     if (existing) {
@@ -219,7 +229,7 @@ export class ConversationManager {
     // A compaction replaced what came before it: the model goes on from the compacted history.
     const history = historyFromRollout(contents.lines);
     const writer = await RolloutWriter.reopen(file);
-    const conversation = this.open(contents.meta, config, settings, writer, history, await this.authFacts(config));
+    const conversation = this.open(contents.meta, config, settings, writer, history, await this.authFacts(config), origin ?? parked?.origin);
     // Loaded again after an unload, without new overrides: as it was.
     this.parked.delete(contents.meta.id);
     if (parked && Object.keys(options).length === 0) conversation.settings = parked.settings;
@@ -236,7 +246,7 @@ export class ConversationManager {
       ...contents.meta,
       id: uuidv7(),
       timestamp: new Date().toISOString(),
-      originator: originator(),
+      originator: threadOriginator(options.origin),
       cli_version: APP_VERSION,
       forked_from_id: contents.meta.id,
     });
@@ -315,7 +325,7 @@ export class ConversationManager {
       this.unloadTimers.delete(conversation.id);
       this.unloadRequested.delete(conversation.id);
       this.live.delete(conversation.id);
-      this.parked.set(conversation.id, { path: conversation.rolloutPath, settings: conversation.settings });
+      this.parked.set(conversation.id, { path: conversation.rolloutPath, settings: conversation.settings, origin: conversation.origin });
       if (this.parked.size > MAX_PARKED) this.parked.delete(this.parked.keys().next().value!);
       await this.shut(conversation).catch((error: unknown) => {
         this.deps.log?.warn({ err: error, conversationId: conversation.id }, "conversation not closed cleanly");
@@ -355,6 +365,7 @@ export class ConversationManager {
     writer: RolloutSink,
     history: ResponseItem[],
     auth: AuthFacts,
+    origin: ClientOrigin | undefined,
   ): Conversation {
     const id = meta.id;
     const hooks = conversationTelemetry(
@@ -367,6 +378,7 @@ export class ConversationManager {
       createModelClient(config.modelProvider, {
         codexHome: config.codexHome,
         env: this.deps.env,
+        ...(origin ? { origin } : {}),
         onApiRequest: (r) => {
           hooks.apiRequest(r);
           traces.apiRequest(r);
@@ -375,11 +387,12 @@ export class ConversationManager {
       });
     const shellPolicy = parseShellEnvironmentPolicy(config.table.shell_environment_policy);
     const remoteCompact = usesRemoteCompaction(config.modelProvider, config.table)
-      ? createRemoteCompactor(config.modelProvider, { codexHome: config.codexHome, env: this.deps.env, onApiRequest: (r) => hooks.apiRequest(r) })
+      ? createRemoteCompactor(config.modelProvider, { codexHome: config.codexHome, env: this.deps.env, ...(origin ? { origin } : {}), onApiRequest: (r) => hooks.apiRequest(r) })
       : undefined;
     const conversation = new Conversation({
       id,
       meta,
+      ...(origin ? { origin } : {}),
       settings,
       client,
       ...(remoteCompact ? { remoteCompact } : {}),
@@ -419,6 +432,7 @@ export class ConversationManager {
       ...(settings.effort ? { reasoningEffort: settings.effort } : {}),
     });
     this.live.set(id, conversation);
+    this.deps.onOpen?.(conversation);
     return conversation;
   }
 

@@ -1,5 +1,6 @@
 // A live conversation: its settings, history and rollout, one turn at a time, and the listeners of
 // its event stream. Protocol faces subscribe and supply the approval channel.
+import type { ClientOrigin } from "../originator.js";
 import type { SandboxAvailability } from "../sandbox/availability.js";
 import type { ModelClient, ResponseItem, ToolSpec } from "../model/types.js";
 import type { SessionMeta } from "../rollout/types.js";
@@ -30,6 +31,8 @@ export interface ConversationInit {
   id: string;
   /** The rollout's session_meta: provider, creation time, cwd, git. */
   meta: SessionMeta;
+  /** The client that started or loaded it (its model requests name that client). */
+  origin?: ClientOrigin;
   settings: TurnSettings;
   client: ModelClient;
   /** The provider compacts histories itself (OpenAI); absent: a summarisation request does. */
@@ -78,6 +81,8 @@ export class Conversation {
   /** Who answers approval requests; none attached means every request is denied. */
   approver: Approver | undefined;
   private readonly listeners = new Set<CoreEventListener>();
+  /** Process-wide watchers (the status feed): told first, and they keep nothing loaded. */
+  private readonly observers = new Set<CoreEventListener>();
   private readonly approvedForSession = new Set<string>();
   private readonly usage: TurnDeps["usage"] = { total: null };
   private nextSubmission = 0;
@@ -97,6 +102,10 @@ export class Conversation {
 
   get meta(): SessionMeta {
     return this.init.meta;
+  }
+
+  get origin(): ClientOrigin | undefined {
+    return this.init.origin;
   }
 
   get rolloutPath(): string {
@@ -126,6 +135,11 @@ export class Conversation {
     return () => {
       if (this.listeners.delete(listener) && this.listeners.size === 0) this.settle();
     };
+  }
+
+  /** Sees every event before the subscribers, without counting as one (it never keeps the conversation loaded). */
+  observe(listener: CoreEventListener): void {
+    this.observers.add(listener);
   }
 
   /** Tells the owner when nothing is running or queued. */
@@ -265,7 +279,12 @@ export class Conversation {
   }
 
   private emit(event: CoreEvent): void {
-    for (const listener of this.listeners) {
+    this.tell(this.observers, event);
+    this.tell(this.listeners, event);
+  }
+
+  private tell(listeners: Set<CoreEventListener>, event: CoreEvent): void {
+    for (const listener of listeners) {
       try {
         listener(event);
       } catch (error) {

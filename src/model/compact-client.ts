@@ -37,7 +37,7 @@ export function createRemoteCompactor(provider: ModelProviderInfo, deps: ModelCl
     registerSecret(auth?.token);
     const sleep = deps.sleep ?? defaultSleep;
     for (let retry = 0; ; retry++) {
-      const headers = modelHeaders(provider, deps.env, auth, request.conversationId, "application/json");
+      const headers = modelHeaders(provider, deps.env, auth, request.conversationId, "application/json", deps.origin);
       const started = performance.now();
       const outcome = await postOnce(url, headers, body, provider, signal);
       // Telemetry (codex.api_request) as for any model request; an error body may echo a key back.

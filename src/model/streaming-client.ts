@@ -18,8 +18,8 @@ import type { ModelProviderInfo } from "../config/types.js";
 import { logger } from "../logging/logger.js";
 import { displayUrl, registerSecret, scrubSecrets } from "../logging/redact.js";
 import { recordRateLimits } from "./rate-limits.js";
-import { originator } from "../originator.js";
-import { userAgent } from "../user-agent.js";
+import { threadOriginator, type ClientOrigin } from "../originator.js";
+import { threadUserAgent } from "../user-agent.js";
 import { resolveAuth, type ResolvedAuth } from "./auth.js";
 import { isUsageLimit } from "./failure-report.js";
 import { HttpExchange } from "./http-exchange.js";
@@ -50,6 +50,8 @@ export interface ModelClientDeps {
   env: NodeJS.ProcessEnv;
   onApiRequest?(r: ApiRequestReport): void;
   onSseEvent?(r: SseEventReport): void;
+  /** The client that started the conversation: its originator and User-Agent go on every request. */
+  origin?: ClientOrigin;
   /** Injectable for tests; must reject (or resolve promptly) when `signal` aborts. */
   sleep?(ms: number, signal: AbortSignal): Promise<void>;
 }
@@ -302,7 +304,7 @@ async function sendOnce(ctx: Context, attempt: number): Promise<SendOutcome> {
 
 /** Built per attempt: originator and user-agent can change when a client initializes. */
 function requestHeaders(ctx: Context): Record<string, string> {
-  const headers = modelHeaders(ctx.provider, ctx.deps.env, ctx.auth, ctx.conversationId, "text/event-stream");
+  const headers = modelHeaders(ctx.provider, ctx.deps.env, ctx.auth, ctx.conversationId, "text/event-stream", ctx.deps.origin);
   if (ctx.trace) {
     headers.traceparent = ctx.trace.traceparent;
     if (ctx.trace.tracestate) headers.tracestate = ctx.trace.tracestate;
@@ -317,12 +319,13 @@ export function modelHeaders(
   auth: ResolvedAuth | undefined,
   conversationId: string,
   accept: string,
+  origin?: ClientOrigin,
 ): Record<string, string> {
   const headers: Record<string, string> = {
     "content-type": "application/json",
     accept,
-    originator: originator(env),
-    "user-agent": userAgent(env),
+    originator: threadOriginator(origin, env),
+    "user-agent": threadUserAgent(env, origin),
     session_id: conversationId,
     conversation_id: conversationId,
   };

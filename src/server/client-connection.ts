@@ -50,6 +50,8 @@ export class ClientConnection {
   private readonly tracker = new RequestTracker();
   private readonly gone = new AbortController();
   private handlers: Promise<HandlerTable> | undefined;
+  /** A thread's notification to this connection, after any reply it is held for (set by the v2 face). */
+  private threadNotify: ((threadId: string, method: string, params: unknown) => void) | undefined;
 
   constructor(
     private readonly core: ServerCore,
@@ -90,6 +92,12 @@ export class ClientConnection {
 
   notify(method: string, params: unknown): void {
     void this.rpc.connection.sendNotification(method, params).catch(() => {});
+  }
+
+  /** A notification about a thread: held, as the thread's own, while a reply about it is pending. */
+  notifyThread(threadId: string, method: string, params: unknown): void {
+    if (this.threadNotify) this.threadNotify(threadId, method, params);
+    else this.notify(method, params);
   }
 
   /** Resolves when every request read so far has been answered. */
@@ -168,6 +176,8 @@ export class ClientConnection {
     // implementation is loaded on first use.
     for (const method of CONVERSATION_METHODS) {
       router.register(method, c[method] as MethodContract<unknown, unknown>, async (params, ctx) => {
+        if (method.includes("/")) session.spokeV2 = true;
+        else session.spokeV1 = true;
         const handler = (await this.conversationHandlers())[method] as ((p: unknown, ctx: RequestContext) => unknown) | undefined;
         if (!handler) throw rpcErrors.methodNotFound(method);
         return handler(params, ctx);
@@ -182,7 +192,14 @@ export class ClientConnection {
         connectionId: this.id,
         closed: this.closed,
         notify: (method, params) => this.notify(method, params),
+        origin: () => {
+          const info = this.session.clientInfo;
+          return info ? { originator: info.name, userAgentSuffix: this.session.userAgentSuffix } : undefined;
+        },
         broadcast: (method, params) => this.core.broadcast(method, params),
+        setThreadNotify: (deliver) => {
+          this.threadNotify = deliver;
+        },
         pace: () => this.rpc.writer.paced(OUTPUT_BACKLOG_LIMIT),
       }),
     ));

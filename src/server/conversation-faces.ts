@@ -14,6 +14,8 @@ import { OneOffSessions } from "./one-off-exec.js";
 import type { ThreadSubscriptions } from "./thread-subscriptions.js";
 import { v1Handlers, type FaceDeps, type HandlerTable } from "./v1/register.js";
 import { v2Handlers } from "./v2/register.js";
+import { ThreadStatusTracker } from "./v2/thread-status.js";
+import type { ThreadStatus } from "../protocol/v2/thread.js";
 
 export interface ConversationFaces {
   /** The method table of one connection. */
@@ -26,6 +28,7 @@ export interface ConversationCoreDeps {
   config: ConfigSource;
   log: Logger;
   subscriptions: ThreadSubscriptions;
+  broadcastThreadStatus(threadId: string, status: ThreadStatus): void;
 }
 
 /** How long an idle conversation no client listens to stays loaded (CODEX_APP_SERVER_UNLOAD_IDLE_MS). */
@@ -64,7 +67,18 @@ export function createConversationFaces(deps: ConversationCoreDeps): Conversatio
     log: deps.log,
     unloadIdleAfterMs: msFromEnv(process.env, "CODEX_APP_SERVER_UNLOAD_IDLE_MS", UNLOAD_IDLE_AFTER_MS),
     mcp,
+    // One tracker per loaded thread, told before any client's listener: its status changes go
+    // out once each (active before turn/started, idle before turn/completed), to every client.
+    onOpen: (conversation) => {
+      const status = new ThreadStatusTracker();
+      conversation.observe((event) => {
+        const changed = status.next(event);
+        if (changed) deps.broadcastThreadStatus(conversation.id, changed);
+      });
+    },
   });
+  // Before any connection's own unload listener: notLoaded comes before thread/closed.
+  manager.onUnload((id) => deps.broadcastThreadStatus(id, { type: "notLoaded" }));
   const approver = routedApprover(subscriptions, msFromEnv(process.env, "CODEX_APP_SERVER_APPROVAL_GRACE_MS", APPROVAL_GRACE_MS));
   // The shutdown deadline may cut an async flush short: what is still queued goes out now.
   process.once("exit", () => {

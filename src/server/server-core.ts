@@ -5,6 +5,7 @@ import type { ConfigSource } from "../config/load.js";
 import type { ConfigWriter } from "../config/writer.js";
 import type { Logger } from "../logging/logger.js";
 import type { ConfigWarningNotification } from "../protocol/config.js";
+import type { ThreadStatus } from "../protocol/v2/thread.js";
 import type { Lifecycle } from "../transport/lifecycle.js";
 import type { ClientConnection } from "./client-connection.js";
 import type { ConfigHandlerDeps } from "./config-handlers.js";
@@ -74,9 +75,28 @@ export class ServerCore {
     for (const c of this.connections) if (c.session.initialized) c.notify(method, params);
   }
 
+  /**
+   * thread/status/changed, once per change, to every initialized connection but v1-only ones. A
+   * connection waiting for a reply about the thread (turn/start) gets it after that reply;
+   * notLoaded is not held: thread/closed follows it at once.
+   */
+  broadcastThreadStatus(threadId: string, status: ThreadStatus): void {
+    const params = { threadId, status };
+    for (const c of this.connections) {
+      if (!c.session.initialized || c.session.v1Only) continue;
+      if (status.type === "notLoaded") c.notify("thread/status/changed", params);
+      else c.notifyThread(threadId, "thread/status/changed", params);
+    }
+  }
+
   loadFaces(): Promise<ConversationFaces> {
     return (this.faces ??= import("./conversation-faces.js").then((m) =>
-      m.createConversationFaces({ config: this.config, log: this.log, subscriptions: this.subscriptions }),
+      m.createConversationFaces({
+        config: this.config,
+        log: this.log,
+        subscriptions: this.subscriptions,
+        broadcastThreadStatus: (threadId, status) => this.broadcastThreadStatus(threadId, status),
+      }),
     ));
   }
 }

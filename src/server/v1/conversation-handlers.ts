@@ -1,5 +1,6 @@
 // v1 conversation methods: newConversation, add/removeConversationListener, sendUserMessage,
 // sendUserTurn, interruptConversation. Thin adapters onto core/.
+import type { ClientOrigin } from "../../originator.js";
 import type { Approver, Conversation } from "../../core/conversation.js";
 import type { ConversationManager } from "../../core/conversation-manager.js";
 import type { UserInput } from "../../core/turn-runner.js";
@@ -15,8 +16,16 @@ export interface V1Deps {
   /** Every conversation's approver (routes to a subscriber). */
   approver: Approver;
   notify(method: string, params: unknown): void;
+  /** This connection's client (threads it starts name it to the model). */
+  origin?(): ClientOrigin | undefined;
   /** This connection submitted the conversation's running turn. */
   ownTurn(conversationId: string): void;
+}
+
+/** StartOptions naming this connection's client, when it has one. */
+export function originOf(deps: { origin?(): ClientOrigin | undefined }): { origin?: ClientOrigin } {
+  const origin = deps.origin?.();
+  return origin ? { origin } : {};
 }
 
 export function toUserInput(items: InputItem[]): UserInput {
@@ -41,7 +50,7 @@ export async function requireConversation(deps: V1Deps, id: string): Promise<Con
 
 
 export async function newConversation(deps: V1Deps, params: NewConversationParams): Promise<NewConversationResult> {
-  const conversation = await withConfig(() => deps.manager.start(params));
+  const conversation = await withConfig(() => deps.manager.start({ ...params, ...originOf(deps) }));
   conversation.approver = deps.approver;
   const result = {
     conversationId: conversation.id,

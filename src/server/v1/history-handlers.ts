@@ -17,7 +17,7 @@ import { summarizeHead } from "../../rollout/reader.js";
 import { RolloutError, v1Summary, type ConversationSummary } from "../../rollout/types.js";
 import { rpcErrors } from "../../rpc/errors.js";
 import { rolloutCall, withConfig } from "../domain-errors.js";
-import type { V1Deps } from "./conversation-handlers.js";
+import { originOf, type V1Deps } from "./conversation-handlers.js";
 
 export interface HistoryDeps extends V1Deps {
   config: ConfigSource;
@@ -70,7 +70,7 @@ export async function resumeConversation(deps: HistoryDeps, params: ResumeConver
   const { conversation, initialMessages } =
     !params.path && !params.conversationId && history.length > 0
       ? // Raw history: a new conversation that starts from it, in a rollout of its own.
-        { conversation: await withConfig(() => deps.manager.start(params.overrides ?? {}, history)), initialMessages: [] }
+        { conversation: await withConfig(() => deps.manager.start({ ...params.overrides, ...originOf(deps) }, history)), initialMessages: [] }
       : await resumeFile(deps, await pathFor(deps, params), params.overrides ?? {});
   conversation.approver = deps.approver;
   const result = {
@@ -86,7 +86,7 @@ export async function resumeConversation(deps: HistoryDeps, params: ResumeConver
 async function resumeFile(deps: HistoryDeps, file: string, overrides: NonNullable<ResumeConversationParams["overrides"]>) {
   await flushLive(deps, file);
   try {
-    return await withConfig(() => deps.manager.resume(file, overrides));
+    return await withConfig(() => deps.manager.resume(file, { ...overrides, ...originOf(deps) }));
   } catch (error) {
     if (error instanceof RolloutError) throw rpcErrors.invalidRequest(`failed to load rollout \`${file}\`: ${error.message}`);
     throw error;
@@ -104,7 +104,7 @@ function responseItems(history: unknown[] | undefined): ResponseItem[] {
 export async function forkConversation(deps: HistoryDeps, params: ForkConversationParams): Promise<ResumeConversationResult> {
   const source = await pathFor(deps, params);
   await flushLive(deps, source);
-  const { conversation } = await withConfig(() => rolloutCall(() => deps.manager.fork(source, params.overrides ?? {})));
+  const { conversation } = await withConfig(() => rolloutCall(() => deps.manager.fork(source, { ...params.overrides, ...originOf(deps) })));
   return resumeConversation(deps, { path: conversation.rolloutPath, ...(params.overrides ? { overrides: params.overrides } : {}) });
 }
 

@@ -1,4 +1,5 @@
 // The v1 method table: conversations and their stored history.
+import type { ClientOrigin } from "../../originator.js";
 import type { MessageConnection } from "vscode-jsonrpc/node";
 import type { ConfigSource } from "../../config/load.js";
 import type { Approver } from "../../core/conversation.js";
@@ -32,6 +33,10 @@ export interface FaceDeps {
   log: Logger;
   /** To this connection. */
   notify(method: string, params: unknown): void;
+  /** Routes this connection's thread notifications sent from outside the face (status changes). */
+  setThreadNotify(deliver: (threadId: string, method: string, params: unknown) => void): void;
+  /** This connection's client, which threads it starts name in their model requests. */
+  origin(): ClientOrigin | undefined;
   /** To every initialized connection. */
   broadcast(method: string, params: unknown): void;
   /** A promise while this connection has a backlog of unread output. */
@@ -61,6 +66,7 @@ export function v1Handlers(deps: FaceDeps): HandlerTable {
     subscriptions,
     approver: deps.approver,
     notify,
+    origin: deps.origin,
     ownTurn: (id) => deps.subscriptions.setTurnOwner(id, deps.connectionId),
   };
   const history: v1h.HistoryDeps = { ...v1deps, config: deps.config };

@@ -18,6 +18,7 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
     config: deps.config,
     approver: deps.approver,
     notify: deps.notify,
+    origin: deps.origin,
     broadcast: deps.broadcast,
     subscriptions: deps.subscriptions,
     subscriber: {
@@ -28,7 +29,9 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
       closed: deps.closed,
     },
   };
-  const d: v2.ThreadHandlerDeps = { ...base, threads: new V2Threads(base) };
+  const threads = new V2Threads(base);
+  deps.setThreadNotify((id, method, params) => threads.deliver(id, method, params));
+  const d: v2.ThreadHandlerDeps = { ...base, threads };
   const accounts: acc.AccountDeps = { config: deps.config.config, env: process.env, notify: deps.notify };
   const models: ModelDeps = { config: deps.config.config, env: process.env };
   const catalog = new ModelCatalog(models);

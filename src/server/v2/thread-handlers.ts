@@ -14,6 +14,7 @@ import { sandboxPolicyToV2 } from "../../sandbox/policy.js";
 import { rolloutCall, withConfig } from "../domain-errors.js";
 import { buildTurns, threadFromConversation, threadFromSummary, type ThreadView, type TurnView } from "./thread-view.js";
 import type { V2Deps, V2Threads } from "./threads.js";
+import { originOf } from "../v1/conversation-handlers.js";
 
 export interface ThreadHandlerDeps extends V2Deps {
   threads: V2Threads;
@@ -54,7 +55,7 @@ async function named<T extends { id: string; name: string | null }>(deps: Thread
 
 export async function threadStart(deps: ThreadHandlerDeps, params: ThreadStartParams, ctx: Pick<RequestContext, "afterReply">) {
   const conversation = await withConfig(() =>
-    deps.manager.start({ ...startOptions(params), ...(params.ephemeral ? { ephemeral: true } : {}) }),
+    deps.manager.start({ ...startOptions(params), ...(params.ephemeral ? { ephemeral: true } : {}), ...originOf(deps) }),
   );
   deps.threads.attach(conversation);
   const result = response(conversation, threadFromConversation(conversation, ""));
@@ -97,7 +98,7 @@ async function turnsOf(file: string): Promise<{ turns: TurnView[]; preview: stri
 
 export async function threadResume(deps: ThreadHandlerDeps, params: ThreadResumeParams) {
   const file = await pathFor(deps, params);
-  const { conversation } = await withConfig(() => rolloutCall(() => deps.manager.resume(file, startOptions(params))));
+  const { conversation } = await withConfig(() => rolloutCall(() => deps.manager.resume(file, { ...startOptions(params), ...originOf(deps) })));
   deps.threads.attach(conversation);
   const { turns, preview } = await turnsOf(file);
   const [thread] = await named(deps, [threadFromConversation(conversation, preview, turns)]);
@@ -107,7 +108,7 @@ export async function threadResume(deps: ThreadHandlerDeps, params: ThreadResume
 
 export async function threadFork(deps: ThreadHandlerDeps, params: ThreadForkParams, ctx: Pick<RequestContext, "afterReply">) {
   const file = await pathFor(deps, params);
-  const { conversation } = await withConfig(() => rolloutCall(() => deps.manager.fork(file, startOptions(params))));
+  const { conversation } = await withConfig(() => rolloutCall(() => deps.manager.fork(file, { ...startOptions(params), ...originOf(deps) })));
   deps.threads.attach(conversation);
   const { turns, preview } = await turnsOf(conversation.rolloutPath);
   const result = response(conversation, threadFromConversation(conversation, preview, turns));

@@ -1,6 +1,6 @@
 // A loaded thread's 0.169 ThreadStatus as its event stream moves it: active while a turn runs
-// (flagged waitingOnApproval while the client is asked), idle between turns. notLoaded is the
-// owner's to announce when the thread unloads. Pure; tells only changes.
+// (flagged waitingOnApproval while the client is asked), idle between turns. notLoaded is told
+// on unload (conversation-faces). Pure; tells only changes. One per loaded thread, process-wide.
 import type { CoreEvent } from "../../core/events.js";
 import type { ThreadStatus } from "../../protocol/v2/thread.js";
 

@@ -4,12 +4,14 @@
 // connections can follow the same thread. The client follows until thread/unsubscribe or until it
 // disconnects; when the last follower leaves, the thread unloads as soon as it is idle
 // (thread/status/changed notLoaded + thread/closed), and a later thread/resume loads it again.
+// Status changes are not sent from here: ServerCore.broadcastThreadStatus tells every client once
+// per change, through deliver() for this one.
 import type { Approver, Conversation } from "../../core/conversation.js";
 import type { ConversationManager } from "../../core/conversation-manager.js";
 import type { ConfigSource } from "../../config/load.js";
 import type { Subscriber, ThreadSubscriptions } from "../thread-subscriptions.js";
+import type { ClientOrigin } from "../../originator.js";
 import { ThreadEventMapper } from "./event-mapping.js";
-import { ThreadStatusTracker } from "./thread-status.js";
 
 export interface V2Deps {
   manager: ConversationManager;
@@ -18,6 +20,8 @@ export interface V2Deps {
   approver: Approver;
   /** To this connection. */
   notify(method: string, params: unknown): void;
+  /** This connection's client (threads it starts name it to the model). */
+  origin?(): ClientOrigin | undefined;
   /** To every initialized connection (thread/started and the like). */
   broadcast(method: string, params: unknown): void;
   subscriptions: ThreadSubscriptions;
@@ -38,7 +42,6 @@ export class V2Threads {
       if (!this.shown.has(id)) return;
       this.detach(id);
       if (how === "removed") this.shown.delete(id);
-      deps.notify("thread/status/changed", { threadId: id, status: { type: "notLoaded" } });
       // As 0.169: archive and delete tell only the status; closed is for a thread that unloads.
       if (how === "unloaded") deps.notify("thread/closed", { threadId: id });
     });
@@ -51,19 +54,17 @@ export class V2Threads {
     const { subscriptions, subscriber } = this.deps;
     if (subscriber.closed.aborted || subscriptions.isSubscribed(conversation.id, subscriber.connectionId, "v2")) return;
     const mapper = new ThreadEventMapper(conversation.id);
-    const status = new ThreadStatusTracker();
-    const send = (method: string, params: unknown) => {
-      const hold = this.held.get(conversation.id);
-      if (hold) hold.queue.push({ method, params });
-      else this.deps.notify(method, params);
-    };
     const stop = conversation.subscribe((event) => {
-      // The reference tells the status first: active before turn/started, idle before turn/completed.
-      const changed = status.next(event);
-      if (changed) send("thread/status/changed", { threadId: conversation.id, status: changed });
-      for (const n of mapper.map(event)) send(n.method, n.params);
+      for (const n of mapper.map(event)) this.deliver(conversation.id, n.method, n.params);
     });
     subscriptions.subscribe(conversation.id, subscriber, stop);
+  }
+
+  /** A notification about the thread: queued while a reply about it is held back. */
+  deliver(id: string, method: string, params: unknown): void {
+    const hold = this.held.get(id);
+    if (hold) hold.queue.push({ method, params });
+    else this.deps.notify(method, params);
   }
 
   /** Holds the thread's notifications until the returned release is called (once per hold). */
