@@ -15,7 +15,9 @@ export class ThreadStatusTracker {
 
   /** The new status when this event changes it. */
   next(event: CoreEvent): ThreadStatus | undefined {
-    return this.set(statusAfter(event, this.current));
+    const after = statusAfter(event, this.current);
+    // Most events (every delta) leave the status as it is: no allocation, no comparison.
+    return after === this.current ? undefined : this.set(after);
   }
 
   private set(status: ThreadStatus): ThreadStatus | undefined {
@@ -33,8 +35,10 @@ function statusAfter(event: CoreEvent, current: ThreadStatus): ThreadStatus {
     case "execApprovalRequest":
     case "patchApprovalRequest":
       return { type: "active", activeFlags: ["waitingOnApproval"] };
-    default:
+    default: {
       // Any other event of a running turn means nobody is being waited on any more.
-      return event.type === "turnStarted" || current.type === "active" ? { type: "active", activeFlags: [] } : current;
+      if (event.type !== "turnStarted" && current.type !== "active") return current;
+      return current.type === "active" && current.activeFlags.length === 0 ? current : { type: "active", activeFlags: [] };
+    }
   }
 }
