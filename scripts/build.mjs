@@ -21,7 +21,7 @@ const common = {
   bundle: true,
   platform: "node",
   target: "node20.19",
-  minify: true,
+  minify: process.env.BUILD_NO_MINIFY !== "1",
   // ASCII output (the rest escaped): src/code-cache/ reads bundles as latin1.
   charset: "ascii",
   sourcemap: "linked",

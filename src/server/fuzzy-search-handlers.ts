@@ -12,7 +12,7 @@ import { FileIndexCache, type FileIndex } from "../workspace/fuzzy/file-index.js
 import { searchIndexes } from "../workspace/fuzzy/search.js";
 
 /** The first partial result goes out this soon, later ones PARTIAL_EVERY_MS apart. */
-const FIRST_PARTIAL_MS = 50;
+const FIRST_PARTIAL_MS = 10;
 const PARTIAL_EVERY_MS = 200;
 
 export type Notify = (method: string, params: unknown) => void;
@@ -32,16 +32,18 @@ export class FuzzySearchHandlers {
   constructor(private readonly notify: Notify) {}
 
   async search(params: p.FuzzyFileSearchParams, signal: AbortSignal): Promise<p.FuzzyFileSearchResponse> {
-    const roots = await checkRoots("fuzzyFileSearch", params.roots);
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     signal.addEventListener("abort", onAbort, { once: true });
-    const token = params.cancellationToken;
+    // The older request is cancelled as soon as the newer arrives, before anything is awaited.
+    const token = typeof params.cancellationToken === "string" ? params.cancellationToken : undefined;
     if (token !== undefined) {
       this.byToken.get(token)?.abort();
       this.byToken.set(token, controller);
     }
     try {
+      const roots = await checkRoots("fuzzyFileSearch", params.roots);
+      if (controller.signal.aborted) return { files: [] };
       const indexes = roots.map((r) => this.cache.get(r));
       return { files: await searchIndexes(indexes, params.query, controller.signal) };
     } finally {

@@ -1,14 +1,14 @@
 // The searchable list of one root's files and folders, and the cache that lets consecutive
 // keystrokes (and a search session) reuse it instead of walking the tree again.
 import { walkTree, type WalkOutcome } from "./walk.js";
-import { PathMatcher, type PathMatch } from "./path-matcher.js";
+import { PathMatcher, type GrowingList, type PathMatch } from "./path-matcher.js";
 
 /** Results a picker shows (the reference's MATCH_LIMIT). */
 export const MATCH_LIMIT = 50;
 /** Entries one root may hold: about 50 MB of index at most, however large the tree. */
 export const MAX_INDEX_ENTRIES = 300_000;
 
-export class FileIndex {
+export class FileIndex implements GrowingList {
   readonly matcher = new PathMatcher(MATCH_LIMIT);
   private readonly directories: boolean[] = [];
   readonly startedAt = Date.now();
@@ -16,6 +16,8 @@ export class FileIndex {
   readonly walked: Promise<WalkOutcome>;
   private done = false;
   private readonly abort = new AbortController();
+  /** Matches following the walk, waiting for its next folder. */
+  private waiting: (() => void)[] = [];
 
   constructor(readonly root: string) {
     this.walked = walkTree(root, {
@@ -26,9 +28,11 @@ export class FileIndex {
           this.matcher.add(paths[i]!);
           this.directories.push(isDirectory[i]!);
         }
+        this.wake();
       },
     }).finally(() => {
       this.done = true;
+      this.wake();
     });
   }
 
@@ -40,8 +44,24 @@ export class FileIndex {
     return this.directories[index] === true;
   }
 
-  match(query: string, signal?: AbortSignal): Promise<PathMatch[]> {
-    return this.matcher.match(query, signal);
+  /** Settles when the walk adds entries or ends. */
+  grown(): Promise<void> {
+    if (this.done) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /**
+   * The best matches; with `follow`, of the whole tree: entries are matched as the walk finds them
+   * and the answer comes once it ends. Without, of what was found so far.
+   */
+  match(query: string, signal?: AbortSignal, follow = true): Promise<PathMatch[]> {
+    return this.matcher.match(query, signal, follow ? this : undefined);
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
   }
 
   dispose(): void {

@@ -1,14 +1,16 @@
-// Fuzzy matching of a query against many paths with fzf (the JS port of fzf's algorithm). The
-// paths are split into blocks, each built once and reused for every keystroke (code points are
-// prepared here: fzf's finder copies each path twice to get them); a query is matched block by
-// block, yielding to the event loop between blocks, so a search over 100,000 paths never holds
-// the loop for more than a few milliseconds and can be abandoned.
+// Fuzzy matching of a query against many paths, ranked as fzf's v1 algorithm ranks them. The
+// paths are kept as the strings the walk produced (no per-path arrays: on 100,000 paths those cost
+// more to build and collect than the matching); ASCII paths are scored from the string
+// (ascii-v1-score.ts), others by the fzf package on their code points. Only the best `limit` are
+// kept while scanning, and the package itself gives those their score and matched positions, so
+// what a client sees is fzf's own answer.
 //
-// fzf's own `find` builds a result (with a position set) for every match and sorts them all; for
-// a picker that shows 50, most of that work is thrown away. So each block is matched by `bestOf`,
-// which scores every path with fzf's v1 algorithm without positions, keeps the best few, and asks
-// the algorithm for the positions of those only.
-import { Fzf, type FzfResultItem } from "fzf";
+// A scan yields to the event loop every SLICE_MS, so a search over a large tree never holds the
+// loop for long and can be abandoned. A keystroke usually extends the previous query, and a path
+// matching the longer query matched the shorter one too: only the previous query's matches are
+// scanned again (plus anything added since).
+import { Fzf } from "fzf";
+import { asciiV1Score, isAscii, NO_MATCH } from "./ascii-v1-score.js";
 
 export interface PathMatch {
   /** Index of the path in the order it was added. */
@@ -18,12 +20,11 @@ export interface PathMatch {
   readonly positions: number[];
 }
 
-const BLOCK_SIZE = 4096;
+/** How long a scan holds the event loop at a time. */
+const SLICE_MS = 8;
+/** Paths scanned between two looks at the clock. */
+const CLOCK_EVERY = 2048;
 
-/** fzf's v2 algorithm needs scratch memory; one buffer serves every call (matching is synchronous). */
-const scratch = { i16: new Int16Array(100 * 1024), i32: new Int32Array(2048) };
-
-type Finder = { runesList: number[][]; algoFn: AlgoFn; items: readonly number[] };
 type AlgoFn = (
   caseSensitive: boolean,
   normalize: boolean,
@@ -31,80 +32,41 @@ type AlgoFn = (
   text: number[],
   pattern: number[],
   withPos: boolean,
-  slab: typeof scratch | null,
+  slab: null,
 ) => [{ start: number; end: number; score: number }, Set<number> | null];
 
-/** Per block: the last query and every path it matched. */
-const lastMatches = new WeakMap<object, { query: string; hits: number[] }>();
+/** fzf's v1 algorithm, taken from a finder: the package does not export it. */
+const fzfV1 = (new Fzf<readonly string[]>([], { fuzzy: "v1" }) as unknown as { finder: { algoFn: AlgoFn } }).finder.algoFn;
 
-/**
- * An fzf `match` option keeping the best `limit` paths of one block. A keystroke extends the
- * query, and a path matching the longer query (a subsequence, smart case) matched the shorter one
- * too, so only the previous query's matches are scored again.
- */
-function bestOf(limit: number) {
-  return function match(this: Finder, query: string): FzfResultItem<number>[] {
-    // fzf's smart case: a query with an upper-case letter matches case-sensitively.
-    const caseSensitive = query.toLowerCase() !== query;
-    const pattern = Array.from(query, (c) => c.codePointAt(0)!);
-    const kept: { i: number; score: number }[] = [];
-    const runesList = this.runesList;
-    const previous = lastMatches.get(this);
-    const candidates = previous && query.startsWith(previous.query) ? previous.hits : undefined;
-    const count = candidates ? candidates.length : runesList.length;
-    const hits: number[] = [];
-    for (let c = 0; c < count; c++) {
-      const i = candidates ? candidates[c]! : c;
-      const text = runesList[i]!;
-      if (pattern.length > text.length) continue;
-      const [m] = this.algoFn(caseSensitive, false, true, text, pattern, false, scratch);
-      if (m.start < 0) continue;
-      hits.push(i);
-      if (kept.length === limit && m.score <= kept[limit - 1]!.score) continue;
-      // Insertion into a short sorted list: cheaper than a heap for a picker's 50.
-      let at = kept.length < limit ? kept.length : limit - 1;
-      while (at > 0 && kept[at - 1]!.score < m.score) {
-        kept[at] = kept[at - 1]!;
-        at--;
-      }
-      kept[at] = { i, score: m.score };
-    }
-    lastMatches.set(this, { query, hits });
-    return kept.map(({ i }) => {
-      const [m, positions] = this.algoFn(caseSensitive, false, true, runesList[i]!, pattern, true, scratch);
-      return { item: this.items[i]!, ...m, positions: positions ?? new Set() };
-    });
-  };
+/** A list of paths still being filled (a walk under way). */
+export interface GrowingList {
+  readonly complete: boolean;
+  /** Settles when more paths were added or the list is complete. */
+  grown(): Promise<void>;
 }
 
-/** fzf's v1 algorithm, taken from a finder: the package does not export it. */
-const v1 = (new Fzf<readonly string[]>([], { fuzzy: "v1" }) as unknown as { finder: { algoFn: AlgoFn } }).finder.algoFn;
+/** One query as the scorers take it. */
+interface Query {
+  readonly text: string;
+  /** fzf's smart case: a query with an upper-case letter matches case-sensitively. */
+  readonly caseSensitive: boolean;
+  /** Its code points, for the fzf package. */
+  readonly runes: number[];
+}
 
-/** A block of paths: what bestOf needs of an fzf finder (`runesList`, `algoFn`, `items`). */
-class Block implements Finder {
-  readonly algoFn = v1;
-  readonly match: (query: string) => FzfResultItem<number>[];
-  constructor(
-    readonly runesList: number[][],
-    readonly items: readonly number[],
-    limit: number,
-  ) {
-    this.match = bestOf(limit);
-  }
-
-  find(query: string): FzfResultItem<number>[] {
-    return this.match(query);
-  }
+/** The paths a finished scan matched, reused when the next query extends this one. */
+interface Hits {
+  readonly query: string;
+  readonly indexes: Int32Array;
+  /** Paths [0, scanned) were scanned; later ones were added after. */
+  readonly scanned: number;
 }
 
 export class PathMatcher {
   private readonly paths: string[] = [];
-  /** Code points of each path, as fzf's finders hold them; built here without fzf's per-path copies. */
-  private readonly runes: number[][] = [];
-  private readonly blocks: Block[] = [];
-  /** Paths added since the last full block; built into a finder on demand. */
-  private tailBuiltAt = -1;
-  private tail: Block | undefined;
+  /** Indexes of the paths that are not pure ASCII (scored by the package). */
+  private readonly nonAscii = new Set<number>();
+  private lastHits: Hits | undefined;
 
   constructor(private readonly limit: number) {}
 
@@ -117,46 +79,153 @@ export class PathMatcher {
   }
 
   add(path: string): void {
+    if (!isAscii(path)) this.nonAscii.add(this.paths.length);
     this.paths.push(path);
-    this.runes.push(toRunes(path));
-    const full = this.blocks.length * BLOCK_SIZE + BLOCK_SIZE;
-    if (this.paths.length === full) this.blocks.push(this.finder(full - BLOCK_SIZE, full));
   }
 
   /**
-   * The best `limit` matches, best first (ties: shorter path, then alphabetical). Resolves with
-   * what was found so far if `signal` aborts mid-way.
+   * The best `limit` matches, best first (ties: shorter path, then alphabetical). With `follow`,
+   * paths added meanwhile are matched too until it is complete. Resolves with what was found so
+   * far if `signal` aborts mid-way.
    */
-  async match(query: string, signal?: AbortSignal): Promise<PathMatch[]> {
-    if (query.length === 0) return [];
-    const found: PathMatch[] = [];
-    const blocks = [...this.blocks, this.tailFinder()].filter((b): b is Block => b !== undefined);
-    for (const block of blocks) {
-      if (signal?.aborted) break;
-      for (const r of block.find(query)) {
-        found.push({ index: r.item, score: r.score, positions: [...r.positions].sort((a, b) => a - b) });
+  async match(text: string, signal?: AbortSignal, follow?: GrowingList): Promise<PathMatch[]> {
+    if (text.length === 0) return [];
+    const query: Query = { text, caseSensitive: text.toLowerCase() !== text, runes: Array.from(text, (c) => c.codePointAt(0)!) };
+    const previous = this.lastHits && text.startsWith(this.lastHits.query) ? this.lastHits : undefined;
+    const best = new Best(this.limit, this.paths);
+    const hits = new HitList();
+    const scan = new Scan(signal);
+    let from = 0;
+    if (previous) {
+      const old = previous.indexes;
+      for (let k = 0; k < old.length && !scan.aborted; k++) {
+        this.offer(old[k]!, query, hits, best);
+        if ((k & (CLOCK_EVERY - 1)) === CLOCK_EVERY - 1) await scan.pause();
       }
-      await yieldToLoop();
+      from = previous.scanned;
     }
-    found.sort((a, b) => b.score - a.score || this.paths[a.index]!.length - this.paths[b.index]!.length || compare(this.paths[a.index]!, this.paths[b.index]!));
-    return found.slice(0, this.limit);
+    while (!scan.aborted) {
+      const end = this.paths.length;
+      for (let i = from; i < end && !scan.aborted; i++) {
+        this.offer(i, query, hits, best);
+        if ((i & (CLOCK_EVERY - 1)) === CLOCK_EVERY - 1) await scan.pause();
+      }
+      from = end;
+      if (scan.aborted || !follow || (follow.complete && this.paths.length === from)) break;
+      if (this.paths.length === from && !(await grownOrAborted(follow, signal))) scan.aborted = true;
+    }
+    if (!scan.aborted) this.lastHits = { query: text, indexes: hits.toArray(), scanned: from };
+    return best.sorted().map((i) => this.positioned(i, query));
   }
 
-  private tailFinder(): Block | undefined {
-    const start = this.blocks.length * BLOCK_SIZE;
-    if (start === this.paths.length) return undefined;
-    if (this.tailBuiltAt !== this.paths.length) {
-      this.tail = this.finder(start, this.paths.length);
-      this.tailBuiltAt = this.paths.length;
-    }
-    return this.tail;
+  /** Scores path `i` and, when it matches, records it. */
+  private offer(i: number, query: Query, hits: HitList, best: Best): void {
+    const score = this.score(i, query);
+    if (score === NO_MATCH) return;
+    hits.push(i);
+    best.offer(i, score);
   }
 
-  private finder(start: number, end: number): Block {
-    const indexes = Array.from({ length: end - start }, (_, i) => start + i);
-    // v1 (fzf's own choice for long inputs) is several times faster than v2 in JS; paths are short
-    // enough that its greedy positions rarely differ.
-    return new Block(this.runes.slice(start, end), indexes, this.limit);
+  private score(i: number, query: Query): number {
+    if (!this.nonAscii.has(i)) return asciiV1Score(this.paths[i]!, query.text, query.caseSensitive);
+    const [m] = fzfV1(query.caseSensitive, false, true, toRunes(this.paths[i]!), query.runes, false, null);
+    return m.start < 0 ? NO_MATCH : m.score;
+  }
+
+  /** The package's own score and positions for a path the scan kept. */
+  private positioned(index: number, query: Query): PathMatch {
+    const [m, positions] = fzfV1(query.caseSensitive, false, true, toRunes(this.paths[index]!), query.runes, true, null);
+    return { index, score: m.score, positions: [...(positions ?? [])].sort((a, b) => a - b) };
+  }
+}
+
+/** A scan's turns on the event loop: it pauses once it has held the loop for SLICE_MS. */
+class Scan {
+  aborted: boolean;
+  private sliceStart = performance.now();
+
+  constructor(private readonly signal?: AbortSignal) {
+    this.aborted = signal?.aborted === true;
+  }
+
+  async pause(): Promise<void> {
+    if (performance.now() - this.sliceStart < SLICE_MS) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.sliceStart = performance.now();
+    this.aborted = this.signal?.aborted === true;
+  }
+}
+
+/** Waits for `list` to grow (true) or `signal` to abort (false). */
+function grownOrAborted(list: GrowingList, signal?: AbortSignal): Promise<boolean> {
+  if (!signal) return list.grown().then(() => true);
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(false);
+    signal.addEventListener("abort", onAbort, { once: true });
+    void list.grown().then(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    });
+  });
+}
+
+/** The best few path indexes seen so far, best first, in a short sorted array. */
+class Best {
+  private readonly indexes: number[] = [];
+  private readonly scores: number[] = [];
+
+  constructor(
+    private readonly limit: number,
+    private readonly paths: readonly string[],
+  ) {}
+
+  offer(index: number, score: number): void {
+    const n = this.indexes.length;
+    // Most paths lose to the last kept one on score alone: no string is touched for them.
+    if (n === this.limit && (score < this.scores[n - 1]! || !this.before(index, score, n - 1))) return;
+    // Insertion into a short sorted list: cheaper than a heap for a picker's 50.
+    let at = n < this.limit ? n : n - 1;
+    while (at > 0 && this.before(index, score, at - 1)) {
+      this.indexes[at] = this.indexes[at - 1]!;
+      this.scores[at] = this.scores[at - 1]!;
+      at--;
+    }
+    this.indexes[at] = index;
+    this.scores[at] = score;
+  }
+
+  sorted(): number[] {
+    return this.indexes.slice();
+  }
+
+  /** Whether (index, score) ranks before the entry at `slot`: higher score, shorter, alphabetical. */
+  private before(index: number, score: number, slot: number): boolean {
+    const other = this.scores[slot]!;
+    if (score !== other) return score > other;
+    const a = this.paths[index]!;
+    const b = this.paths[this.indexes[slot]!]!;
+    if (a.length !== b.length) return a.length < b.length;
+    return a < b;
+  }
+}
+
+/** A growable list of path indexes. */
+class HitList {
+  private items = new Int32Array(1024);
+  private length = 0;
+
+  push(index: number): void {
+    if (this.length === this.items.length) {
+      const bigger = new Int32Array(this.items.length * 2);
+      bigger.set(this.items);
+      this.items = bigger;
+    }
+    this.items[this.length++] = index;
+  }
+
+  toArray(): Int32Array {
+    return this.items.slice(0, this.length);
   }
 }
 
@@ -169,12 +238,4 @@ function toRunes(path: string): number[] {
     out[i] = c;
   }
   return out;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

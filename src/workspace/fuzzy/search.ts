@@ -7,10 +7,12 @@ import { MATCH_LIMIT, type FileIndex } from "./file-index.js";
 export async function searchIndexes(indexes: readonly FileIndex[], query: string, signal?: AbortSignal, partial = false): Promise<FuzzyFileSearchResult[]> {
   if (query.length === 0) return [];
   const files: FuzzyFileSearchResult[] = [];
-  for (const index of indexes) {
-    if (!partial && !signal?.aborted) await abortable(index.walked, signal);
+  // Roots are matched side by side: each follows its own walk.
+  const matched = await Promise.all(indexes.map((index) => index.match(query, signal, !partial)));
+  for (const [n, index] of indexes.entries()) {
+    // Cancelled before its walk ended: a part of the tree would rank misleadingly, so nothing.
     if (!partial && signal?.aborted && !index.complete) continue;
-    for (const m of await index.match(query, signal)) {
+    for (const m of matched[n]!) {
       const path = index.matcher.path(m.index);
       files.push({
         root: index.root,
@@ -24,17 +26,4 @@ export async function searchIndexes(indexes: readonly FileIndex[], query: string
   }
   files.sort((a, b) => b.score - a.score || a.path.length - b.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return files.slice(0, MATCH_LIMIT);
-}
-
-/** Waits for `work`, or until `signal` aborts, whichever comes first. */
-function abortable(work: Promise<unknown>, signal?: AbortSignal): Promise<void> {
-  if (!signal) return work.then(() => undefined);
-  return new Promise((resolve) => {
-    const done = () => {
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    signal.addEventListener("abort", done, { once: true });
-    void work.then(done, done);
-  });
 }
