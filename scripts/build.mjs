@@ -21,6 +21,7 @@ const common = {
   bundle: true,
   platform: "node",
   target: "node20.19",
+  // BUILD_NO_MINIFY=1 keeps names, for reading a CPU profile of the bin.
   minify: process.env.BUILD_NO_MINIFY !== "1",
   // ASCII output (the rest escaped): src/code-cache/ reads bundles as latin1.
   charset: "ascii",
