@@ -167,6 +167,20 @@ export class McpServerConnection {
     return out;
   }
 
+  /** resources/templates/list (all pages) when the server offers resources. */
+  async listResourceTemplates(): Promise<Record<string, unknown>[]> {
+    const session = this.session;
+    if (!session || !this.capabilities?.resources) return [];
+    const out: Record<string, unknown>[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await session.client.listResourceTemplates(cursor ? { cursor } : undefined, { timeout: Math.max(this.config.toolTimeoutMs, 1) });
+      out.push(...(page.resourceTemplates as Record<string, unknown>[]));
+      cursor = page.nextCursor === cursor ? undefined : page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
   /** At process exit, when there is no time for a clean close. */
   killNow(): void {
     this.session?.killNow();

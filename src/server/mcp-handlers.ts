@@ -128,6 +128,7 @@ async function serverStatus(manager: McpManager, config: McpServerConfig): Promi
   const connection = manager.connection(config.name);
   const t = config.transport;
   const status = connection?.status;
+  const ready = status?.state === "ready";
   const tools: Record<string, Record<string, unknown>> = {};
   if (status?.state === "ready") for (const tool of connection!.tools) if (toolAllowed(config, tool.name)) tools[tool.name] = toolView(tool);
   return {
@@ -135,8 +136,9 @@ async function serverStatus(manager: McpManager, config: McpServerConfig): Promi
     pluginId: null,
     authStatus: t.kind === "http" && t.bearerTokenEnvVar !== undefined ? "bearerToken" : "unsupported",
     tools,
-    resources: status?.state === "ready" ? (await connection!.listResources().catch(() => [])).map(resourceView) : [],
-    resourceTemplates: [],
+    resources: ready ? (await connection!.listResources().catch(() => [])).map(resourceView) : [],
+    // A server that lists resources but not templates (the method is optional) shows none.
+    resourceTemplates: ready ? (await connection!.listResourceTemplates().catch(() => [])).map(resourceTemplateView) : [],
     runtimeStatus: !config.enabled
       ? "disabled"
       : status === undefined
@@ -169,6 +171,10 @@ function resourceView(resource: Record<string, unknown>): Record<string, unknown
     size: orNull(resource.size),
     icons: orNull(resource.icons),
   };
+}
+
+function resourceTemplateView(template: Record<string, unknown>): Record<string, unknown> {
+  return { ...template, title: orNull(template.title), description: orNull(template.description), mimeType: orNull(template.mimeType) };
 }
 
 function serverInfoView(info: Record<string, unknown>): Record<string, unknown> {

@@ -239,6 +239,11 @@ describe("v2", () => {
     expect(zetaTools).toContain("echo");
     expect(zetaTools).not.toContain("hang");
     expect(page2.data[0]).toMatchObject({ runtimeStatus: "connected", serverInfo: { name: "codex-test-mcp" }, resources: [{ uri: "mem://hello" }] });
+    // Both pages of the server's resource templates, with 0.169's nullable fields spelled out.
+    expect(page2.data[0]!.resourceTemplates).toEqual([
+      { uriTemplate: "mem://greeting/{name}", name: "greeting", title: null, description: "says hello", mimeType: "text/plain" },
+      { uriTemplate: "mem://notes/{id}", name: "note", title: "A note", description: null, mimeType: null },
+    ]);
     for (const result of [first.result, second.result]) {
       expect(referenceSchemaProblems(loadReferenceSchema("v2/ListMcpServerStatusResponse.json"), result)).toEqual([]);
     }

@@ -5,7 +5,7 @@
 // --spawn-child (starts a long-lived child process carrying the marker).
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { CallToolRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
 
@@ -37,6 +37,12 @@ export function createTestServer() {
   const server = new Server({ name: "codex-test-mcp", version: "1.0.0" }, { capabilities: { tools: {}, resources: {} } });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: TEST_TOOLS }));
   server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: [{ uri: "mem://hello", name: "hello", mimeType: "text/plain" }] }));
+  // Two pages, so a client must follow nextCursor to see both templates.
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, async (request) =>
+    request.params?.cursor === "page2"
+      ? { resourceTemplates: [{ uriTemplate: "mem://notes/{id}", name: "note", title: "A note" }] }
+      : { resourceTemplates: [{ uriTemplate: "mem://greeting/{name}", name: "greeting", description: "says hello", mimeType: "text/plain" }], nextCursor: "page2" },
+  );
   server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
     if (request.params.uri !== "mem://hello") throw new Error(`no resource ${request.params.uri}`);
     return { contents: [{ uri: "mem://hello", mimeType: "text/plain", text: "hello from a resource" }] };
