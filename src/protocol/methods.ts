@@ -126,6 +126,7 @@ export const serverNotifications = {
   "thread/started": v2th.ThreadStartedNotification,
   "thread/name/updated": v2th.ThreadNameUpdatedNotification,
   "thread/unarchived": v2th.ThreadUnarchivedNotification,
+  "serverRequest/resolved": v2a.ServerRequestResolvedNotification,
   "thread/deleted": v2tl.ThreadDeletedNotification,
   "thread/closed": v2tl.ThreadClosedNotification,
   "thread/status/changed": v2tl.ThreadStatusChangedNotification,

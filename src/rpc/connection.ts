@@ -17,6 +17,7 @@ import type { ProtocolWriter } from "../transport/ndjson-writer.js";
 import { ReplyHooks, withReplyHooks } from "./after-reply.js";
 import { ErrorCode } from "./errors.js";
 import { replyingUnderClientIds, RequestIds } from "./request-ids.js";
+import { recordingRequestIds } from "./sent-requests.js";
 import type { RequestTracker } from "./request-tracker.js";
 import type { RequestEnvelope, Router } from "./router.js";
 
@@ -74,6 +75,7 @@ export function createRpcConnection(options: RpcConnectionOptions): RpcConnectio
   const replyHooks = new ReplyHooks();
   // Outermost, so hooks see our request ids before replies take the client's back.
   const replies = withReplyHooks(replyingUnderClientIds(writer, ids), replyHooks, options.dropNotification);
+  const sent = recordingRequestIds(replies);
   const answerProblem = (problem: InputProblem) => {
     log.warn({ problem: problem.kind }, problem.message);
     const code = problem.kind === "parse" ? ErrorCode.ParseError : ErrorCode.InvalidRequest;
@@ -119,7 +121,8 @@ export function createRpcConnection(options: RpcConnectionOptions): RpcConnectio
     },
     sender: CancellationStrategy.Message.sender,
   };
-  const connection = createMessageConnection(reader, replies, rpcLog, { cancellationStrategy });
+  const connection = createMessageConnection(reader, sent.writer, rpcLog, { cancellationStrategy });
+  sent.attach(connection);
   connection.onRequest((method, params, token) => {
     const id = requestIds.get(token);
     const afterReply = (fn: () => void) => (id === undefined ? setImmediate(fn) : replyHooks.add(id, fn));

@@ -69,7 +69,7 @@ async function elicit(
     mode,
     ...(mode === "form" && isObject(params.requestedSchema) ? { requestedSchema: formSchemaView(params.requestedSchema) } : {}),
   };
-  const answer = await askClient(client, "mcpServer/elicitation/request", request, signal, deps.log);
+  const answer = await askClient(client, "mcpServer/elicitation/request", request, signal, deps.log, caller.threadId);
   if (typeof answer !== "object" || answer === null) return { action: "cancel" };
   const { action, content } = answer as { action?: unknown; content?: unknown };
   if (action !== "accept" && action !== "decline" && action !== "cancel") return { action: "cancel" };

@@ -55,6 +55,9 @@ describe("interrupt during a pending approval", () => {
     expect((await s.request("turn/interrupt", { threadId, turnId })).result).toEqual({});
     const completed = s.notifications("turn/completed").map((m) => (m.params as { turn: JsonObject }).turn);
     expect(completed).toMatchObject([{ id: turnId, status: "interrupted" }]);
+    // The withdrawn question is announced as resolved, so the client takes its prompt down.
+    await s.waitFor(() => s.notifications("serverRequest/resolved")[0], 5_000, "serverRequest/resolved");
+    expect(s.notifications("serverRequest/resolved").map((m) => m.params)).toEqual([{ threadId, requestId: ask.id }]);
     s.send({ id: ask.id as number, result: { decision: "accept" } });
     expect((await s.request("getUserAgent")).result).toBeDefined();
     expect(existsSync(marker)).toBe(false);

@@ -121,6 +121,16 @@ describe("v2 threads and turns", () => {
     const second = await s.waitFor(() => asks()[1], 15_000, "second approval");
     s.send({ id: second.id as number, result: { decision: "decline" } });
     await turnCompleted(s);
+    // Each answered question is announced as resolved, right after the answer and before its item goes on.
+    expect(v2(s, "serverRequest/resolved")).toEqual([
+      { threadId: thread.id, requestId: first.id },
+      { threadId: thread.id, requestId: second.id },
+    ]);
+    const at = (pred: (m: JsonObject) => boolean) => s.messages.findIndex(pred);
+    const resolvedFirst = at((m) => m.method === "serverRequest/resolved" && (m.params as JsonObject).requestId === first.id);
+    const okCompleted = at((m) => m.method === "item/completed" && ((m.params as JsonObject).item as JsonObject).id === "call_ok");
+    expect(resolvedFirst).toBeGreaterThan(s.messages.indexOf(first));
+    expect(resolvedFirst).toBeLessThan(okCompleted);
     const commands = v2(s, "item/completed").map((p) => p.item as JsonObject).filter((i) => i.type === "commandExecution");
     expect(commands[0]).toMatchObject({ id: "call_ok", status: "completed", exitCode: 0, aggregatedOutput: "accepted\n", durationMs: expect.any(Number) });
     expect(commands[1]).toMatchObject({ id: "call_no", status: "declined", exitCode: -1 });

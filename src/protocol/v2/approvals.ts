@@ -41,3 +41,7 @@ export type FileChangeRequestApprovalParams = s.Infer<typeof FileChangeRequestAp
 
 export const FileChangeApprovalDecision = s.enumOf(["accept", "acceptForSession", "decline", "cancel"]);
 export const FileChangeRequestApprovalResponse = s.object({ decision: FileChangeApprovalDecision });
+
+// Sent once a server → client request about a thread is answered or withdrawn (turn interrupted).
+export const ServerRequestResolvedNotification = s.object({ threadId: s.string(), requestId: s.union([s.string(), s.integer()]) });
+export type ServerRequestResolvedNotification = s.Infer<typeof ServerRequestResolvedNotification>;

@@ -27,7 +27,7 @@ export function v2Approver(connection: MessageConnection, log: Logger): Approver
         grantRoot: request.grantRoot,
         startedAtMs: Date.now(),
       };
-      return decisionFrom(await askClient(connection, "item/fileChange/requestApproval", patch, signal, log));
+      return decisionFrom(await askClient(connection, "item/fileChange/requestApproval", patch, signal, log, threadId));
     }
     const params: CommandExecutionRequestApprovalParams = {
       threadId,
@@ -45,7 +45,7 @@ export function v2Approver(connection: MessageConnection, log: Logger): Approver
       networkApprovalContext: null,
       proposedNetworkPolicyAmendments: null,
     };
-    return decisionFrom(await askClient(connection, "item/commandExecution/requestApproval", params, signal, log));
+    return decisionFrom(await askClient(connection, "item/commandExecution/requestApproval", params, signal, log, threadId));
   };
 }
 
