@@ -125,6 +125,7 @@ export const serverNotifications = {
   sessionConfigured: v1h.SessionConfiguredNotification,
   "thread/started": v2th.ThreadStartedNotification,
   "thread/name/updated": v2th.ThreadNameUpdatedNotification,
+  "thread/archived": v2th.ThreadArchivedNotification,
   "thread/unarchived": v2th.ThreadUnarchivedNotification,
   "serverRequest/resolved": v2a.ServerRequestResolvedNotification,
   "thread/deleted": v2tl.ThreadDeletedNotification,

@@ -27,14 +27,20 @@ describe("thread/unarchive", () => {
   it("brings an archived thread back to thread/list, notifies, and the thread resumes with its history", async () => {
     const s = await startInitialized(start, fakeProviderToml(model));
     const thread = await threadWithOneTurn(s, "before archiving");
-    expect((await s.request("thread/archive", { threadId: thread.id })).error).toBeUndefined();
+    const archiveReply = await s.request("thread/archive", { threadId: thread.id });
+    expect(archiveReply.error).toBeUndefined();
     expect(ids((await s.request("thread/list", {})).result)).toEqual([]);
+    // Announced to v2 clients after the reply, as 0.169 does.
+    const archived = s.messages.findIndex((m) => m.method === "thread/archived");
+    expect(s.notifications("thread/archived").map((m) => m.params)).toEqual([{ threadId: thread.id }]);
+    expect(archived).toBeGreaterThan(s.messages.findIndex((m) => m.id === archiveReply.id && "result" in m));
 
     const res = await s.request("thread/unarchive", { threadId: thread.id });
     expect(res.error).toBeUndefined();
     const restored = (res.result as { thread: JsonObject }).thread;
     expect(restored).toMatchObject({ id: thread.id, preview: "before archiving", path: thread.path });
     expect(existsSync(String(thread.path))).toBe(true);
+    await s.waitFor(() => s.notifications("thread/unarchived")[0], 5_000, "thread/unarchived");
     const note = s.notifications("thread/unarchived").map((m) => m.params);
     expect(note).toEqual([{ threadId: thread.id }]);
     expect(referenceSchemaProblems(loadReferenceSchema("v2/ThreadUnarchivedNotification.json"), note[0])).toEqual([]);

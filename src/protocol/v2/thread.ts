@@ -116,6 +116,7 @@ export const ThreadUnarchiveResponse = s.object({ thread: Thread });
 export const ThreadSetNameParams = s.object({ threadId: s.string(), name: s.string() });
 export const ThreadNameUpdatedNotification = s.object({ threadId: s.string(), threadName: s.nullable(s.string()) });
 export const ThreadUnarchivedNotification = s.object({ threadId: s.string() });
+export const ThreadArchivedNotification = s.object({ threadId: s.string() });
 
 export const ThreadListParams = s.object({
   cursor: s.optional(s.string()),

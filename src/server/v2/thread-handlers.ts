@@ -116,19 +116,21 @@ export async function threadFork(deps: ThreadHandlerDeps, params: ThreadForkPara
   return result;
 }
 
-export async function threadArchive(deps: ThreadHandlerDeps, params: { threadId: string }) {
+// As 0.169: thread/archived and thread/unarchived go to every v2 client, after the reply.
+export async function threadArchive(deps: ThreadHandlerDeps, params: { threadId: string }, ctx: Pick<RequestContext, "afterReply">) {
   const file = await pathFor(deps, params);
   await rolloutCall(() => archiveRollout(deps.config.home, params.threadId, file));
   deps.threads.forget(params.threadId);
   await deps.manager.remove(params.threadId);
+  ctx.afterReply(() => deps.broadcast("thread/archived", { threadId: params.threadId }));
   return {};
 }
 
-export async function threadUnarchive(deps: ThreadHandlerDeps, params: { threadId: string }) {
+export async function threadUnarchive(deps: ThreadHandlerDeps, params: { threadId: string }, ctx: Pick<RequestContext, "afterReply">) {
   const restored = await rolloutCall(() => unarchiveRollout(deps.config.home, params.threadId));
   const summary = await rolloutCall(() => summarizeHead(restored));
   if (!summary) throw rpcErrors.invalidRequest(`rollout at ${restored} has no session metadata`);
-  deps.broadcast("thread/unarchived", { threadId: params.threadId });
+  ctx.afterReply(() => deps.broadcast("thread/unarchived", { threadId: params.threadId }));
   return { thread: (await named(deps, [threadFromSummary(summary)]))[0]! };
 }
 
