@@ -142,6 +142,8 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
     emit({ type: "turnComplete", turnId, lastAgentMessage: null });
     return;
   }
+  // Recorded before a compaction this turn runs, so a rebuilt thread shows it in this turn, as live.
+  recorder.turnStarted(turnId, limits.contextWindow);
   // Past the limit since the last turn: the history is compacted before this turn's message joins it.
   if (needsCompaction(deps.usage, limits)) {
     try {
@@ -160,7 +162,6 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
     ],
   };
   deps.history.push(userItem);
-  recorder.turnStarted(turnId, limits.contextWindow);
   recorder.responseItem(userItem);
   emit({
     type: "userMessage",

@@ -10,6 +10,7 @@ import { CONTEXT_WINDOW_MESSAGE } from "../../src/model/failure-report.js";
 import { chatTextTurn } from "../support/fake-chat.js";
 import { httpError, jsonResponse, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { startOtlpReceiver } from "../support/otlp-receiver.js";
+import { useTempDirs } from "../support/temp-dirs.js";
 import { loadReferenceSchema, referenceSchemaProblems } from "../support/reference-schema.js";
 import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
 import { v2Face } from "../support/turn-faces.js";
@@ -21,6 +22,7 @@ beforeEach(() => {
   model = fakeModel();
 });
 const start = useServers(afterEach, expectOnlyJsonLines);
+const tempDir = useTempDirs(afterEach);
 
 const LIMIT = 1000;
 /** A response this big puts the next turn past the auto-compact limit. */
@@ -480,5 +482,78 @@ describe("token usage around a compaction", () => {
       [1510, estimate],
       [1525, 15],
     ]);
+  });
+});
+
+describe("a compaction at the start of a turn, rebuilt", () => {
+  type Turn = { id: string; items: JsonObject[] };
+  const shape = (turns: Turn[]) => turns.map((t) => ({ id: t.id, items: t.items.map((i) => i.type) }));
+  const turnsOf = (res: { result?: unknown; error?: unknown }) => {
+    expect(res.error).toBeUndefined();
+    return (res.result as { thread: { turns: Turn[] } }).thread.turns;
+  };
+
+  it("shows in the turn that ran it, live and after a restart (read, resume, turns and items lists, fork); a rollback takes it with its turn", async () => {
+    const home = tempDir();
+    model.enqueue(textTurn("first answer", { usage: BIG }), textTurn("START-SUMMARY"), textTurn("second answer"));
+    const s = await startInitialized(start, toml(), { codexHome: home });
+    const { id } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    await v2Turn(s, id, "second question", 2);
+    const turnIds = s.notifications("turn/started").map((m) => (params(m).turn as JsonObject).id as string);
+    const live = s.notifications("item/started").map(params).filter((p) => (p.item as JsonObject).type === "contextCompaction");
+    expect(live.map((p) => p.turnId)).toEqual([turnIds[1]]);
+    const expected = [
+      { id: turnIds[0], items: ["userMessage", "agentMessage"] },
+      { id: turnIds[1], items: ["contextCompaction", "userMessage", "agentMessage"] },
+    ];
+    const loaded = turnsOf(await s.request("thread/read", { threadId: id, includeTurns: true }));
+    expect(shape(loaded)).toEqual(expected);
+    await s.closeStdin();
+
+    // A new process on the same CODEX_HOME rebuilds the same turns, item ids included.
+    const fresh = await startInitialized(start, toml(), { codexHome: home });
+    const read = turnsOf(await fresh.request("thread/read", { threadId: id, includeTurns: true }));
+    expect(read).toEqual(loaded);
+    const listed = await fresh.request("thread/turns/list", { threadId: id, sortDirection: "asc" });
+    expect(shape((listed.result as { data: Turn[] }).data)).toEqual(expected);
+    const items = await fresh.request("thread/items/list", { threadId: id, turnId: turnIds[1] });
+    expect((items.result as { data: { turnId: string; item: JsonObject }[] }).data.map((e) => [e.turnId, e.item.type])).toEqual([
+      [turnIds[1], "contextCompaction"],
+      [turnIds[1], "userMessage"],
+      [turnIds[1], "agentMessage"],
+    ]);
+    expect(shape(turnsOf(await fresh.request("thread/resume", { threadId: id })))).toEqual(expected);
+    const fork = turnsOf(await fresh.request("thread/fork", { threadId: id }));
+    expect(fork.map((t) => t.items.map((i) => i.type))).toEqual(expected.map((t) => t.items));
+
+    // Rolling the turn back takes its compaction along: the next request has the history as it was before it.
+    expect(shape(turnsOf(await fresh.request("thread/rollback", { threadId: id, numTurns: 1 })))).toEqual([expected[0]]);
+    model.enqueue(textTurn("third answer"));
+    expect(await v2Turn(fresh, id, "third question", 1)).toMatchObject({ status: "completed", lastAgentMessage: "third answer" });
+    expect(inputText(3)).toContain("first answer");
+    expect(inputText(3)).not.toContain("START-SUMMARY");
+    expect(inputText(3)).not.toContain("second question");
+  });
+
+  it("a rollback after a compacted turn keeps the compaction: the history stays summarised", async () => {
+    model.enqueue(textTurn("first answer", { usage: BIG }), textTurn("KEPT-SUMMARY"), textTurn("second answer"), textTurn("third answer"));
+    const s = await startInitialized(start, toml());
+    const { id } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    await v2Turn(s, id, "second question", 2);
+    await v2Turn(s, id, "third question", 3);
+    const rolled = turnsOf(await s.request("thread/rollback", { threadId: id, numTurns: 1 }));
+    expect(rolled.map((t) => t.items.map((i) => i.type))).toEqual([
+      ["userMessage", "agentMessage"],
+      ["contextCompaction", "userMessage", "agentMessage"],
+    ]);
+    model.enqueue(textTurn("fourth answer"));
+    expect(await v2Turn(s, id, "fourth question", 4)).toMatchObject({ status: "completed", lastAgentMessage: "fourth answer" });
+    const sent = inputText(4);
+    expect(sent).toContain("KEPT-SUMMARY");
+    expect(sent).not.toContain("first answer");
+    expect(sent).toContain("second answer");
+    expect(sent).not.toContain("third question");
   });
 });
