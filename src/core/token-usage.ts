@@ -2,6 +2,7 @@
 // (turn requests and summarisations alike) adds to the total and becomes the "last" figure; what
 // the history takes in the window (what auto-compaction watches) is the last response's total.
 import type { TokenUsage } from "../model/types.js";
+import type { RolloutLine } from "../rollout/types.js";
 import type { TokenUsageInfo } from "./events.js";
 
 /** `contextTokens`: what the history is thought to take in the model's window. */
@@ -37,4 +38,17 @@ export function resetToEstimate(state: UsageState, estimate: number, modelContex
   state.contextTokens = estimate;
   state.total ??= zeroUsage();
   return { total: state.total, last: { ...zeroUsage(), total_tokens: estimate }, modelContextWindow };
+}
+
+/** Where a rollout's accounting stood: its last token_count (as the reference seeds a resumed or forked session). */
+export function usageFromRollout(lines: readonly RolloutLine[]): UsageState {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    if (line.type !== "event_msg") continue;
+    const payload = line.payload as { type?: unknown; info?: { total_token_usage?: TokenUsage; last_token_usage?: TokenUsage } | null };
+    if (payload.type !== "token_count" || !payload.info?.total_token_usage) continue;
+    const { total_token_usage: total, last_token_usage: last } = payload.info;
+    return { total: { ...zeroUsage(), ...total }, ...(typeof last?.total_tokens === "number" ? { contextTokens: last.total_tokens } : {}) };
+  }
+  return { total: null };
 }

@@ -557,3 +557,34 @@ describe("a compaction at the start of a turn, rebuilt", () => {
     expect(sent).not.toContain("third question");
   });
 });
+
+describe("token accounting after a restart", () => {
+  it("a resumed or forked thread goes on from its rollout's last token count: totals continue, and one past the limit compacts first", async () => {
+    const home = tempDir();
+    model.enqueue(textTurn("first answer", { usage: BIG }));
+    const s = await startInitialized(start, toml(), { codexHome: home });
+    const { id } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    await s.closeStdin();
+
+    const fresh = await startInitialized(start, toml(), { codexHome: home });
+    const fork = await fresh.request("thread/fork", { threadId: id });
+    expect(fork.error).toBeUndefined();
+    const forkId = (fork.result as { thread: { id: string } }).thread.id;
+    model.enqueue(textTurn("FORK-SUMMARY", { usage: SUMMARY_USAGE }), textTurn("fork answer"));
+    expect(await v2Turn(fresh, forkId, "fork question", 1)).toMatchObject({ status: "completed", lastAgentMessage: "fork answer" });
+    expect(lastInputText(1)).toBe(COMPACT_PROMPT);
+    expect(totals(v2Usages(fresh, forkId))).toEqual([
+      [2970, 1460],
+      [2970, referenceEstimate(instructionsOf(1), (await compactedLine((fork.result as { thread: { path: string } }).thread.path)).replacement_history)],
+      [2985, 15],
+    ]);
+
+    expect((await fresh.request("thread/resume", { threadId: id })).error).toBeUndefined();
+    model.enqueue(textTurn("RESUME-SUMMARY", { usage: SUMMARY_USAGE }), textTurn("second answer"));
+    expect(await v2Turn(fresh, id, "second question", 1)).toMatchObject({ status: "completed", lastAgentMessage: "second answer" });
+    expect(lastInputText(3)).toBe(COMPACT_PROMPT);
+    expect(inputText(4)).toContain("RESUME-SUMMARY");
+    expect(totals(v2Usages(fresh, id)).map(([total]) => total)).toEqual([2970, 2970, 2985]);
+  });
+});
