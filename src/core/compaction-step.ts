@@ -5,11 +5,12 @@
 import { randomUUID } from "node:crypto";
 import { describeModelFailure } from "../model/failure-report.js";
 import { modelLimits, type ModelLimits } from "../model/model-family.js";
-import { ModelError, type ModelClient, type ResponseItem, type TokenUsage } from "../model/types.js";
+import { ModelError, type ModelClient, type ResponseItem } from "../model/types.js";
 import type { RemoteCompactor } from "../model/compact-client.js";
 import { withCallOutputs } from "./call-outputs.js";
-import { approxTokens, buildCompactedHistory, collectUserMessages, COMPACT_PROMPT, initialContext, summaryText } from "./compaction.js";
+import { buildCompactedHistory, collectUserMessages, COMPACT_PROMPT, estimateHistoryTokens, initialContext, summaryText } from "./compaction.js";
 import type { CoreEvent } from "./events.js";
+import { addUsage, resetToEstimate, type UsageState } from "./token-usage.js";
 import type { TurnRecorder } from "./turn-recorder.js";
 import type { TurnSettings } from "./turn-runner.js";
 
@@ -23,8 +24,7 @@ export interface CompactionDeps {
   history: ResponseItem[];
   emit(event: CoreEvent): void;
   recorder: TurnRecorder;
-  /** `contextTokens`: what the history is thought to take in the model's window (the last response's total). */
-  usage: { total: TokenUsage | null; contextTokens?: number };
+  usage: UsageState;
   /** Present when the provider compacts on its side (OpenAI). */
   remoteCompact?: RemoteCompactor;
 }
@@ -58,16 +58,12 @@ export async function compactHistory(turnId: string, settings: TurnSettings, dep
   }
   if (signal.aborted) throw new ModelError("network", "compaction interrupted");
   deps.history.splice(0, deps.history.length, ...replacement);
+  // Until the next response says how big it is, the new history is estimated: the total stays,
+  // and clients' context meters get the estimate as the last usage (as the reference does).
+  const info = resetToEstimate(deps.usage, estimateHistoryTokens(settings.instructions, replacement), contextWindow(settings));
+  deps.recorder.tokenCount(info);
+  deps.emit({ type: "tokenCount", turnId, info });
   deps.recorder.compacted(message, replacement);
-  // Until the next response says how big it is, the new history is estimated; clients' context
-  // meters are told the estimate as the last usage (as the reference does).
-  const estimate = approxTokens(JSON.stringify(replacement));
-  deps.usage.contextTokens = estimate;
-  if (deps.usage.total) {
-    const last = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: estimate };
-    const modelContextWindow = modelLimits(settings.model, settings.modelOverrides).contextWindow;
-    deps.emit({ type: "tokenCount", turnId, info: { total: deps.usage.total, last, modelContextWindow } });
-  }
   deps.emit({ type: "contextCompacted", turnId, itemId });
   deps.emit({ type: "warning", turnId, message: COMPACTION_WARNING });
 }
@@ -89,6 +85,8 @@ async function summarise(turnId: string, settings: TurnSettings, deps: Compactio
   }
 }
 
+const contextWindow = (settings: TurnSettings) => modelLimits(settings.model, settings.modelOverrides).contextWindow;
+
 /** The history without its first item, and without an output whose call went with it. */
 function dropOldest(input: readonly ResponseItem[]): ResponseItem[] {
   const [first, ...rest] = input;
@@ -109,6 +107,11 @@ async function summaryOf(turnId: string, settings: TurnSettings, deps: Compactio
       summary = "";
       deps.emit({ type: "streamError", turnId, message: event.message, attempt: event.attempt, max: event.max });
     } else if (event.type === "completed") {
+      // The summarisation is a model request like any other: its usage counts (the remote
+      // /responses/compact reports none the reference counts).
+      const info = addUsage(deps.usage, event.usage, contextWindow(settings));
+      if (info) deps.recorder.tokenCount(info);
+      deps.emit({ type: "tokenCount", turnId, info });
       return summary;
     }
   }

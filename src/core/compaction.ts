@@ -27,6 +27,29 @@ export function approxTokens(text: string): number {
   return Math.ceil(Buffer.byteLength(text, "utf8") / 4);
 }
 
+/** What the reference counts for an inline image whatever its size (a resized image). */
+const IMAGE_BYTES_ESTIMATE = 7373;
+
+/** Bytes the model sees of one item: opaque encrypted content counts at about 3/4 of its length, less 650. */
+function itemBytes(item: ResponseItem): number {
+  const encrypted = item.type === "compaction" ? item.encrypted_content : item.type === "reasoning" ? item.encrypted_content : null;
+  if (typeof encrypted === "string") return Math.max(0, Math.floor((encrypted.length * 3) / 4) - 650);
+  let bytes = Buffer.byteLength(JSON.stringify(item), "utf8");
+  if (item.type === "message") {
+    for (const c of item.content) {
+      // A base64 image counts as a fixed estimate, not as its payload.
+      const payload = c.type === "input_image" ? /^data:image\/[^;,]*;base64,(.*)$/s.exec(c.image_url)?.[1] : undefined;
+      if (payload) bytes += IMAGE_BYTES_ESTIMATE - payload.length;
+    }
+  }
+  return bytes;
+}
+
+/** What a history (with its instructions) is estimated to take in the window, as the reference estimates it after a compaction. */
+export function estimateHistoryTokens(instructions: string, history: readonly ResponseItem[]): number {
+  return history.reduce((sum, item) => sum + Math.ceil(itemBytes(item) / 4), approxTokens(instructions));
+}
+
 export function summaryText(summary: string): string {
   return `${SUMMARY_PREFIX}\n${summary}`;
 }

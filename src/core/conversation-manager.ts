@@ -34,6 +34,7 @@ import { baseInstructionsFor, environmentContext, permissionsItem, permissionsMe
 import type { TurnSettings } from "./turn-runner.js";
 import { uuidv7 } from "./uuid.js";
 import { historyFromRollout } from "./compaction.js";
+import { usageFromRollout, type UsageState } from "./token-usage.js";
 import { createRemoteCompactor, usesRemoteCompaction } from "../model/compact-client.js";
 import { skillToggles } from "../skills/discovery.js";
 import { skillInjections } from "../skills/injection.js";
@@ -229,7 +230,7 @@ export class ConversationManager {
     // A compaction replaced what came before it: the model goes on from the compacted history.
     const history = historyFromRollout(contents.lines);
     const writer = await RolloutWriter.reopen(file);
-    const conversation = this.open(contents.meta, config, settings, writer, history, await this.authFacts(config), origin ?? parked?.origin);
+    const conversation = this.open(contents.meta, config, settings, writer, history, await this.authFacts(config), origin ?? parked?.origin, usageFromRollout(contents.lines));
     // Loaded again after an unload, without new overrides: as it was.
     this.parked.delete(contents.meta.id);
     if (parked && Object.keys(options).length === 0) conversation.settings = parked.settings;
@@ -366,6 +367,7 @@ export class ConversationManager {
     history: ResponseItem[],
     auth: AuthFacts,
     origin: ClientOrigin | undefined,
+    usage?: UsageState,
   ): Conversation {
     const id = meta.id;
     const hooks = conversationTelemetry(
@@ -398,6 +400,7 @@ export class ConversationManager {
       ...(remoteCompact ? { remoteCompact } : {}),
       writer,
       history,
+      ...(usage ? { usage } : {}),
       shellEnv: () => buildShellEnv(shellPolicy, this.deps.env),
       toolTelemetry: { decision: hooks.toolDecision, result: hooks.toolResult },
       toolsForModel: (model, current) =>

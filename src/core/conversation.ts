@@ -16,6 +16,7 @@ import { runReviewTurn } from "./review/review-turn.js";
 import type { TurnTrace } from "../telemetry/turn-spans.js";
 import { runTurn, type ApprovalRequest, type ToolTelemetry, type TurnDeps, type TurnSettings, type UserInput } from "./turn-runner.js";
 import { runCompactionTurn } from "./compaction-turn.js";
+import type { UsageState } from "./token-usage.js";
 import type { RemoteCompactor } from "../model/compact-client.js";
 
 /**
@@ -39,6 +40,8 @@ export interface ConversationInit {
   remoteCompact?: RemoteCompactor;
   writer: RolloutSink;
   history: ResponseItem[];
+  /** Where a resumed rollout's token accounting stood; absent: nothing counted yet. */
+  usage?: UsageState;
   shellEnv: () => NodeJS.ProcessEnv;
   toolTelemetry: ToolTelemetry;
   /** The tools for `model`, given the ones offered so far (a per-turn model override). */
@@ -84,7 +87,7 @@ export class Conversation {
   /** Process-wide watchers (the status feed): told first, and they keep nothing loaded. */
   private readonly observers = new Set<CoreEventListener>();
   private readonly approvedForSession = new Set<string>();
-  private readonly usage: TurnDeps["usage"] = { total: null };
+  private readonly usage: UsageState;
   private nextSubmission = 0;
   private tail: Promise<void> = Promise.resolve();
   private active: ActiveTurn | undefined;
@@ -98,6 +101,7 @@ export class Conversation {
     this.id = init.id;
     this.settings = init.settings;
     this.history = init.history;
+    this.usage = init.usage ?? { total: null };
   }
 
   get meta(): SessionMeta {

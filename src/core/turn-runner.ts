@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { describeModelFailure } from "../model/failure-report.js";
 import { modelLimits, type ModelLimits, type ModelOverrides } from "../model/model-family.js";
-import { ModelError, type ContentItem, type ModelClient, type ResponseItem, type TokenUsage, type ToolSpec } from "../model/types.js";
+import { ModelError, type ContentItem, type ModelClient, type ResponseItem, type ToolSpec } from "../model/types.js";
 import type { AskForApproval, ReasoningEffort, ReasoningSummary } from "../protocol/config.js";
 import type { SandboxAvailability } from "../sandbox/availability.js";
 import type { SandboxPolicy } from "../sandbox/policy.js";
@@ -16,7 +16,7 @@ import { parsePlanArguments, parseShellArguments } from "../tools/tool-specs.js"
 import { approvalKey, planExec, type ApprovalDecision } from "./approval-policy.js";
 import { withCallOutputs } from "./call-outputs.js";
 import { escalationRefusal, likelySandboxDenied, networkBlocked, offersUnsandboxedRetry, runAttempt, SANDBOX_RETRY_REASON, type ShellRun } from "./sandboxed-exec.js";
-import type { CoreEvent, ExecOutcome, TokenUsageInfo } from "./events.js";
+import type { CoreEvent, ExecOutcome } from "./events.js";
 import type { McpTurnTools } from "./mcp-tools.js";
 import type { ReviewRequest } from "./review/prompts.js";
 import { LocalImageError, localImageContent } from "./local-images.js";
@@ -24,6 +24,7 @@ import { runPatchCall, type PatchApprovalRequest, type PatchSource } from "./pat
 import { interceptShellPatch } from "./shell-patch.js";
 import { turnAbortedItem, type TurnRecorder } from "./turn-recorder.js";
 import { compactHistory, isContextWindowFailure, needsCompaction, type CompactionDeps } from "./compaction-step.js";
+import { addUsage } from "./token-usage.js";
 import type { RemoteCompactor } from "../model/compact-client.js";
 
 export interface TurnSettings {
@@ -141,6 +142,8 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
     emit({ type: "turnComplete", turnId, lastAgentMessage: null });
     return;
   }
+  // Recorded before a compaction this turn runs, so a rebuilt thread shows it in this turn, as live.
+  recorder.turnStarted(turnId, limits.contextWindow);
   // Past the limit since the last turn: the history is compacted before this turn's message joins it.
   if (needsCompaction(deps.usage, limits)) {
     try {
@@ -159,7 +162,6 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
     ],
   };
   deps.history.push(userItem);
-  recorder.turnStarted(turnId, limits.contextWindow);
   recorder.responseItem(userItem);
   emit({
     type: "userMessage",
@@ -355,25 +357,6 @@ function itemId(item: ResponseItem, localIds: Map<number, string>, index: number
   const id = localIds.get(index) ?? randomUUID();
   localIds.set(index, id);
   return id;
-}
-
-function addUsage(state: TurnDeps["usage"], last: TokenUsage | undefined, modelContextWindow: number | null): TokenUsageInfo | null {
-  if (!last) return state.total ? { total: state.total, last: zeroUsage(), modelContextWindow } : null;
-  // The last response's size is what the history now takes in the window (what compaction watches).
-  state.contextTokens = last.total_tokens;
-  const prev = state.total ?? zeroUsage();
-  state.total = {
-    input_tokens: prev.input_tokens + last.input_tokens,
-    cached_input_tokens: prev.cached_input_tokens + last.cached_input_tokens,
-    output_tokens: prev.output_tokens + last.output_tokens,
-    reasoning_output_tokens: prev.reasoning_output_tokens + last.reasoning_output_tokens,
-    total_tokens: prev.total_tokens + last.total_tokens,
-  };
-  return { total: state.total, last, modelContextWindow };
-}
-
-function zeroUsage(): TokenUsage {
-  return { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 };
 }
 
 type ToolCall = Extract<ResponseItem, { type: "function_call" | "custom_tool_call" }>;

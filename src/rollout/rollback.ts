@@ -15,7 +15,7 @@ const payloadType = (line: RolloutLine) => (line.payload as { type?: unknown } |
 const role = (line: RolloutLine) => (line.type === "response_item" ? (line.payload as { type?: unknown; role?: unknown }) : undefined);
 
 /** Where the turns stand after some lines: what decides whether the next line opens one. */
-interface TurnState {
+export interface TurnState {
   /** Some turn was opened. */
   any: boolean;
   /** The last turn has not ended (task_complete / turn_aborted not seen). */
@@ -71,17 +71,32 @@ export function turnOpener(): TurnOpener {
   return Object.assign(opens, { state: () => s, restore: (state: TurnState) => void (s = state) });
 }
 
+/** The lines a compaction writes: the new history and its event. */
+export function isCompactionLine(line: RolloutLine): boolean {
+  return line.type === "compacted" || (line.type === "event_msg" && payloadType(line) === "context_compacted");
+}
+
+/**
+ * Whether the turn `line` opens also takes the compaction lines written just before it: earlier
+ * versions of this server recorded a compaction run at the start of a turn before the turn's own
+ * lines. Not while the previous turn is still open (it may have compacted last).
+ */
+export function takesEarlierCompaction(line: RolloutLine, before: TurnState): boolean {
+  return payloadType(line) === "user_message" || !before.open;
+}
+
 /**
  * Where a turn begins: the line that opens it, backed up over the lines written for it just
  * before: the user's own response item (older rollouts, where the user_message event opens the
- * turn) and a permissions message.
+ * turn), a compaction it ran first (older rollouts) and a permissions message.
  */
-function turnStart(lines: readonly RolloutLine[], opening: number): number {
+function turnStart(lines: readonly RolloutLine[], opening: number, state: TurnState): number {
   let start = opening;
   if (payloadType(lines[opening]!) === "user_message") {
     const prev = lines[start - 1] && role(lines[start - 1]!);
     if (prev?.type === "message" && prev.role === "user") start--;
   }
+  if (takesEarlierCompaction(lines[opening]!, state)) while (start > 0 && isCompactionLine(lines[start - 1]!)) start--;
   const before = lines[start - 1] && role(lines[start - 1]!);
   if (before?.type === "message" && before.role === "developer" && (start < opening || payloadType(lines[opening]!) === "task_started")) start--;
   return start;
@@ -107,7 +122,7 @@ export function applyRollbacks(lines: readonly RolloutLine[]): RolloutLine[] {
     }
     const before = opener.state();
     kept.push(line);
-    if (opener(line)) starts.push({ at: turnStart(kept, kept.length - 1), before });
+    if (opener(line)) starts.push({ at: turnStart(kept, kept.length - 1, before), before });
   }
   return kept;
 }

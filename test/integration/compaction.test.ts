@@ -10,10 +10,11 @@ import { CONTEXT_WINDOW_MESSAGE } from "../../src/model/failure-report.js";
 import { chatTextTurn } from "../support/fake-chat.js";
 import { httpError, jsonResponse, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { startOtlpReceiver } from "../support/otlp-receiver.js";
+import { useTempDirs } from "../support/temp-dirs.js";
 import { loadReferenceSchema, referenceSchemaProblems } from "../support/reference-schema.js";
 import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
 import { v2Face } from "../support/turn-faces.js";
-import { events, fakeProviderToml, openConversation, say, startInitialized, turnsEnded, useFakeModel } from "../support/v1-session.js";
+import { events, eventTypes, fakeProviderToml, openConversation, say, startInitialized, turnsEnded, useFakeModel } from "../support/v1-session.js";
 
 const fakeModel = useFakeModel(beforeEach, afterEach, startFakeModelServer);
 let model: FakeModelServer;
@@ -21,6 +22,7 @@ beforeEach(() => {
   model = fakeModel();
 });
 const start = useServers(afterEach, expectOnlyJsonLines);
+const tempDir = useTempDirs(afterEach);
 
 const LIMIT = 1000;
 /** A response this big puts the next turn past the auto-compact limit. */
@@ -329,5 +331,260 @@ describe("bad input", () => {
     expect(await v2Turn(s, id, "third question", 3)).toMatchObject({ status: "completed", lastAgentMessage: "third answer" });
     expect(inputText(2)).toContain("first answer");
     expect(inputText(3)).toContain("LATE-SUMMARY");
+  });
+});
+
+/** A summarisation response's usage: 1,460 tokens. */
+const SUMMARY_USAGE = { input_tokens: 1400, cached_input_tokens: 200, output_tokens: 60, reasoning_output_tokens: 7 };
+const usageOf = (u: { input_tokens?: number; cached_input_tokens?: number; output_tokens?: number; reasoning_output_tokens?: number }) => ({
+  input_tokens: u.input_tokens ?? 0,
+  cached_input_tokens: u.cached_input_tokens ?? 0,
+  output_tokens: u.output_tokens ?? 0,
+  reasoning_output_tokens: u.reasoning_output_tokens ?? 0,
+  total_tokens: (u.input_tokens ?? 0) + (u.output_tokens ?? 0),
+});
+
+/**
+ * The reference's estimate of a history after a compaction: its instructions and each item at four
+ * bytes a token, rounded up; an opaque compaction item at 3/4 of its length less 650 bytes.
+ */
+function referenceEstimate(instructions: string, items: JsonObject[]): number {
+  const tokens = (bytes: number) => Math.ceil(bytes / 4);
+  return items.reduce(
+    (n, item) =>
+      n +
+      tokens(item.type === "compaction" ? Math.max(0, Math.floor((String(item.encrypted_content).length * 3) / 4) - 650) : Buffer.byteLength(JSON.stringify(item))),
+    tokens(Buffer.byteLength(instructions)),
+  );
+}
+
+async function compactedLine(rolloutPath: string): Promise<{ replacement_history: JsonObject[] }> {
+  for (let i = 0; i < 100; i++) {
+    const line = rolloutLines(rolloutPath).find((l) => l.type === "compacted");
+    if (line) return line.payload as { replacement_history: JsonObject[] };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("no compacted line in the rollout");
+}
+
+const instructionsOf = (n: number) => (model.requests[n]!.body as { instructions: string }).instructions;
+type V2Usage = { total: { totalTokens: number }; last: Record<string, number> };
+const v2Usages = (s: ServerProcess, threadId: string) =>
+  s
+    .notifications("thread/tokenUsage/updated")
+    .map(params)
+    .filter((p) => p.threadId === threadId)
+    .map((p) => ({ turnId: p.turnId as string, ...(p.tokenUsage as V2Usage) }));
+const totals = (usages: V2Usage[]) => usages.map((u) => [u.total.totalTokens, u.last.totalTokens]);
+
+describe("token usage around a compaction", () => {
+  it("v1: the summarisation's usage joins the total as the last usage; then the last usage drops to the compacted history's estimate", async () => {
+    const answer = { input_tokens: 300, output_tokens: 20 };
+    model.enqueue(textTurn("first answer", { usage: BIG }), textTurn("SUMMARY", { usage: SUMMARY_USAGE }), textTurn("second answer", { usage: answer }));
+    const s = await startInitialized(start, toml());
+    const { conversationId, rolloutPath } = await openConversation(s);
+    await say(s, conversationId, "first question");
+    await turnsEnded(s, 1);
+    await say(s, conversationId, "second question");
+    await turnsEnded(s, 2);
+
+    const estimate = referenceEstimate(instructionsOf(1), (await compactedLine(rolloutPath)).replacement_history);
+    // Small next to what it replaced: the meter really drops.
+    expect(estimate).toBeLessThan(LIMIT);
+    type Info = { total_token_usage: JsonObject; last_token_usage: JsonObject };
+    const infos = events(s, "token_count")
+      .map((e) => e.info as Info | null)
+      .filter((i): i is Info => i !== null);
+    expect(infos.map((i) => [i.total_token_usage.total_tokens, i.last_token_usage.total_tokens])).toEqual([
+      [1510, 1510],
+      [2970, 1460],
+      [2970, estimate],
+      [3290, 320],
+    ]);
+    expect(infos[1]!.last_token_usage).toEqual({ ...usageOf(SUMMARY_USAGE) });
+    expect(infos[1]!.total_token_usage).toEqual({ input_tokens: 2900, cached_input_tokens: 200, output_tokens: 70, reasoning_output_tokens: 7, total_tokens: 2970 });
+    expect(infos[2]!.last_token_usage).toEqual({ input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: estimate });
+    // Both counts come before context_compacted, as the reference sends them.
+    const types = eventTypes(s);
+    expect(types.lastIndexOf("token_count", types.indexOf("context_compacted"))).toBeGreaterThan(types.indexOf("task_complete"));
+
+    // The rollout keeps both counts, in the turn that compacted.
+    const recorded = () =>
+      rolloutLines(rolloutPath)
+        .filter((l) => l.type === "event_msg" && ["token_count", "task_started"].includes(String(l.payload.type)))
+        .map((l) => (l.payload.type === "task_started" ? "task_started" : (l.payload.info as Info).last_token_usage.total_tokens));
+    await s.waitFor(() => (recorded().includes(320) ? true : undefined), 5_000, "the last token_count in the rollout");
+    expect(recorded()).toEqual(["task_started", 1510, "task_started", 1460, estimate, 320]);
+  });
+
+  it("v2, mid-turn: thread/tokenUsage/updated counts the summarisation in the total, then shows the estimate as last", async () => {
+    const call = (usage: typeof BIG) => [
+      { type: "response.created", response: { id: "r1" } },
+      {
+        type: "response.output_item.done",
+        output_index: 0,
+        item: { type: "function_call", id: "fc1", call_id: "call-1", name: "update_plan", arguments: JSON.stringify({ plan: [{ step: "a", status: "pending" }] }) },
+      },
+      { type: "response.completed", response: { id: "r1", usage: { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens, total_tokens: usage.input_tokens + usage.output_tokens } } },
+    ];
+    model.enqueue(call(BIG), textTurn("MID-SUMMARY", { usage: SUMMARY_USAGE }), textTurn("done"));
+    const s = await startInitialized(start, toml());
+    const { id, rolloutPath } = await v2Face.open(s);
+    expect(await v2Turn(s, id, "plan it", 1)).toMatchObject({ status: "completed", lastAgentMessage: "done" });
+    const estimate = referenceEstimate(instructionsOf(1), (await compactedLine(rolloutPath)).replacement_history);
+    const usages = v2Usages(s, id);
+    expect(totals(usages)).toEqual([
+      [1510, 1510],
+      [2970, 1460],
+      [2970, estimate],
+      [2985, 15],
+    ]);
+    expect(usages[1]!.last).toMatchObject({ inputTokens: 1400, cachedInputTokens: 200, outputTokens: 60, reasoningOutputTokens: 7, totalTokens: 1460 });
+    expect(usages[2]!.last).toMatchObject({ inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningOutputTokens: 0, totalTokens: estimate });
+    expect(new Set(usages.map((u) => u.turnId)).size).toBe(1);
+  });
+
+  it("v2, thread/compact/start: the compaction turn reports the summarisation's usage, then the estimate", async () => {
+    model.enqueue(textTurn("first answer"), textTurn("MANUAL-SUMMARY", { usage: SUMMARY_USAGE }));
+    const s = await startInitialized(start, toml({ limit: false }));
+    const { id, rolloutPath } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    expect((await s.request("thread/compact/start", { threadId: id })).error).toBeUndefined();
+    expect((await v2Face.turnEnded(s, id, 2)).status).toBe("completed");
+    const estimate = referenceEstimate(instructionsOf(1), (await compactedLine(rolloutPath)).replacement_history);
+    const usages = v2Usages(s, id);
+    expect(totals(usages)).toEqual([
+      [15, 15],
+      [1475, 1460],
+      [1475, estimate],
+    ]);
+    const compactionTurn = (s.notifications("turn/started").map(params).at(-1)!.turn as JsonObject).id;
+    expect(usages.slice(1).map((u) => u.turnId)).toEqual([compactionTurn, compactionTurn]);
+  });
+
+  it("remote: /responses/compact's own usage is not counted (the reference reads only its output); the last usage is the estimate", async () => {
+    const output = [
+      { type: "message", role: "user", content: [{ type: "input_text", text: "first question" }] },
+      { type: "compaction", encrypted_content: "E".repeat(4000) },
+    ];
+    const ignored = { input_tokens: 9000, output_tokens: 900, total_tokens: 9900 };
+    model.enqueue(textTurn("first answer", { usage: BIG }), jsonResponse({ output, usage: ignored }), textTurn("second answer"));
+    const config = `model = "test-model"\nmodel_provider = "openai"\napproval_policy = "never"\nmodel_auto_compact_token_limit = ${LIMIT}\n`;
+    const s = start({ configToml: config, env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-openai-test" } });
+    await s.initialize("v2_ide", "1.0");
+    const { id } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    expect(await v2Turn(s, id, "second question", 2)).toMatchObject({ status: "completed", lastAgentMessage: "second answer" });
+    expect(model.requests[1]!.path).toBe("/v1/responses/compact");
+    const estimate = referenceEstimate(instructionsOf(2), output);
+    expect(totals(v2Usages(s, id))).toEqual([
+      [1510, 1510],
+      [1510, estimate],
+      [1525, 15],
+    ]);
+  });
+});
+
+describe("a compaction at the start of a turn, rebuilt", () => {
+  type Turn = { id: string; items: JsonObject[] };
+  const shape = (turns: Turn[]) => turns.map((t) => ({ id: t.id, items: t.items.map((i) => i.type) }));
+  const turnsOf = (res: { result?: unknown; error?: unknown }) => {
+    expect(res.error).toBeUndefined();
+    return (res.result as { thread: { turns: Turn[] } }).thread.turns;
+  };
+
+  it("shows in the turn that ran it, live and after a restart (read, resume, turns and items lists, fork); a rollback takes it with its turn", async () => {
+    const home = tempDir();
+    model.enqueue(textTurn("first answer", { usage: BIG }), textTurn("START-SUMMARY"), textTurn("second answer"));
+    const s = await startInitialized(start, toml(), { codexHome: home });
+    const { id } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    await v2Turn(s, id, "second question", 2);
+    const turnIds = s.notifications("turn/started").map((m) => (params(m).turn as JsonObject).id as string);
+    const live = s.notifications("item/started").map(params).filter((p) => (p.item as JsonObject).type === "contextCompaction");
+    expect(live.map((p) => p.turnId)).toEqual([turnIds[1]]);
+    const expected = [
+      { id: turnIds[0], items: ["userMessage", "agentMessage"] },
+      { id: turnIds[1], items: ["contextCompaction", "userMessage", "agentMessage"] },
+    ];
+    const loaded = turnsOf(await s.request("thread/read", { threadId: id, includeTurns: true }));
+    expect(shape(loaded)).toEqual(expected);
+    await s.closeStdin();
+
+    // A new process on the same CODEX_HOME rebuilds the same turns, item ids included.
+    const fresh = await startInitialized(start, toml(), { codexHome: home });
+    const read = turnsOf(await fresh.request("thread/read", { threadId: id, includeTurns: true }));
+    expect(read).toEqual(loaded);
+    const listed = await fresh.request("thread/turns/list", { threadId: id, sortDirection: "asc" });
+    expect(shape((listed.result as { data: Turn[] }).data)).toEqual(expected);
+    const items = await fresh.request("thread/items/list", { threadId: id, turnId: turnIds[1] });
+    expect((items.result as { data: { turnId: string; item: JsonObject }[] }).data.map((e) => [e.turnId, e.item.type])).toEqual([
+      [turnIds[1], "contextCompaction"],
+      [turnIds[1], "userMessage"],
+      [turnIds[1], "agentMessage"],
+    ]);
+    expect(shape(turnsOf(await fresh.request("thread/resume", { threadId: id })))).toEqual(expected);
+    const fork = turnsOf(await fresh.request("thread/fork", { threadId: id }));
+    expect(fork.map((t) => t.items.map((i) => i.type))).toEqual(expected.map((t) => t.items));
+
+    // Rolling the turn back takes its compaction along: the next request has the history as it was before it.
+    expect(shape(turnsOf(await fresh.request("thread/rollback", { threadId: id, numTurns: 1 })))).toEqual([expected[0]]);
+    model.enqueue(textTurn("third answer"));
+    expect(await v2Turn(fresh, id, "third question", 1)).toMatchObject({ status: "completed", lastAgentMessage: "third answer" });
+    expect(inputText(3)).toContain("first answer");
+    expect(inputText(3)).not.toContain("START-SUMMARY");
+    expect(inputText(3)).not.toContain("second question");
+  });
+
+  it("a rollback after a compacted turn keeps the compaction: the history stays summarised", async () => {
+    model.enqueue(textTurn("first answer", { usage: BIG }), textTurn("KEPT-SUMMARY"), textTurn("second answer"), textTurn("third answer"));
+    const s = await startInitialized(start, toml());
+    const { id } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    await v2Turn(s, id, "second question", 2);
+    await v2Turn(s, id, "third question", 3);
+    const rolled = turnsOf(await s.request("thread/rollback", { threadId: id, numTurns: 1 }));
+    expect(rolled.map((t) => t.items.map((i) => i.type))).toEqual([
+      ["userMessage", "agentMessage"],
+      ["contextCompaction", "userMessage", "agentMessage"],
+    ]);
+    model.enqueue(textTurn("fourth answer"));
+    expect(await v2Turn(s, id, "fourth question", 4)).toMatchObject({ status: "completed", lastAgentMessage: "fourth answer" });
+    const sent = inputText(4);
+    expect(sent).toContain("KEPT-SUMMARY");
+    expect(sent).not.toContain("first answer");
+    expect(sent).toContain("second answer");
+    expect(sent).not.toContain("third question");
+  });
+});
+
+describe("token accounting after a restart", () => {
+  it("a resumed or forked thread goes on from its rollout's last token count: totals continue, and one past the limit compacts first", async () => {
+    const home = tempDir();
+    model.enqueue(textTurn("first answer", { usage: BIG }));
+    const s = await startInitialized(start, toml(), { codexHome: home });
+    const { id } = await v2Face.open(s);
+    await v2Turn(s, id, "first question", 1);
+    await s.closeStdin();
+
+    const fresh = await startInitialized(start, toml(), { codexHome: home });
+    const fork = await fresh.request("thread/fork", { threadId: id });
+    expect(fork.error).toBeUndefined();
+    const forkId = (fork.result as { thread: { id: string } }).thread.id;
+    model.enqueue(textTurn("FORK-SUMMARY", { usage: SUMMARY_USAGE }), textTurn("fork answer"));
+    expect(await v2Turn(fresh, forkId, "fork question", 1)).toMatchObject({ status: "completed", lastAgentMessage: "fork answer" });
+    expect(lastInputText(1)).toBe(COMPACT_PROMPT);
+    expect(totals(v2Usages(fresh, forkId))).toEqual([
+      [2970, 1460],
+      [2970, referenceEstimate(instructionsOf(1), (await compactedLine((fork.result as { thread: { path: string } }).thread.path)).replacement_history)],
+      [2985, 15],
+    ]);
+
+    expect((await fresh.request("thread/resume", { threadId: id })).error).toBeUndefined();
+    model.enqueue(textTurn("RESUME-SUMMARY", { usage: SUMMARY_USAGE }), textTurn("second answer"));
+    expect(await v2Turn(fresh, id, "second question", 1)).toMatchObject({ status: "completed", lastAgentMessage: "second answer" });
+    expect(lastInputText(3)).toBe(COMPACT_PROMPT);
+    expect(inputText(4)).toContain("RESUME-SUMMARY");
+    expect(totals(v2Usages(fresh, id)).map(([total]) => total)).toEqual([2970, 2970, 2985]);
   });
 });

@@ -4,6 +4,7 @@ import {
   approxTokens,
   buildCompactedHistory,
   collectUserMessages,
+  estimateHistoryTokens,
   historyFromRollout,
   initialContext,
   isSummaryMessage,
@@ -64,5 +65,32 @@ describe("compacted history", () => {
       { type: "compacted", payload: { message: "SUM" } },
     ];
     expect(historyFromRollout(lines)).toEqual([developer("p"), user("q"), user("SUM")]);
+  });
+});
+
+describe("the estimate of a compacted history (what the context meter shows until the next response)", () => {
+  it("counts the instructions and each item at four bytes a token, each rounded up", () => {
+    const items = [user("a"), assistant("bb")];
+    const bytes = items.map((i) => Buffer.byteLength(JSON.stringify(i)));
+    expect(estimateHistoryTokens("x".repeat(9), items)).toBe(3 + Math.ceil(bytes[0]! / 4) + Math.ceil(bytes[1]! / 4));
+    expect(estimateHistoryTokens("", [])).toBe(0);
+  });
+
+  it("counts opaque encrypted content at 3/4 of its length less 650 bytes, never below nothing", () => {
+    expect(estimateHistoryTokens("", [{ type: "compaction", encrypted_content: "E".repeat(4000) }])).toBe(Math.ceil((3000 - 650) / 4));
+    expect(estimateHistoryTokens("", [{ type: "compaction", encrypted_content: "E".repeat(100) }])).toBe(0);
+    const reasoning: ResponseItem = { type: "reasoning", summary: [{ type: "summary_text", text: "s".repeat(10_000) }], encrypted_content: "R".repeat(2000) };
+    expect(estimateHistoryTokens("", [reasoning])).toBe(Math.ceil((1500 - 650) / 4));
+  });
+
+  it("counts an inline base64 image at a fixed size whatever its payload; an image URL as its text", () => {
+    const image = (url: string): ResponseItem => ({ type: "message", role: "user", content: [{ type: "input_image", image_url: url }] });
+    const small = estimateHistoryTokens("", [image(`data:image/png;base64,${"A".repeat(100)}`)]);
+    const big = estimateHistoryTokens("", [image(`data:image/png;base64,${"A".repeat(1_000_000)}`)]);
+    expect(big).toBe(small);
+    const withoutPayload = Buffer.byteLength(JSON.stringify(image("data:image/png;base64,")));
+    expect(small).toBe(Math.ceil((withoutPayload + 7373) / 4));
+    const url = image("https://example.com/cat.png");
+    expect(estimateHistoryTokens("", [url])).toBe(Math.ceil(Buffer.byteLength(JSON.stringify(url)) / 4));
   });
 });

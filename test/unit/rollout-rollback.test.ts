@@ -1,6 +1,6 @@
 // The replay of thread_rolled_back markers: which lines a reader keeps.
 import { describe, expect, it } from "vitest";
-import { applyRollbacks, rolledBackLine } from "../../src/rollout/rollback.js";
+import { applyRollbacks, isCompactionLine as isCompaction, rolledBackLine } from "../../src/rollout/rollback.js";
 import type { RolloutLine } from "../../src/rollout/types.js";
 import { buildTurns } from "../../src/server/v2/thread-view.js";
 
@@ -77,6 +77,51 @@ describe("applyRollbacks", () => {
     expect(texts(applyRollbacks([...lines, event(rolledBackLine(1))]))).toEqual(["permissions", "<environment_context/>", "one", "answer one"]);
     expect(ids([...lines, event(rolledBackLine(2))])).toEqual(["t1"]);
     expect(applyRollbacks([...lines, event(rolledBackLine(2))]).some((l) => l.type === "compacted")).toBe(false);
+  });
+
+  // A compaction run at the start of a turn: recorded after task_started now; before it (or before
+  // the user's message, in rollouts without turn ids) by earlier versions of this server.
+  const compaction = (): RolloutLine[] => [{ timestamp: at, type: "compacted", payload: { message: "S", replacement_history: [] } }, event({ type: "context_compacted" })];
+  const shapes = (lines: RolloutLine[]) => buildTurns(applyRollbacks(lines)).map((t) => [t.id, ...t.items.map((i) => i.type)]);
+  const compactedFirst = (id: string, q: string, order: "now" | "before"): RolloutLine[] => {
+    const [start, ...rest] = started(id, q, true).slice(1);
+    return order === "now"
+      ? [item("developer", `permissions for ${id}`), start!, ...compaction(), ...rest]
+      : [item("developer", `permissions for ${id}`), ...compaction(), start!, ...rest];
+  };
+
+  it("shows a compaction run at the start of a turn in that turn, in either recorded order, and drops it with that turn", () => {
+    for (const order of ["now", "before"] as const) {
+      const lines = [...context, ...started("t1", "one"), ...compactedFirst("t2", "two", order)];
+      expect(shapes(lines)).toEqual([
+        ["t1", "userMessage", "agentMessage"],
+        ["t2", "contextCompaction", "userMessage", "agentMessage"],
+      ]);
+      const rolled = applyRollbacks([...lines, event(rolledBackLine(1))]);
+      expect(rolled.some(isCompaction)).toBe(false);
+      expect(texts(rolled)).toEqual(["permissions", "<environment_context/>", "one", "answer one"]);
+    }
+  });
+
+  it("older rollouts without turn ids: a compaction just before a user's message belongs to the turn it opens", () => {
+    const lines = [...context, ...turn("one"), event({ type: "task_complete", last_agent_message: null }), ...compaction(), ...turn("two")];
+    expect(shapes(lines)).toEqual([
+      ["turn-1", "userMessage", "agentMessage"],
+      ["turn-2", "contextCompaction", "userMessage", "agentMessage"],
+    ]);
+    expect(applyRollbacks([...lines, event(rolledBackLine(1))]).some(isCompaction)).toBe(false);
+  });
+
+  it("a compaction that ended an unfinished turn stays in it", () => {
+    const [end, ...rest] = started("t1", "one").reverse();
+    expect(end!.payload).toMatchObject({ type: "task_complete" });
+    const unfinished = [...rest.reverse(), ...compaction()];
+    const lines = [...context, ...unfinished, ...started("t2", "two")];
+    expect(shapes(lines)).toEqual([
+      ["t1", "userMessage", "agentMessage", "contextCompaction"],
+      ["t2", "userMessage", "agentMessage"],
+    ]);
+    expect(applyRollbacks([...lines, event(rolledBackLine(1))]).filter(isCompaction)).toHaveLength(2);
   });
 
   it("rewinds to the turn state at the cut: a rollout mixing old and new turns replays as thread/read shows it", () => {

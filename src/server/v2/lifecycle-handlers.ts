@@ -4,7 +4,7 @@ import type { ThreadItemsListParams, ThreadTurnsListParams } from "../../protoco
 import { deleteRollout } from "../../rollout/delete.js";
 import { readRollout } from "../../rollout/reader.js";
 import { rolledBackLine } from "../../rollout/rollback.js";
-import type { ResponseItem } from "../../model/types.js";
+import { historyFromRollout } from "../../core/compaction.js";
 import { rpcErrors } from "../../rpc/errors.js";
 import { rolloutCall, withConfig } from "../domain-errors.js";
 import { itemEntries, page } from "./history-pages.js";
@@ -40,7 +40,8 @@ export async function threadRollback(deps: ThreadHandlerDeps, params: { threadId
   conversation.writer.write("event_msg", rolledBackLine(params.numTurns));
   await conversation.writer.flush();
   const contents = await rolloutCall(() => readRollout(conversation.rolloutPath));
-  conversation.replaceHistory(contents.lines.filter((l) => l.type === "response_item").map((l) => l.payload as ResponseItem));
+  // Compactions the kept turns ran still stand: the history is replayed as resume replays it.
+  conversation.replaceHistory(historyFromRollout(contents.lines));
   return threadRead(deps, { threadId: params.threadId, includeTurns: true });
 }
 

@@ -5,7 +5,7 @@ import type { ResponseItem } from "../../model/types.js";
 import type { GitInfo, RolloutLine, SessionSummary } from "../../rollout/types.js";
 import { parseCommand, shellJoin } from "../../tools/parse-command.js";
 import type { PatchChanges } from "../../core/events.js";
-import { turnOpener } from "../../rollout/rollback.js";
+import { isCompactionLine, takesEarlierCompaction, turnOpener } from "../../rollout/rollback.js";
 import { agentMessageItem, commandActions, commandItem, fileChangeItem, reasoningItem, textInput, userMessageItem } from "./event-mapping.js";
 
 export type ThreadStatus = { type: "notLoaded" } | { type: "idle" } | { type: "active"; activeFlags: ("waitingOnApproval" | "waitingOnUserInput")[] };
@@ -182,19 +182,32 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
   };
   // Which lines open a turn: the same rules rollback counts turns by.
   const opener = turnOpener();
+  /** Compaction items added to a turn since the last other line: a turn opened next may take them (older rollouts). */
+  let movable: { from: TurnView; item: Record<string, unknown> }[] = [];
+  const takeMovable = (turn: TurnView, carried: typeof movable) => {
+    for (const { from, item } of carried) {
+      from.items.splice(from.items.indexOf(item), 1);
+      turn.items.push(item);
+    }
+  };
   for (const line of lines) {
     const payload = line.payload as Record<string, unknown>;
     const ms = lineMs(line);
+    const before = opener.state();
     const opens = opener(line);
+    const carried = opens && takesEarlierCompaction(line, before) ? movable : [];
+    if (!isCompactionLine(line) && !(line.type === "response_item" && (payload as { role?: unknown }).role === "user")) movable = [];
     if (line.type === "event_msg") {
       if (payload.type === "task_started") {
         const id = typeof payload.turn_id === "string" && payload.turn_id ? payload.turn_id : `turn-${turns.length + 1}`;
         const turn = open(id, ms, numberOr(payload.started_at, toSeconds(ms)));
+        takeMovable(turn, carried);
         if (id === payload.turn_id) named.add(turn);
       } else if (payload.type === "user_message") {
         // Unless it opens a turn (older rollouts), it is the user message of the turn task_started
         // opened or input steered into the running turn (turn/steer).
         const turn = opens || !current ? open(`turn-${turns.length + 1}`, ms, toSeconds(ms)) : current;
+        takeMovable(turn, carried);
         const elements = Array.isArray(payload.text_elements) ? (payload.text_elements as unknown[]) : [];
         turn.items.push(userMessageItem(nextId(), [textInput(String(payload.message ?? ""), elements)], ms, ms));
       } else if (payload.type === "task_complete" && current && !ended) {
@@ -215,7 +228,9 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
       } else if (payload.type === "context_compacted") {
         // A compaction before any turn still shows, in a turn of its own.
         const turn = opens || !current ? open(`turn-${turns.length + 1}`, ms, toSeconds(ms)) : current;
-        turn.items.push({ type: "contextCompaction", id: nextId(), startedAtMs: ms, completedAtMs: ms });
+        const item = { type: "contextCompaction", id: nextId(), startedAtMs: ms, completedAtMs: ms };
+        turn.items.push(item);
+        if (!opens) movable.push({ from: turn, item });
       } else if (payload.type === "error" && current) {
         current.status = "failed";
         current.error = { message: String(payload.message ?? ""), codexErrorInfo: "other", additionalDetails: null, misalignment: null };
