@@ -23,6 +23,8 @@ export interface CallOptions {
 type Sdk = typeof import("./mcp-sdk.js");
 let sdk: Promise<Sdk> | undefined;
 const loadSdk = () => (sdk ??= import("./mcp-sdk.js"));
+/** The SDK client of a running session. */
+type SessionClient = McpSession["client"];
 
 export class McpServerConnection {
   status: StartupStatus = { state: "starting" };
@@ -154,28 +156,32 @@ export class McpServerConnection {
   }
 
   /** resources/list (all pages) when the server offers resources. */
-  async listResources(): Promise<Record<string, unknown>[]> {
-    const session = this.session;
-    if (!session || !this.capabilities?.resources) return [];
-    const out: Record<string, unknown>[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await session.client.listResources(cursor ? { cursor } : undefined, { timeout: Math.max(this.config.toolTimeoutMs, 1) });
-      out.push(...(page.resources as Record<string, unknown>[]));
-      cursor = page.nextCursor === cursor ? undefined : page.nextCursor;
-    } while (cursor);
-    return out;
+  listResources(): Promise<Record<string, unknown>[]> {
+    return this.resourcePages(async (client, cursor, options) => {
+      const page = await client.listResources(cursor ? { cursor } : undefined, options);
+      return { items: page.resources, nextCursor: page.nextCursor };
+    });
   }
 
   /** resources/templates/list (all pages) when the server offers resources. */
-  async listResourceTemplates(): Promise<Record<string, unknown>[]> {
+  listResourceTemplates(): Promise<Record<string, unknown>[]> {
+    return this.resourcePages(async (client, cursor, options) => {
+      const page = await client.listResourceTemplates(cursor ? { cursor } : undefined, options);
+      return { items: page.resourceTemplates, nextCursor: page.nextCursor };
+    });
+  }
+
+  /** Every page of a resources listing; a server repeating its cursor ends it. */
+  private async resourcePages(
+    fetchPage: (client: SessionClient, cursor: string | undefined, options: { timeout: number }) => Promise<{ items: unknown[]; nextCursor?: string }>,
+  ): Promise<Record<string, unknown>[]> {
     const session = this.session;
     if (!session || !this.capabilities?.resources) return [];
     const out: Record<string, unknown>[] = [];
     let cursor: string | undefined;
     do {
-      const page = await session.client.listResourceTemplates(cursor ? { cursor } : undefined, { timeout: Math.max(this.config.toolTimeoutMs, 1) });
-      out.push(...(page.resourceTemplates as Record<string, unknown>[]));
+      const page = await fetchPage(session.client, cursor, { timeout: Math.max(this.config.toolTimeoutMs, 1) });
+      out.push(...(page.items as Record<string, unknown>[]));
       cursor = page.nextCursor === cursor ? undefined : page.nextCursor;
     } while (cursor);
     return out;
