@@ -1,6 +1,7 @@
 // What a turn persists to the rollout, in the reference's line types: response_item for history,
 // event_msg for task_started / user_message / agent_message / token_count / turn_aborted / patch_apply_end /
-// context_compacted / task_complete, turn_context before each model request, compacted for a compaction.
+// exec_command_end (the user's own commands) / context_compacted / task_complete, turn_context before
+// each model request, compacted for a compaction.
 // task_started and task_complete carry the turn id and times (as 0.169 records them), so a thread read
 // back shows the ids its client saw. Deltas and other lifecycle events are not persisted.
 import type { ResponseItem } from "../model/types.js";
@@ -23,6 +24,8 @@ export interface TurnRecorder {
   turnAborted(turnId: string): void;
   /** How a patch call ended: what thread/resume rebuilds fileChange items from. */
   patchApplyEnd(event: Extract<CoreEvent, { type: "patchApplyEnd" }>): void;
+  /** How the user's own command ended (exec_command_end, as 0.169 records it): what thread/read rebuilds its item from. */
+  userShellEnd(event: Extract<CoreEvent, { type: "execEnd" }>): void;
   /** The history was compacted: resume and fork continue from `replacementHistory`. */
   compacted(message: string, replacementHistory: readonly ResponseItem[]): void;
 }
@@ -106,6 +109,26 @@ export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
         changes: e.changes,
         status: e.status,
       }),
+    userShellEnd: (e) => {
+      const ms = Math.max(0, e.outcome.durationMs);
+      writer.write("event_msg", {
+        type: "exec_command_end",
+        call_id: e.callId,
+        process_id: null,
+        turn_id: e.turnId,
+        command: e.command,
+        cwd: e.cwd,
+        parsed_cmd: e.parsedCmd,
+        source: "user_shell",
+        stdout: e.outcome.stdout,
+        stderr: e.outcome.stderr,
+        aggregated_output: e.outcome.aggregatedOutput,
+        exit_code: e.outcome.exitCode,
+        duration: { secs: Math.floor(ms / 1000), nanos: Math.round((ms % 1000) * 1e6) },
+        formatted_output: e.outcome.formattedOutput,
+        status: e.status,
+      });
+    },
     compacted: (message, replacementHistory) => {
       writer.write("compacted", { message, replacement_history: replacementHistory });
       // As the reference: what v1 resume replays and thread/read shows as a contextCompaction item.

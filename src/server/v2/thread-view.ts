@@ -3,7 +3,7 @@
 import type { Conversation } from "../../core/conversation.js";
 import type { ResponseItem } from "../../model/types.js";
 import type { GitInfo, RolloutLine, SessionSummary } from "../../rollout/types.js";
-import { parseCommand, shellJoin } from "../../tools/parse-command.js";
+import { parseCommand, shellJoin, type ParsedCommand } from "../../tools/parse-command.js";
 import type { PatchChanges } from "../../core/events.js";
 import { turnOpener } from "../../rollout/rollback.js";
 import { agentMessageItem, commandActions, commandItem, fileChangeItem, reasoningItem, textInput, userMessageItem } from "./event-mapping.js";
@@ -212,6 +212,9 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
         calls.delete(id);
         if (shown === -1) current.items.push(item);
         else current.items[shown] = item;
+      } else if (payload.type === "exec_command_end" && payload.source === "user_shell" && current) {
+        // The user's own command (thread/shellCommand): recorded whole once it ended.
+        current.items.push(userShellItem(payload, ms));
       } else if (payload.type === "context_compacted") {
         // A compaction before any turn still shows, in a turn of its own.
         const turn = opens || !current ? open(`turn-${turns.length + 1}`, ms, toSeconds(ms)) : current;
@@ -267,6 +270,27 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
     }
   }
   return turns;
+}
+
+/** The commandExecution item of an exec_command_end line (0.169's fields; duration as Rust's { secs, nanos }). */
+function userShellItem(payload: Record<string, unknown>, ms: number | null): Record<string, unknown> {
+  const command = Array.isArray(payload.command) ? payload.command.map(String) : [];
+  const d = payload.duration as { secs?: unknown; nanos?: unknown } | undefined;
+  const durationMs = typeof d?.secs === "number" && typeof d.nanos === "number" ? Math.round(d.secs * 1000 + d.nanos / 1e6) : null;
+  const parsed = Array.isArray(payload.parsed_cmd) ? (payload.parsed_cmd as ParsedCommand[]) : parseCommand(command);
+  const exitCode = typeof payload.exit_code === "number" ? payload.exit_code : null;
+  const status = typeof payload.status === "string" ? payload.status : exitCode === 0 ? "completed" : "failed";
+  const started = ms !== null && durationMs !== null ? ms - durationMs : ms;
+  return commandItem(
+    String(payload.call_id ?? ""),
+    { command: shellJoin(command), cwd: String(payload.cwd ?? ""), commandActions: commandActions(parsed), source: "userShell" },
+    status,
+    typeof payload.aggregated_output === "string" ? payload.aggregated_output : null,
+    exitCode,
+    durationMs,
+    started,
+    ms,
+  );
 }
 
 function isChanges(value: unknown): value is PatchChanges {
