@@ -283,7 +283,7 @@ export class Conversation {
             this.emit(event);
           }
         : (event) => this.emit(event),
-      recorder: rolloutRecorder(this.init.writer),
+      recorder: rolloutRecorder(this.init.writer, this.id),
       requestApproval: (request, signal) =>
         this.approver ? this.approver(this.id, request, signal) : Promise.resolve("denied" as const),
       approvedForSession: this.approvedForSession,

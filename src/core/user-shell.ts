@@ -50,6 +50,7 @@ export async function runUserShellCommand(turnId: string, cwd: string, request: 
   const command = userShellArgv(request.command);
   const parsedCmd = parseCommand(command);
   const callId = randomUUID();
+  const startedAtMs = Date.now();
   deps.emit({ type: "execBegin", turnId, callId, command, cwd, parsedCmd, source: "userShell" });
   // Node cannot time out sooner than 1 ms: that is "at once".
   const timeoutMs = request.timeoutMs === undefined ? USER_SHELL_TIMEOUT_MS : Math.max(request.timeoutMs, 1);
@@ -73,7 +74,7 @@ export async function runUserShellCommand(turnId: string, cwd: string, request: 
   };
   const end = { type: "execEnd" as const, turnId, callId, command, cwd, parsedCmd, outcome, status: result.exitCode === 0 ? ("completed" as const) : ("failed" as const), source: "userShell" as const };
   deps.emit(end);
-  deps.recorder.userShellEnd(end);
+  deps.recorder.userShellEnd(end, startedAtMs, Date.now());
   return userShellRecord(request.command, result);
 }
 

@@ -1,5 +1,6 @@
 // Projections onto the v2 Thread and Turn shapes: from a live conversation, from a listing
 // summary, and turns rebuilt from rollout lines. Pure functions.
+import { fileURLToPath } from "node:url";
 import type { Conversation } from "../../core/conversation.js";
 import type { ResponseItem } from "../../model/types.js";
 import type { GitInfo, RolloutLine, SessionSummary } from "../../rollout/types.js";
@@ -212,9 +213,9 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
         calls.delete(id);
         if (shown === -1) current.items.push(item);
         else current.items[shown] = item;
-      } else if (payload.type === "exec_command_end" && payload.source === "user_shell" && current) {
-        // The user's own command (thread/shellCommand): recorded whole once it ended.
-        current.items.push(userShellItem(payload, ms));
+      } else if (payload.type === "item_completed" && isUserShell(payload.item) && current) {
+        // The user's own command (thread/shellCommand): recorded whole once it ended, as 0.169 does.
+        current.items.push(userShellItem(payload, payload.item));
       } else if (payload.type === "context_compacted") {
         // A compaction before any turn still shows, in a turn of its own.
         const turn = opens || !current ? open(`turn-${turns.length + 1}`, ms, toSeconds(ms)) : current;
@@ -272,25 +273,38 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
   return turns;
 }
 
-/** The commandExecution item of an exec_command_end line (0.169's fields; duration as Rust's { secs, nanos }). */
-function userShellItem(payload: Record<string, unknown>, ms: number | null): Record<string, unknown> {
-  const command = Array.isArray(payload.command) ? payload.command.map(String) : [];
-  const d = payload.duration as { secs?: unknown; nanos?: unknown } | undefined;
+function isUserShell(item: unknown): item is Record<string, unknown> {
+  const i = item as Record<string, unknown> | null;
+  return typeof i === "object" && i !== null && i.type === "CommandExecution" && i.source === "user_shell";
+}
+
+/** The commandExecution item of 0.169's item_completed line (cwd a file URI, duration Rust's { secs, nanos }). */
+function userShellItem(payload: Record<string, unknown>, item: Record<string, unknown>): Record<string, unknown> {
+  const command = Array.isArray(item.command) ? item.command.map(String) : [];
+  const d = item.duration as { secs?: unknown; nanos?: unknown } | undefined;
   const durationMs = typeof d?.secs === "number" && typeof d.nanos === "number" ? Math.round(d.secs * 1000 + d.nanos / 1e6) : null;
-  const parsed = Array.isArray(payload.parsed_cmd) ? (payload.parsed_cmd as ParsedCommand[]) : parseCommand(command);
-  const exitCode = typeof payload.exit_code === "number" ? payload.exit_code : null;
-  const status = typeof payload.status === "string" ? payload.status : exitCode === 0 ? "completed" : "failed";
-  const started = ms !== null && durationMs !== null ? ms - durationMs : ms;
+  const parsed = Array.isArray(item.parsed_cmd) ? (item.parsed_cmd as ParsedCommand[]) : parseCommand(command);
+  const exitCode = typeof item.exit_code === "number" ? item.exit_code : null;
+  const status = typeof item.status === "string" ? item.status : exitCode === 0 ? "completed" : "failed";
   return commandItem(
-    String(payload.call_id ?? ""),
-    { command: shellJoin(command), cwd: String(payload.cwd ?? ""), commandActions: commandActions(parsed), source: "userShell" },
+    String(item.id ?? ""),
+    { command: shellJoin(command), cwd: pathOfUri(item.cwd), commandActions: commandActions(parsed), source: "userShell" },
     status,
-    typeof payload.aggregated_output === "string" ? payload.aggregated_output : null,
+    typeof item.aggregated_output === "string" ? item.aggregated_output : null,
     exitCode,
     durationMs,
-    started,
-    ms,
+    numberOr(payload.started_at_ms, null),
+    numberOr(payload.completed_at_ms, null),
   );
+}
+
+function pathOfUri(value: unknown): string {
+  const text = String(value ?? "");
+  try {
+    return text.startsWith("file:") ? fileURLToPath(text) : text;
+  } catch {
+    return text;
+  }
 }
 
 function isChanges(value: unknown): value is PatchChanges {

@@ -7,7 +7,7 @@ import type { UserInput as CoreInput } from "../../core/turn-runner.js";
 import type { TurnSteerParams } from "../../protocol/v2/thread-lifecycle.js";
 import type { ThreadShellCommandParams } from "../../protocol/v2/thread.js";
 import type { TurnStartParams, UserInput } from "../../protocol/v2/turn.js";
-import { rpcErrors } from "../../rpc/errors.js";
+import { ErrorCode, RpcError, rpcErrors } from "../../rpc/errors.js";
 import type { RequestContext } from "../../rpc/router.js";
 import { sandboxPolicyFromV2 } from "../../sandbox/policy.js";
 import { rolloutCall, withConfig } from "../domain-errors.js";
@@ -86,7 +86,7 @@ export async function threadShellCommand(deps: ThreadHandlerDeps, params: Thread
   const command = params.command.trim();
   if (!command) throw rpcErrors.invalidRequest("command must not be empty");
   const timeoutMs = params.timeoutMs ?? undefined;
-  if (timeoutMs !== undefined && timeoutMs < 0) throw rpcErrors.invalidParams("timeoutMs", "must be non-negative");
+  if (timeoutMs !== undefined && timeoutMs < 0) throw new RpcError(ErrorCode.InvalidParams, `thread/shellCommand timeoutMs must be non-negative, got ${timeoutMs}`);
   const conversation = await withConfig(() => rolloutCall(() => deps.manager.load(params.threadId)));
   if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
   deps.threads.attach(conversation);
