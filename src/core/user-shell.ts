@@ -69,7 +69,8 @@ export async function runUserShellCommand(turnId: string, cwd: string, request: 
     stderr: result.stderr,
     aggregatedOutput: result.aggregatedOutput,
     exitCode: result.exitCode,
-    durationMs: result.durationMs,
+    // Whole milliseconds, cut as 0.169's Duration::as_millis does (the rollout keeps the same).
+    durationMs: Math.floor(result.durationMs),
     formattedOutput: formatExecForClient(result),
   };
   const end = { type: "execEnd" as const, turnId, callId, command, cwd, parsedCmd, outcome, status: result.exitCode === 0 ? ("completed" as const) : ("failed" as const), source: "userShell" as const };

@@ -3,13 +3,16 @@
 // commandExecution item, reaches the model as a <user_shell_command> message, and is in the
 // rollout for thread/read and thread/resume after a restart. The sequence is 0.169's
 // (/tmp/s4/shell-observed-0169.txt); the harness checks every message against 0.169's schema.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { functionCallTurn, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
-import { expectOnlyJsonLines, useServers, type JsonObject, type ServerProcess } from "../support/server-process.js";
+import { expectOnlyJsonLines, ServerProcess, useServers, type JsonObject } from "../support/server-process.js";
 import { useTempDirs } from "../support/temp-dirs.js";
-import { fakeProviderToml, startInitialized, useFakeModel } from "../support/v1-session.js";
+import { FAKE_ENV, fakeProviderToml, startInitialized, useFakeModel } from "../support/v1-session.js";
+
+const REFERENCE_169 =
+  process.env.CODEX_REFERENCE_169_BIN ?? "/tmp/ref169/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex";
 
 const fakeModel = useFakeModel(beforeEach, afterEach, startFakeModelServer);
 let model: FakeModelServer;
@@ -269,5 +272,31 @@ describe("thread/shellCommand", () => {
     expect((resumed.result as { thread: { turns: JsonObject[] } }).thread.turns).toMatchObject([{ id: turnId, items: [expected] }]);
     await turn(fresh, threadId, "and now?");
     expect(shellRecords(model.requests[0]!.body as { input: JsonObject[] })).toEqual([expect.stringContaining("Exit code: 0\n")]);
+  });
+});
+
+describe.skipIf(!existsSync(REFERENCE_169))("a rollout the reference 0.169 wrote", () => {
+  it("thread/read shows its user shell turn as 0.169 itself does", async () => {
+    const home = tempDir();
+    // 0.169 refuses `untrusted`.
+    writeFileSync(path.join(home, "config.toml"), fakeProviderToml(model, "", "on-request"));
+    const ref = new ServerProcess({ codexHome: home, command: [REFERENCE_169, "app-server"], env: FAKE_ENV });
+    let threadId: string;
+    let theirs: JsonObject[];
+    try {
+      await ref.initialize("compat_ide", "1");
+      threadId = String(((await ref.request("thread/start", { cwd: home }, 30_000)).result as { thread: JsonObject }).thread.id);
+      await ref.request("thread/shellCommand", { threadId, command: "echo from-0.169; exit 2" });
+      await ref.waitFor(() => ref.notifications("turn/completed")[0], 20_000, "the reference's shell turn");
+      theirs = ((await ref.request("thread/read", { threadId, includeTurns: true })).result as { thread: { turns: JsonObject[] } }).thread.turns;
+    } finally {
+      await ref.closeStdin();
+    }
+    expect(theirs[0]!.items).toMatchObject([{ type: "commandExecution", source: "userShell", exitCode: 2 }]);
+
+    const ours = await startInitialized(start, fakeProviderToml(model, "", "on-request"), { codexHome: home });
+    const read = await ours.request("thread/read", { threadId, includeTurns: true });
+    const turns = (read.result as { thread: { turns: JsonObject[] } }).thread.turns;
+    expect(turns.map((t) => ({ id: t.id, status: t.status, items: t.items }))).toEqual(theirs.map((t) => ({ id: t.id, status: t.status, items: t.items })));
   });
 });

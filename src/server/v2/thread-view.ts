@@ -282,7 +282,7 @@ function isUserShell(item: unknown): item is Record<string, unknown> {
 function userShellItem(payload: Record<string, unknown>, item: Record<string, unknown>): Record<string, unknown> {
   const command = Array.isArray(item.command) ? item.command.map(String) : [];
   const d = item.duration as { secs?: unknown; nanos?: unknown } | undefined;
-  const durationMs = typeof d?.secs === "number" && typeof d.nanos === "number" ? Math.round(d.secs * 1000 + d.nanos / 1e6) : null;
+  const durationMs = typeof d?.secs === "number" && typeof d.nanos === "number" ? d.secs * 1000 + Math.floor(d.nanos / 1e6) : null;
   const parsed = Array.isArray(item.parsed_cmd) ? (item.parsed_cmd as ParsedCommand[]) : parseCommand(command);
   const exitCode = typeof item.exit_code === "number" ? item.exit_code : null;
   const status = typeof item.status === "string" ? item.status : exitCode === 0 ? "completed" : "failed";
