@@ -50,7 +50,7 @@ export type CoreEvent =
   /** `source` "userShell": the user's own command (thread/shellCommand), not a tool call of the model. */
   | { type: "execBegin"; turnId: string; callId: string; command: string[]; cwd: string; parsedCmd: ParsedCommand[]; source?: "userShell" }
   | { type: "execApprovalRequest"; turnId: string; callId: string; command: string[]; cwd: string; reason: string | null; parsedCmd: ParsedCommand[] }
-  | { type: "execOutputDelta"; turnId: string; callId: string; stream: "stdout" | "stderr"; chunk: Buffer }
+  | { type: "execOutputDelta"; turnId: string; callId: string; stream: "stdout" | "stderr"; chunk: Buffer; source?: "userShell" }
   | {
       type: "execEnd";
       turnId: string;

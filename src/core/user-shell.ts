@@ -58,7 +58,7 @@ export async function runUserShellCommand(turnId: string, cwd: string, request: 
     { command, cwd, env: deps.shellEnv(), timeoutMs },
     {
       signal,
-      onOutput: (stream, chunk) => deps.emit({ type: "execOutputDelta", turnId, callId, stream, chunk }),
+      onOutput: (stream, chunk) => deps.emit({ type: "execOutputDelta", turnId, callId, stream, chunk, source: "userShell" }),
       ...(deps.pace ? { pace: deps.pace } : {}),
     },
   );
