@@ -96,8 +96,8 @@ export class Conversation {
   private steered: UserInput[] | undefined;
   /** Turns submitted and not yet started. */
   private queued = 0;
-  /** User shell commands running inside a turn (they may outlive it). */
-  private readonly sideCommands = new Set<Promise<void>>();
+  /** User shell commands running inside a turn (they may outlive it), with what stops them: that turn's interrupt. */
+  private readonly sideCommands = new Map<Promise<void>, AbortController>();
   private closed = false;
 
   constructor(private readonly init: ConversationInit) {
@@ -206,7 +206,7 @@ export class Conversation {
         .then((record) => this.inject(active, record))
         // Nothing in it rejects (runCommand reports failures as results); kept from becoming unhandled.
         .catch(() => undefined);
-      this.sideCommands.add(side);
+      this.sideCommands.set(side, active.controller);
       void side.finally(() => this.sideCommands.delete(side));
       return active.turnId;
     }
@@ -254,7 +254,9 @@ export class Conversation {
   async close(): Promise<void> {
     this.closed = true;
     await this.interrupt();
-    await Promise.all(this.sideCommands);
+    // One that outlived its turn would otherwise hold shutdown for up to its timeout.
+    for (const controller of this.sideCommands.values()) controller.abort();
+    await Promise.all(this.sideCommands.keys());
     await this.tail;
     await this.init.writer.flush();
   }

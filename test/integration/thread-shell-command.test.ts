@@ -183,6 +183,21 @@ describe("thread/shellCommand", () => {
     expect(second).toContain("<command>\necho never-slow\n</command>\n<result>\nExit code: 124\n");
   });
 
+  it("caps what it keeps as other commands do: the item keeps the start and the end, the model a truncated middle", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    model.enqueue(textTurn("seen"));
+    const threadId = await startThread(s, tempDir());
+    await shell(s, threadId, "printf START; head -c 3000000 /dev/zero | tr '\\0' a; printf END");
+    const output = String(completedItem(s).aggregatedOutput);
+    expect(output.startsWith("STARTaaa")).toBe(true);
+    expect(output.endsWith("aaaEND")).toBe(true);
+    expect(output.length).toBeLessThan(1_100_000);
+    await turn(s, threadId, "and?");
+    const [record] = shellRecords(model.requests[0]!.body as { input: JsonObject[] });
+    expect(record).toMatch(/Output:\nTotal output lines: \d+\n\nSTARTa+…\d+ chars truncated…a+END\n<\/result>/);
+    expect(Buffer.byteLength(record!)).toBeLessThan(11_000);
+  });
+
   it("turn/interrupt stops it: the item fails as aborted by the user, the turn completes interrupted, and the model is told", async () => {
     const cwd = tempDir();
     const s = await startInitialized(start, fakeProviderToml(model));
