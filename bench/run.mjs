@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { REFERENCE_INSTALL_HINT, REPO_ROOT, referenceTarget } from "./lib.mjs";
 
-const BENCHES = ["startup", "conversation", "v2", "exec", "apply-patch", "sandbox", "chat-wire", "traces", "config", "models", "fs", "command-exec", "threads", "compaction", "mcp", "listen", "fuzzy"];
+const BENCHES = ["startup", "conversation", "v2", "exec", "apply-patch", "sandbox", "chat-wire", "traces", "config", "models", "fs", "command-exec", "threads", "compaction", "mcp", "listen", "fuzzy", "shell-command"];
 
 function selectedBenches() {
   const only = (process.env.BENCH_ONLY ?? "").split(",").map((s) => s.trim()).filter(Boolean);

@@ -17,6 +17,7 @@ import type { TurnTrace } from "../telemetry/turn-spans.js";
 import { runTurn, type ApprovalRequest, type ToolTelemetry, type TurnDeps, type TurnSettings, type UserInput } from "./turn-runner.js";
 import { runCompactionTurn } from "./compaction-turn.js";
 import type { UsageState } from "./token-usage.js";
+import { runUserShellCommand, runUserShellTurn, type UserShellRequest } from "./user-shell.js";
 import type { RemoteCompactor } from "../model/compact-client.js";
 
 /**
@@ -72,6 +73,9 @@ interface ActiveTurn {
   turnId: string;
   controller: AbortController;
   done: Promise<void>;
+  deps: TurnDeps;
+  /** History items for the turn's next request; undefined once the turn takes no more. */
+  injected: ResponseItem[] | undefined;
 }
 
 /** Why turn/steer was refused (the reference's wording). */
@@ -95,6 +99,8 @@ export class Conversation {
   private steered: UserInput[] | undefined;
   /** Turns submitted and not yet started. */
   private queued = 0;
+  /** User shell commands running inside a turn (they may outlive it), with what stops them: that turn's interrupt. */
+  private readonly sideCommands = new Map<Promise<void>, AbortController>();
   private closed = false;
 
   constructor(private readonly init: ConversationInit) {
@@ -191,6 +197,39 @@ export class Conversation {
     });
   }
 
+  /**
+   * Runs the user's shell command. As 0.169: inside the running turn when there is one (its items
+   * carry that turn's id, an interrupt stops it, its result goes with that turn's next request),
+   * else as a turn of its own. Returns the id of the turn it belongs to.
+   */
+  userShell(request: UserShellRequest): string {
+    if (this.closed) throw new Error("conversation is closed");
+    const active = this.active;
+    if (active) {
+      const side = runUserShellCommand(active.turnId, this.settings.cwd, request, active.deps, active.controller.signal)
+        .then((record) => this.inject(active, record))
+        // Nothing in it rejects (runCommand reports failures as results); kept from becoming unhandled.
+        .catch(() => undefined);
+      this.sideCommands.set(side, active.controller);
+      void side.finally(() => this.sideCommands.delete(side));
+      return active.turnId;
+    }
+    const turnId = uuidv7();
+    const settings = this.settings;
+    this.enqueue(turnId, settings, undefined, (deps, signal) => runUserShellTurn(turnId, settings, request, deps, signal));
+    return turnId;
+  }
+
+  /** An item for the turn's next request, or straight into the history once that turn takes no more. */
+  private inject(turn: ActiveTurn, item: ResponseItem): void {
+    if (turn.injected) {
+      turn.injected.push(item);
+      return;
+    }
+    this.history.push(item);
+    this.init.writer.write("response_item", item);
+  }
+
   /** Adds input to the running turn: it goes with that turn's next model request. */
   steer(expectedTurnId: string, input: UserInput): string {
     const active = this.active;
@@ -219,6 +258,9 @@ export class Conversation {
   async close(): Promise<void> {
     this.closed = true;
     await this.interrupt();
+    // One that outlived its turn would otherwise hold shutdown for up to its timeout.
+    for (const controller of this.sideCommands.values()) controller.abort();
+    await Promise.all(this.sideCommands.keys());
     await this.tail;
     await this.init.writer.flush();
   }
@@ -228,46 +270,50 @@ export class Conversation {
     const started = Date.now();
     const steered: UserInput[] = [];
     this.steered = steered;
+    const injected: ResponseItem[] = [];
     const steering = {
-      pending: () => steered.length > 0,
+      pending: () => steered.length > 0 || injected.length > 0,
       take: () => steered.splice(0),
+      takeItems: () => injected.splice(0),
       close: () => {
         if (this.steered === steered) this.steered = undefined;
       },
     };
-    const done = body(
-      {
-        conversationId: this.id,
-        client: trace ? trace.client(this.init.client) : this.init.client,
-        history: this.history,
-        emit: trace
-          ? (event) => {
-              trace.observe(event);
-              this.emit(event);
-            }
-          : (event) => this.emit(event),
-        recorder: rolloutRecorder(this.init.writer),
-        requestApproval: (request, signal) =>
-          this.approver ? this.approver(this.id, request, signal) : Promise.resolve("denied" as const),
-        approvedForSession: this.approvedForSession,
-        usage: this.usage,
-        ...(this.init.remoteCompact ? { remoteCompact: this.init.remoteCompact } : {}),
-        shellEnv: this.init.shellEnv,
-        toolTelemetry: trace ? trace.tools(this.init.toolTelemetry) : this.init.toolTelemetry,
-        ...(this.init.pace ? { pace: this.init.pace } : {}),
-        ...(this.init.sandbox ? { sandbox: this.init.sandbox } : {}),
-        beforeTurn: () => this.announcePermissions(settings),
-        steering,
-        ...(this.init.mcp ? { mcp: this.init.mcp } : {}),
-        ...(this.init.skillItems ? { skillItems: this.init.skillItems } : {}),
-      },
-      controller.signal,
-    ).catch(() => {
+    const deps: TurnDeps = {
+      conversationId: this.id,
+      client: trace ? trace.client(this.init.client) : this.init.client,
+      history: this.history,
+      emit: trace
+        ? (event) => {
+            trace.observe(event);
+            this.emit(event);
+          }
+        : (event) => this.emit(event),
+      recorder: rolloutRecorder(this.init.writer, this.id),
+      requestApproval: (request, signal) =>
+        this.approver ? this.approver(this.id, request, signal) : Promise.resolve("denied" as const),
+      approvedForSession: this.approvedForSession,
+      usage: this.usage,
+      ...(this.init.remoteCompact ? { remoteCompact: this.init.remoteCompact } : {}),
+      shellEnv: this.init.shellEnv,
+      toolTelemetry: trace ? trace.tools(this.init.toolTelemetry) : this.init.toolTelemetry,
+      ...(this.init.pace ? { pace: this.init.pace } : {}),
+      ...(this.init.sandbox ? { sandbox: this.init.sandbox } : {}),
+      beforeTurn: () => this.announcePermissions(settings),
+      steering,
+      ...(this.init.mcp ? { mcp: this.init.mcp } : {}),
+      ...(this.init.skillItems ? { skillItems: this.init.skillItems } : {}),
+    };
+    const done = body(deps, controller.signal).catch(() => {
       // runTurn has already reported the failure as events.
     });
-    this.active = { turnId, controller, done };
+    const active: ActiveTurn = { turnId, controller, done, deps, injected };
+    this.active = active;
     await done;
     steering.close();
+    // What the turn did not take (it ended first, or takes no input) goes into the history as is.
+    active.injected = undefined;
+    for (const item of injected) this.inject(active, item);
     this.active = undefined;
     trace?.end();
     this.init.onTurnEnd?.(turnId, Date.now() - started);

@@ -47,9 +47,10 @@ export type CoreEvent =
   | { type: "reasoningTextDelta"; turnId: string; itemId: string; delta: string; contentIndex: number }
   | { type: "reasoningCompleted"; turnId: string; itemId: string; summary: string[]; content: string[] }
   | { type: "tokenCount"; turnId: string; info: TokenUsageInfo | null }
-  | { type: "execBegin"; turnId: string; callId: string; command: string[]; cwd: string; parsedCmd: ParsedCommand[] }
+  /** `source` "userShell": the user's own command (thread/shellCommand), not a tool call of the model. */
+  | { type: "execBegin"; turnId: string; callId: string; command: string[]; cwd: string; parsedCmd: ParsedCommand[]; source?: "userShell" }
   | { type: "execApprovalRequest"; turnId: string; callId: string; command: string[]; cwd: string; reason: string | null; parsedCmd: ParsedCommand[] }
-  | { type: "execOutputDelta"; turnId: string; callId: string; stream: "stdout" | "stderr"; chunk: Buffer }
+  | { type: "execOutputDelta"; turnId: string; callId: string; stream: "stdout" | "stderr"; chunk: Buffer; source?: "userShell" }
   | {
       type: "execEnd";
       turnId: string;
@@ -59,6 +60,7 @@ export type CoreEvent =
       parsedCmd: ParsedCommand[];
       outcome: ExecOutcome;
       status: "completed" | "failed" | "declined";
+      source?: "userShell";
     }
   /** A patch waits for the user's approval (v2 shows its fileChange item from here on). */
   | { type: "patchApprovalRequest"; turnId: string; callId: string; changes: PatchChanges; reason: string | null; grantRoot: string | null }

@@ -1,8 +1,10 @@
 // What a turn persists to the rollout, in the reference's line types: response_item for history,
 // event_msg for task_started / user_message / agent_message / token_count / turn_aborted / patch_apply_end /
-// context_compacted / task_complete, turn_context before each model request, compacted for a compaction.
+// item_completed (the user's own commands) / context_compacted / task_complete, turn_context before
+// each model request, compacted for a compaction.
 // task_started and task_complete carry the turn id and times (as 0.169 records them), so a thread read
 // back shows the ids its client saw. Deltas and other lifecycle events are not persisted.
+import { pathToFileURL } from "node:url";
 import type { ResponseItem } from "../model/types.js";
 import type { RolloutSink } from "./rollout-sink.js";
 import type { CoreEvent, TokenUsageInfo } from "./events.js";
@@ -23,6 +25,8 @@ export interface TurnRecorder {
   turnAborted(turnId: string): void;
   /** How a patch call ended: what thread/resume rebuilds fileChange items from. */
   patchApplyEnd(event: Extract<CoreEvent, { type: "patchApplyEnd" }>): void;
+  /** How the user's own command ended (0.169's item_completed line): what thread/read rebuilds its item from. */
+  userShellEnd(event: Extract<CoreEvent, { type: "execEnd" }>, startedAtMs: number, completedAtMs: number): void;
   /** The history was compacted: resume and fork continue from `replacementHistory`. */
   compacted(message: string, replacementHistory: readonly ResponseItem[]): void;
 }
@@ -41,7 +45,7 @@ export function turnAbortedItem(turnId: string): ResponseItem {
   };
 }
 
-export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
+export function rolloutRecorder(writer: RolloutSink, threadId: string): TurnRecorder {
   // One recorder per turn: what its lines need to know about it.
   let turn: { id: string; startedMs: number } | undefined;
   const ended = () => {
@@ -106,6 +110,28 @@ export function rolloutRecorder(writer: RolloutSink): TurnRecorder {
         changes: e.changes,
         status: e.status,
       }),
+    userShellEnd: (e, startedAtMs, completedAtMs) => {
+      const ms = Math.max(0, e.outcome.durationMs);
+      writer.write("event_msg", {
+        type: "item_completed",
+        thread_id: threadId,
+        turn_id: e.turnId,
+        item: {
+          type: "CommandExecution",
+          id: e.callId,
+          command: e.command,
+          cwd: pathToFileURL(e.cwd).href,
+          parsed_cmd: e.parsedCmd,
+          source: "user_shell",
+          status: e.status,
+          aggregated_output: e.outcome.aggregatedOutput,
+          exit_code: e.outcome.exitCode,
+          duration: { secs: Math.floor(ms / 1000), nanos: Math.round((ms % 1000) * 1e6) },
+        },
+        started_at_ms: startedAtMs,
+        completed_at_ms: completedAtMs,
+      });
+    },
     compacted: (message, replacementHistory) => {
       writer.write("compacted", { message, replacement_history: replacementHistory });
       // As the reference: what v1 resume replays and thread/read shows as a contextCompaction item.

@@ -109,6 +109,8 @@ export interface TurnDeps {
 export interface Steering {
   pending(): boolean;
   take(): UserInput[];
+  /** History items that joined the running turn (a user shell command's result), for its next request. */
+  takeItems(): ResponseItem[];
   /** The turn is ending: later input is refused, not lost. */
   close(): void;
 }
@@ -198,6 +200,10 @@ export async function runTurn(turnId: string, settings: TurnSettings, input: Use
   };
   try {
     for (;;) {
+      for (const item of deps.steering?.takeItems() ?? []) {
+        deps.history.push(item);
+        recorder.responseItem(item);
+      }
       for (const steered of deps.steering?.take() ?? []) addSteeredInput(turnId, steered, deps);
       const sample = await next();
       if (sample.lastAgentMessage !== null) lastAgentMessage = sample.lastAgentMessage;

@@ -91,6 +91,7 @@ export const clientRequests = {
   "thread/read": method(v2th.ThreadReadParams, v2th.ThreadReadResponse),
   "thread/loaded/list": method(v2th.ThreadLoadedListParams, v2th.ThreadLoadedListResponse),
   "thread/compact/start": method(v2th.ThreadCompactStartParams, v2th.ThreadCompactStartResponse),
+  "thread/shellCommand": method(v2th.ThreadShellCommandParams, v2th.ThreadShellCommandResponse),
   "turn/start": method(v2t.TurnStartParams, v2t.TurnStartResponse),
   "turn/interrupt": method(v2t.TurnInterruptParams, v2t.EmptyResponse),
   "thread/delete": method(v2tl.ThreadDeleteParams, v2t.EmptyResponse),

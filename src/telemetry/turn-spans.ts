@@ -90,6 +90,8 @@ function turnTrace(
 
   return {
     observe(event) {
+      // The user's own command (thread/shellCommand) running inside the turn is no tool call of the model.
+      if ((event.type === "execBegin" || event.type === "execEnd") && event.source === "userShell") return;
       switch (event.type) {
         case "execBegin":
           // The model wrote the command: it may hold a key.

@@ -139,5 +139,12 @@ export const ThreadStartedNotification = s.object({ thread: Thread });
 /** Compacts the thread's history now, as a turn of its own; answers at once. */
 export const ThreadCompactStartParams = s.object({ threadId: s.string() });
 export const ThreadCompactStartResponse = s.object({});
+/**
+ * Runs the user's own shell string (not the model's) in the thread's shell and cwd, unsandboxed,
+ * as a turn of its own (or inside the running one); answers at once. timeoutMs: default one hour, 0 = at once.
+ */
+export const ThreadShellCommandParams = s.object({ threadId: s.string(), command: s.string(), timeoutMs: s.optional(s.nullable(s.integer())) });
+export type ThreadShellCommandParams = s.Infer<typeof ThreadShellCommandParams>;
+export const ThreadShellCommandResponse = s.object({});
 /** Deprecated in 0.169 (the contextCompaction item says the same), kept for 0.90's clients. */
 export const ContextCompactedNotification = s.object({ threadId: s.string(), turnId: s.string() });

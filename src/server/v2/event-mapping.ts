@@ -16,10 +16,14 @@ export interface V2Notification {
 
 interface RunningCommand {
   command: string;
+  /** "agent": a tool call of the model; "userShell": the user's own command (thread/shellCommand). */
+  source: CommandSource;
   cwd: string;
   commandActions: Record<string, unknown>[];
   decoders: { stdout: StringDecoder; stderr: StringDecoder };
 }
+
+export type CommandSource = "agent" | "userShell";
 
 export function commandActions(parsed: ParsedCommand[]): Record<string, unknown>[] {
   return parsed.map((p) => {
@@ -93,7 +97,7 @@ export function fileChangeItem(id: string, changes: PatchChanges, status: string
 
 export function commandItem(
   id: string,
-  c: Pick<RunningCommand, "command" | "cwd" | "commandActions">,
+  c: Pick<RunningCommand, "command" | "cwd" | "commandActions"> & { source?: CommandSource },
   status: string,
   output: string | null,
   exitCode: number | null,
@@ -104,7 +108,7 @@ export function commandItem(
   return {
     type: "commandExecution",
     id,
-    source: "agent",
+    source: c.source ?? "agent",
     pluginId: null,
     scriptPath: null,
     command: c.command,
@@ -206,6 +210,7 @@ export class ThreadEventMapper {
       case "execBegin": {
         const running: RunningCommand = {
           command: shellJoin(event.command),
+          source: event.source ?? "agent",
           cwd: event.cwd,
           commandActions: commandActions(event.parsedCmd),
           decoders: { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") },
@@ -223,6 +228,7 @@ export class ThreadEventMapper {
       case "execEnd": {
         const running = this.commands.get(event.callId) ?? {
           command: shellJoin(event.command),
+          source: event.source ?? "agent",
           cwd: event.cwd,
           commandActions: commandActions(event.parsedCmd),
           decoders: { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") },

@@ -75,6 +75,7 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
     "thread/turns/list": (p: Parameters<typeof lc.threadTurnsList>[1]) => lc.threadTurnsList(d, p),
     "thread/items/list": (p: Parameters<typeof lc.threadItemsList>[1]) => lc.threadItemsList(d, p),
     "thread/compact/start": (p: Parameters<typeof v2t.threadCompactStart>[1]) => v2t.threadCompactStart(d, p),
+    "thread/shellCommand": (p: Parameters<typeof v2t.threadShellCommand>[1], ctx) => v2t.threadShellCommand(d, p, ctx),
     "review/start": (p: Parameters<typeof reviewStart>[1], ctx) => reviewStart(d, p, ctx),
   };
 }

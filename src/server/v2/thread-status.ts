@@ -28,6 +28,8 @@ export class ThreadStatusTracker {
 }
 
 function statusAfter(event: CoreEvent, current: ThreadStatus): ThreadStatus {
+  // The user's own command inside a turn leaves it as it was (0.169 stays waitingOnApproval meanwhile).
+  if ("source" in event && event.source === "userShell") return current;
   switch (event.type) {
     case "turnComplete":
     case "turnAborted":

@@ -1,9 +1,10 @@
 // Projections onto the v2 Thread and Turn shapes: from a live conversation, from a listing
 // summary, and turns rebuilt from rollout lines. Pure functions.
+import { fileURLToPath } from "node:url";
 import type { Conversation } from "../../core/conversation.js";
 import type { ResponseItem } from "../../model/types.js";
 import type { GitInfo, RolloutLine, SessionSummary } from "../../rollout/types.js";
-import { parseCommand, shellJoin } from "../../tools/parse-command.js";
+import { parseCommand, shellJoin, type ParsedCommand } from "../../tools/parse-command.js";
 import type { PatchChanges } from "../../core/events.js";
 import { isCompactionLine, takesEarlierCompaction, turnOpener } from "../../rollout/rollback.js";
 import { agentMessageItem, commandActions, commandItem, fileChangeItem, reasoningItem, textInput, userMessageItem } from "./event-mapping.js";
@@ -225,6 +226,9 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
         calls.delete(id);
         if (shown === -1) current.items.push(item);
         else current.items[shown] = item;
+      } else if (payload.type === "item_completed" && isUserShell(payload.item) && current) {
+        // The user's own command (thread/shellCommand): recorded whole once it ended, as 0.169 does.
+        current.items.push(userShellItem(payload, payload.item));
       } else if (payload.type === "context_compacted") {
         // A compaction before any turn still shows, in a turn of its own.
         const turn = opens || !current ? open(`turn-${turns.length + 1}`, ms, toSeconds(ms)) : current;
@@ -282,6 +286,40 @@ export function buildTurns(lines: readonly RolloutLine[]): TurnView[] {
     }
   }
   return turns;
+}
+
+function isUserShell(item: unknown): item is Record<string, unknown> {
+  const i = item as Record<string, unknown> | null;
+  return typeof i === "object" && i !== null && i.type === "CommandExecution" && i.source === "user_shell";
+}
+
+/** The commandExecution item of 0.169's item_completed line (cwd a file URI, duration Rust's { secs, nanos }). */
+function userShellItem(payload: Record<string, unknown>, item: Record<string, unknown>): Record<string, unknown> {
+  const command = Array.isArray(item.command) ? item.command.map(String) : [];
+  const d = item.duration as { secs?: unknown; nanos?: unknown } | undefined;
+  const durationMs = typeof d?.secs === "number" && typeof d.nanos === "number" ? d.secs * 1000 + Math.floor(d.nanos / 1e6) : null;
+  const parsed = Array.isArray(item.parsed_cmd) ? (item.parsed_cmd as ParsedCommand[]) : parseCommand(command);
+  const exitCode = typeof item.exit_code === "number" ? item.exit_code : null;
+  const status = typeof item.status === "string" ? item.status : exitCode === 0 ? "completed" : "failed";
+  return commandItem(
+    String(item.id ?? ""),
+    { command: shellJoin(command), cwd: pathOfUri(item.cwd), commandActions: commandActions(parsed), source: "userShell" },
+    status,
+    typeof item.aggregated_output === "string" ? item.aggregated_output : null,
+    exitCode,
+    durationMs,
+    numberOr(payload.started_at_ms, null),
+    numberOr(payload.completed_at_ms, null),
+  );
+}
+
+function pathOfUri(value: unknown): string {
+  const text = String(value ?? "");
+  try {
+    return text.startsWith("file:") ? fileURLToPath(text) : text;
+  } catch {
+    return text;
+  }
 }
 
 function isChanges(value: unknown): value is PatchChanges {

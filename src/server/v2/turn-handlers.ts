@@ -1,11 +1,13 @@
 // v2 turn methods: turn/start answers at once with the in-progress turn; turn/interrupt answers
 // once the turn has stopped (turn/completed with status interrupted follows); thread/compact/start
-// queues a compaction turn and answers at once (its turn/* and item/* notifications follow).
+// queues a compaction turn and answers at once (its turn/* and item/* notifications follow);
+// thread/shellCommand likewise runs the user's own shell command (core/user-shell.ts).
 import { SteerRefused } from "../../core/conversation.js";
 import type { UserInput as CoreInput } from "../../core/turn-runner.js";
 import type { TurnSteerParams } from "../../protocol/v2/thread-lifecycle.js";
+import type { ThreadShellCommandParams } from "../../protocol/v2/thread.js";
 import type { TurnStartParams, UserInput } from "../../protocol/v2/turn.js";
-import { rpcErrors } from "../../rpc/errors.js";
+import { ErrorCode, RpcError, rpcErrors } from "../../rpc/errors.js";
 import type { RequestContext } from "../../rpc/router.js";
 import { sandboxPolicyFromV2 } from "../../sandbox/policy.js";
 import { rolloutCall, withConfig } from "../domain-errors.js";
@@ -76,5 +78,20 @@ export async function threadCompactStart(deps: ThreadHandlerDeps, params: { thre
   if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
   deps.threads.attach(conversation);
   conversation.compact();
+  return {};
+}
+
+export async function threadShellCommand(deps: ThreadHandlerDeps, params: ThreadShellCommandParams, ctx: Pick<RequestContext, "afterReply">) {
+  // As 0.169: the command is trimmed, and checked before the thread is looked up.
+  const command = params.command.trim();
+  if (!command) throw rpcErrors.invalidRequest("command must not be empty");
+  const timeoutMs = params.timeoutMs ?? undefined;
+  if (timeoutMs !== undefined && timeoutMs < 0) throw new RpcError(ErrorCode.InvalidParams, `thread/shellCommand timeoutMs must be non-negative, got ${timeoutMs}`);
+  const conversation = await withConfig(() => rolloutCall(() => deps.manager.load(params.threadId)));
+  if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
+  deps.threads.attach(conversation);
+  // The reply comes first; the turn's notifications follow it.
+  ctx.afterReply(deps.threads.hold(conversation.id));
+  conversation.userShell({ command, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
   return {};
 }
