@@ -52,9 +52,13 @@ describe("interrupt during a pending approval", () => {
       15_000,
       "an approval request",
     );
-    expect((await s.request("turn/interrupt", { threadId, turnId })).result).toEqual({});
+    const interrupted = await s.request("turn/interrupt", { threadId, turnId });
+    expect(interrupted.result).toEqual({});
+    await s.waitFor(() => s.notifications("turn/completed")[0], 5_000, "turn/completed");
     const completed = s.notifications("turn/completed").map((m) => (m.params as { turn: JsonObject }).turn);
     expect(completed).toMatchObject([{ id: turnId, status: "interrupted" }]);
+    // As 0.169: the reply first, the turn's end right behind it.
+    expect(s.messages.indexOf(s.notifications("turn/completed")[0]!)).toBeGreaterThan(s.messages.indexOf(interrupted as never));
     // The withdrawn question is announced as resolved, so the client takes its prompt down.
     await s.waitFor(() => s.notifications("serverRequest/resolved")[0], 5_000, "serverRequest/resolved");
     expect(s.notifications("serverRequest/resolved").map((m) => m.params)).toEqual([{ threadId, requestId: ask.id }]);

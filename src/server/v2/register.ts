@@ -67,7 +67,7 @@ export function v2Handlers(deps: FaceDeps): HandlerTable {
     "thread/read": (p: Parameters<typeof v2.threadRead>[1]) => v2.threadRead(d, p),
     "thread/loaded/list": () => v2.threadLoadedList(d),
     "turn/start": (p: Parameters<typeof v2t.turnStart>[1], ctx) => v2t.turnStart(d, p, ctx),
-    "turn/interrupt": (p: Parameters<typeof v2t.turnInterrupt>[1]) => v2t.turnInterrupt(d, p),
+    "turn/interrupt": (p: Parameters<typeof v2t.turnInterrupt>[1], ctx) => v2t.turnInterrupt(d, p, ctx),
     "turn/steer": (p: Parameters<typeof v2t.turnSteer>[1]) => v2t.turnSteer(d, p),
     "thread/unsubscribe": (p: Parameters<typeof lc.threadUnsubscribe>[1]) => lc.threadUnsubscribe(d, p),
     "thread/delete": (p: Parameters<typeof lc.threadDelete>[1]) => lc.threadDelete(d, p),

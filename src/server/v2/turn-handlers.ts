@@ -47,13 +47,15 @@ export async function turnStart(deps: ThreadHandlerDeps, params: TurnStartParams
   };
 }
 
-export async function turnInterrupt(deps: ThreadHandlerDeps, params: { threadId: string; turnId: string }) {
+export async function turnInterrupt(deps: ThreadHandlerDeps, params: { threadId: string; turnId: string }, ctx: Pick<RequestContext, "afterReply">) {
   const conversation = await withConfig(() => rolloutCall(() => deps.manager.load(params.threadId)));
   if (!conversation) throw rpcErrors.invalidRequest(`thread not found: ${params.threadId}`);
   // A stale id must not stop whatever turn runs now (the reference's wording).
   const active = conversation.activeTurnId;
   if (active === undefined) throw rpcErrors.invalidRequest("no active turn to interrupt");
   if (active !== params.turnId) throw rpcErrors.invalidRequest(`expected active turn id ${params.turnId} but found ${active}`);
+  // As 0.169: the reply comes once the turn has stopped, and its turn/completed right after it.
+  ctx.afterReply(deps.threads.hold(conversation.id));
   await conversation.interrupt();
   return {};
 }
