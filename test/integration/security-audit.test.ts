@@ -1,6 +1,8 @@
 // Findings of the security review, each pinned over the real bin: secrets that reached a log or a
 // client, commands and files reached from places another user can write, fs/* edge cases.
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { stdioServerToml } from "../support/mcp-servers.js";
@@ -19,6 +21,19 @@ const start = useServers(afterEach, expectOnlyJsonLines);
 afterEach(() => killProcessesWith(marker));
 
 const MCP_ENV_SECRET = "mcpenv-7d2f9a4c1b";
+const MCP_BEARER_SECRET = "mcpbearer-3e8a1f6d2c";
+const MCP_HEADER_SECRET = "mcphdr-9b4c2e7a1f";
+
+/** An HTTP "MCP server" that rejects every request with a body echoing the credentials it got. */
+async function echoingRejector(): Promise<{ url: string; close(): Promise<void> }> {
+  const http = createServer((req, res) => {
+    const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
+    res.writeHead(403, { "content-type": "text/plain" }).end(`token ${token} and key ${String(req.headers["x-key"])} are not allowed here`);
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const { port } = http.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/mcp`, close: () => new Promise<void>((resolve) => (http.closeAllConnections(), http.close(() => resolve()))) };
+}
 
 describe("secrets in the log", () => {
   it("an MCP server's env value echoed on its stderr is redacted in the log (the logger bundle shares the registry)", async () => {
@@ -33,5 +48,26 @@ describe("secrets in the log", () => {
     await s.stderrMatch(/TOKEN is /);
     expect(s.stderr).toContain("TOKEN is [REDACTED]");
     expect(s.stderr).not.toContain(MCP_ENV_SECRET);
+  });
+});
+
+describe("secrets in client-visible errors", () => {
+  it("an MCP HTTP server's failure echoing its bearer token and header values is redacted in the startup status", async () => {
+    const rejector = await echoingRejector();
+    try {
+      const server = `\n[mcp_servers.remote]\nurl = "${rejector.url}"\nbearer_token_env_var = "MCP_TOKEN"\nhttp_headers = { "x-key" = "${MCP_HEADER_SECRET}" }\n`;
+      const s = await startInitialized(start, fakeProviderToml(model, server), { env: { MCP_TOKEN: MCP_BEARER_SECRET, CODEX_APP_SERVER_LOG_LEVEL: "debug" } });
+      model.enqueue(textTurn("ok"));
+      const { conversationId } = await openConversation(s);
+      await say(s, conversationId, "hi");
+      await turnsEnded(s);
+      const failed = events(s, "mcp_startup_update").find((e) => (e.status as { state: string }).state === "failed");
+      expect((failed!.status as { error: string }).error).toMatch(/^MCP client for `remote` failed to start: .*token \[REDACTED\] and key \[REDACTED\] are not allowed here/);
+      const visible = `${s.lines.join("\n")}\n${s.stderr}`;
+      expect(visible).not.toContain(MCP_BEARER_SECRET);
+      expect(visible).not.toContain(MCP_HEADER_SECRET);
+    } finally {
+      await rejector.close();
+    }
   });
 });
