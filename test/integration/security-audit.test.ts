@@ -71,3 +71,64 @@ describe("secrets in client-visible errors", () => {
     }
   });
 });
+
+describe("secrets in config/read", () => {
+  const CFG = {
+    bearer: "cfgbearer-1a2b3c4d5e",
+    header: "cfghdr-6f7a8b9c0d",
+    query: "cfgquery-2b4d6f8a1c",
+    mcpEnv: "cfgmcpenv-3c5e7a9b2d",
+    mcpHeader: "cfgmcphdr-4d6f8b1c3e",
+    otel: "cfgotel-5e7a9c2d4f",
+    flag: "cfgflag-6f8b1d3e5a",
+  };
+  const toml = `model_provider = "p"
+[model_providers.p]
+name = "P"
+base_url = "http://127.0.0.1:9/v1"
+env_key = "P_KEY"
+experimental_bearer_token = "${CFG.bearer}"
+http_headers = { "x-api-key" = "${CFG.header}" }
+query_params = { key = "${CFG.query}" }
+env_http_headers = { "x-org" = "ORG_VAR" }
+
+[mcp_servers.m]
+command = "/nonexistent/mcp"
+env = { TOKEN = "${CFG.mcpEnv}" }
+enabled = false
+
+[mcp_servers.h]
+url = "http://127.0.0.1:9/mcp"
+bearer_token_env_var = "H_TOKEN"
+http_headers = { "x-h" = "${CFG.mcpHeader}" }
+enabled = false
+
+[otel.exporter.otlp-http]
+endpoint = "http://127.0.0.1:9/v1/logs"
+headers = { "x-otel" = "${CFG.otel}" }
+`;
+
+  it("shows that credentials are set, never their values, in the config, the layers and a write's overriddenMetadata", async () => {
+    const s = start({ configToml: toml, args: ["-c", `model_providers.p.http_headers.x-flag="${CFG.flag}"`] });
+    await s.initialize();
+    const read = await s.request("config/read", { includeLayers: true });
+    expect(read.error).toBeUndefined();
+    const result = read.result as { config: Record<string, Record<string, Record<string, unknown>>>; layers: { version: string; name: { type: string } }[] };
+    expect(result.config.model_providers!.p).toMatchObject({
+      env_key: "P_KEY",
+      experimental_bearer_token: "[REDACTED]",
+      http_headers: { "x-api-key": "[REDACTED]", "x-flag": "[REDACTED]" },
+      query_params: { key: "[REDACTED]" },
+      env_http_headers: { "x-org": "ORG_VAR" },
+    });
+    expect(result.config.mcp_servers!.m).toMatchObject({ env: { TOKEN: "[REDACTED]" } });
+    expect(result.config.mcp_servers!.h).toMatchObject({ bearer_token_env_var: "H_TOKEN", http_headers: { "x-h": "[REDACTED]" } });
+    expect(result.config.otel).toMatchObject({ exporter: { "otlp-http": { endpoint: "http://127.0.0.1:9/v1/logs", headers: { "x-otel": "[REDACTED]" } } } });
+    const user = result.layers.find((l) => l.name.type === "user")!;
+    // The versions are those of the real tables: a write against them is not a conflict.
+    const write = await s.request("config/value/write", { keyPath: "model_providers.p.http_headers", value: { "x-flag": "other-value-123" }, mergeStrategy: "upsert", expectedVersion: user.version });
+    expect(write.error).toBeUndefined();
+    expect(write.result).toMatchObject({ status: "okOverridden", overriddenMetadata: { effectiveValue: { "x-api-key": "[REDACTED]", "x-flag": "[REDACTED]" } } });
+    for (const secret of Object.values(CFG)) expect(s.lines.join("\n")).not.toContain(secret);
+  });
+});
