@@ -26,8 +26,18 @@ export async function locateBwrap(locations: readonly string[] = DEFAULT_BWRAP_L
   return { path: null, reason: problems.join("; ") };
 }
 
-/** Why `file` cannot be trusted as a system binary, or null when it can. */
-export async function untrustedReason(file: string): Promise<string | null> {
+/** Who may own a trusted program and the folders above it. */
+export interface Trust {
+  /** Owners allowed besides root (git may live in the user's own prefix; bwrap may not). */
+  uids: readonly number[];
+  /** A root-owned sticky folder (/tmp) above the file is fine: nobody else can rename what is in it. */
+  stickyDirs: boolean;
+}
+
+const ROOT_ONLY: Trust = { uids: [], stickyDirs: false };
+
+/** Why `file` cannot be trusted as a system binary (by default: root's alone), or null when it can. */
+export async function untrustedReason(file: string, trust: Trust = ROOT_ONLY): Promise<string | null> {
   if (!path.isAbsolute(file)) return "not an absolute path";
   let real: string;
   let info;
@@ -39,7 +49,7 @@ export async function untrustedReason(file: string): Promise<string | null> {
   }
   if (!info.isFile()) return "not a regular file";
   if ((info.mode & 0o111) === 0) return "not executable";
-  const fileProblem = ownershipProblem(real, info);
+  const fileProblem = ownershipProblem(real, info, trust, false);
   if (fileProblem !== null) return fileProblem;
   // Both chains: the real one holds the file, the written one decides which file the path names.
   for (const dir of new Set([...ancestors(real), ...ancestors(file)])) {
@@ -49,15 +59,16 @@ export async function untrustedReason(file: string): Promise<string | null> {
     } catch (error) {
       return `cannot check ${dir} (${(error as Error).message})`;
     }
-    const problem = ownershipProblem(dir, dirInfo);
+    const problem = ownershipProblem(dir, dirInfo, trust, true);
     if (problem !== null) return problem;
   }
   return null;
 }
 
-function ownershipProblem(p: string, info: { uid: number; mode: number }): string | null {
-  if (info.uid !== 0) return `${p} is owned by uid ${info.uid}, not root`;
-  if ((info.mode & 0o022) !== 0) return `${p} is writable by group or others (mode ${(info.mode & 0o7777).toString(8)})`;
+function ownershipProblem(p: string, info: { uid: number; mode: number }, trust: Trust, isDir: boolean): string | null {
+  if (info.uid !== 0 && !trust.uids.includes(info.uid)) return `${p} is owned by uid ${info.uid}, not root${trust.uids.length > 0 ? " or this user" : ""}`;
+  const sticky = isDir && trust.stickyDirs && info.uid === 0 && (info.mode & 0o1000) !== 0;
+  if ((info.mode & 0o022) !== 0 && !sticky) return `${p} is writable by group or others (mode ${(info.mode & 0o7777).toString(8)})`;
   return null;
 }
 

@@ -1,12 +1,16 @@
 // Findings of the security review, each pinned over the real bin: secrets that reached a log or a
 // client, commands and files reached from places another user can write, fs/* edge cases.
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { stdioServerToml } from "../support/mcp-servers.js";
 import { killProcessesWith } from "../support/processes.js";
+import { useTempDirs } from "../support/temp-dirs.js";
 import { expectOnlyJsonLines, useServers } from "../support/server-process.js";
 import { events, fakeProviderToml, openConversation, say, startInitialized, turnsEnded, useFakeModel } from "../support/v1-session.js";
 
@@ -19,6 +23,7 @@ beforeEach(() => {
 });
 const start = useServers(afterEach, expectOnlyJsonLines);
 afterEach(() => killProcessesWith(marker));
+const tempDir = useTempDirs(afterEach, "codex-audit-");
 
 const MCP_ENV_SECRET = "mcpenv-7d2f9a4c1b";
 const MCP_BEARER_SECRET = "mcpbearer-3e8a1f6d2c";
@@ -130,5 +135,72 @@ headers = { "x-otel" = "${CFG.otel}" }
     expect(write.error).toBeUndefined();
     expect(write.result).toMatchObject({ status: "okOverridden", overriddenMetadata: { effectiveValue: { "x-api-key": "[REDACTED]", "x-flag": "[REDACTED]" } } });
     for (const secret of Object.values(CFG)) expect(s.lines.join("\n")).not.toContain(secret);
+  });
+});
+
+describe("helpers are not run from a place another user (or the repository) can write", () => {
+  const GIT_ENV = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" };
+  const git = (cwd: string, ...args: string[]) => execFileSync("/usr/bin/git", args, { cwd, env: GIT_ENV, encoding: "utf8" }).trim();
+
+  /** A repository with a pushed commit, carrying an executable `git` of its own that leaves `proof` behind. */
+  function hostileRepo(): { work: string; pushed: string; proof: string } {
+    const root = tempDir();
+    git(root, "init", "-q", "--bare", "remote.git");
+    const work = path.join(root, "work");
+    mkdirSync(work);
+    git(work, "init", "-q", "-b", "main");
+    writeFileSync(path.join(work, "a.txt"), "one\n");
+    git(work, "add", ".");
+    git(work, "commit", "-qm", "one");
+    git(work, "remote", "add", "origin", path.join(root, "remote.git"));
+    git(work, "push", "-q", "origin", "main");
+    const proof = path.join(root, "planted-git-ran");
+    writeFileSync(path.join(work, "git"), `#!/bin/sh\ntouch ${proof}\nexit 1\n`, { mode: 0o755 });
+    return { work, pushed: git(work, "rev-parse", "HEAD"), proof };
+  }
+
+  /** A world-writable folder holding a `git` that leaves `proof` behind. */
+  function plantedGitDir(proof: string): string {
+    const dir = tempDir();
+    chmodSync(dir, 0o777);
+    writeFileSync(path.join(dir, "git"), `#!/bin/sh\ntouch ${proof}\nexit 1\n`, { mode: 0o755 });
+    return dir;
+  }
+
+  it("gitDiffToRemote skips a relative PATH entry (the repository's own ./git) and a world-writable one", async () => {
+    const { work, pushed, proof } = hostileRepo();
+    const planted = plantedGitDir(proof);
+    const s = start({ env: { PATH: `.:${planted}:${process.env.PATH}` } });
+    await s.initialize("git_client", "1.0");
+    const res = await s.request("gitDiffToRemote", { cwd: work });
+    expect(res.error).toBeUndefined();
+    expect((res.result as { sha: string }).sha).toBe(pushed);
+    expect(existsSync(proof)).toBe(false);
+  });
+
+  it("review/start finds the merge base with a trusted git, not the repository's own ./git", async () => {
+    const { work, pushed, proof } = hostileRepo();
+    const s = await startInitialized(start, fakeProviderToml(model), { env: { PATH: `.:${process.env.PATH}` } });
+    model.enqueue(textTurn("Looks fine."));
+    const thread = await s.request("thread/start", { cwd: work });
+    const threadId = (thread.result as { thread: { id: string } }).thread.id;
+    const res = await s.request("review/start", { threadId, target: { type: "baseBranch", branch: "main" } });
+    expect(res.error).toBeUndefined();
+    await s.waitFor(() => s.notifications("turn/completed")[0], 15_000, "the review turn");
+    const input = model.requests[0]!.body.input as { role?: string; content?: { text?: string }[] }[];
+    const prompt = input.filter((i) => i.role === "user").map((i) => (i.content ?? []).map((c) => c.text ?? "").join("")).at(-1);
+    expect(prompt).toContain(`Their merge base is commit ${pushed}`);
+    expect(existsSync(proof)).toBe(false);
+  });
+
+  it("gitDiffToRemote says so when PATH holds no git it can trust", async () => {
+    const { work, proof } = hostileRepo();
+    const planted = plantedGitDir(proof);
+    const s = start({ env: { PATH: `.:${planted}` } });
+    await s.initialize("git_client", "1.0");
+    const res = await s.request("gitDiffToRemote", { cwd: work });
+    expect(res.error).toMatchObject({ code: -32600 });
+    expect(res.error!.message).toContain(`no trusted git on PATH`);
+    expect(existsSync(proof)).toBe(false);
   });
 });
