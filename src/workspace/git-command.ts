@@ -5,7 +5,7 @@
 // (fsmonitor, external diff, pagers, hooks; clean/smudge filters once their names are known).
 import { execFile } from "node:child_process";
 import path from "node:path";
-import { untrustedReason } from "../sandbox/bwrap-locate.js";
+import { untrustedReason, userTrust } from "../sandbox/trusted-path.js";
 
 export class GitCommandError extends Error {}
 
@@ -37,7 +37,7 @@ export function trustedGit(searchPath: string | undefined): Promise<string> {
 }
 
 async function locate(searchPath: string): Promise<string> {
-  const trust = { uids: typeof process.getuid === "function" ? [process.getuid()] : [], stickyDirs: true };
+  const trust = userTrust(true);
   const skipped: string[] = [];
   for (const dir of (searchPath || "/usr/bin:/bin").split(path.delimiter)) {
     if (!path.isAbsolute(dir)) continue;

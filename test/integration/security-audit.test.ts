@@ -2,7 +2,7 @@
 // client, commands and files reached from places another user can write, fs/* edge cases.
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -202,5 +202,43 @@ describe("helpers are not run from a place another user (or the repository) can 
     expect(res.error).toMatchObject({ code: -32600 });
     expect(res.error!.message).toContain(`no trusted git on PATH`);
     expect(existsSync(proof)).toBe(false);
+  });
+});
+
+describe("skills are not loaded from places another user can write", () => {
+  const skill = (name: string) => `---\nname: ${name}\ndescription: ${name} steps\n---\n\nSteps for ${name}.\n`;
+  const put = (file: string, text: string) => {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  };
+
+  it("a SKILL.md in a folder others can write, or owned by another user, is an error, not a skill (nor injected)", async () => {
+    const repo = tempDir();
+    mkdirSync(path.join(repo, ".git"));
+    put(path.join(repo, ".codex/skills/mine/SKILL.md"), skill("mine"));
+    put(path.join(repo, ".codex/skills/open/SKILL.md"), skill("open"));
+    chmodSync(path.join(repo, ".codex/skills/open"), 0o777);
+    put(path.join(repo, ".codex/skills/theirs/SKILL.md"), skill("theirs"));
+    const other = 65534;
+    if (process.getuid!() === 0) chownSync(path.join(repo, ".codex/skills/theirs/SKILL.md"), other, other);
+    else chmodSync(path.join(repo, ".codex/skills/theirs/SKILL.md"), 0o666);
+    const s = await startInitialized(start, fakeProviderToml(model));
+    const res = await s.request("skills/list", { cwds: [repo] });
+    expect(res.error).toBeUndefined();
+    const [entry] = (res.result as { data: { skills: { name: string }[]; errors: { path: string; message: string }[] }[] }).data;
+    expect(entry!.skills.map((k) => k.name)).toEqual(["mine"]);
+    expect(entry!.errors).toEqual([
+      { path: path.join(repo, ".codex/skills/open/SKILL.md"), message: expect.stringMatching(/^not loaded: .*\/open is writable by group or others \(mode 777\)$/) },
+      { path: path.join(repo, ".codex/skills/theirs/SKILL.md"), message: expect.stringMatching(/^not loaded: .*\/theirs\/SKILL\.md is (owned by uid 65534|writable by group or others)/) },
+    ]);
+
+    // Named in a prompt, the planted skill is not injected either.
+    model.enqueue(textTurn("ok"));
+    const { conversationId } = await openConversation(s, { cwd: repo });
+    await say(s, conversationId, "use $open and $mine");
+    await turnsEnded(s);
+    const texts = JSON.stringify(model.requests[0]!.body.input);
+    expect(texts).toContain("Steps for mine.");
+    expect(texts).not.toContain("Steps for open.");
   });
 });
