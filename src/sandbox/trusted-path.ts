@@ -1,6 +1,6 @@
 // Whether a file (and every folder above it) is one only root, or root and this user, could have
 // put there: nothing is executed or loaded from a place another user can write.
-import { realpath, stat } from "node:fs/promises";
+import { realpathSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 
 /** Who may own a trusted program and the folders above it. */
@@ -22,12 +22,17 @@ export function userTrust(program: boolean): Trust {
 
 /** Why `file` cannot be trusted as a system binary (by default: root's alone), or null when it can. */
 export async function untrustedReason(file: string, trust: Trust = ROOT_ONLY): Promise<string | null> {
+  return untrustedReasonSync(file, trust);
+}
+
+/** The same, synchronously (a handful of stat calls): the config is loaded synchronously at start-up. */
+export function untrustedReasonSync(file: string, trust: Trust = ROOT_ONLY): string | null {
   if (!path.isAbsolute(file)) return "not an absolute path";
   let real: string;
-  let info;
+  let info: Stats;
   try {
-    real = await realpath(file);
-    info = await stat(real);
+    real = realpathSync(file);
+    info = statSync(real);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : `cannot be read (${(error as Error).message})`;
   }
@@ -37,9 +42,9 @@ export async function untrustedReason(file: string, trust: Trust = ROOT_ONLY): P
   if (fileProblem !== null) return fileProblem;
   // Both chains: the real one holds the file, the written one decides which file the path names.
   for (const dir of new Set([...ancestors(real), ...ancestors(file)])) {
-    let dirInfo;
+    let dirInfo: Stats;
     try {
-      dirInfo = await stat(dir);
+      dirInfo = statSync(dir);
     } catch (error) {
       return `cannot check ${dir} (${(error as Error).message})`;
     }

@@ -242,3 +242,28 @@ describe("skills are not loaded from places another user can write", () => {
     expect(texts).not.toContain("Steps for open.");
   });
 });
+
+describe("config.toml is not loaded from a place another user can write", () => {
+  for (const [what, open] of [
+    ["the file is writable by others", (home: string) => chmodSync(path.join(home, "config.toml"), 0o666)],
+    ["$CODEX_HOME is writable by others", (home: string) => chmodSync(home, 0o777)],
+  ] as const) {
+    it(`${what}: defaults, a configWarning saying why, and its MCP server is never started`, async () => {
+      const home = tempDir();
+      writeFileSync(path.join(home, "config.toml"), `model = "planted-model"\n${stdioServerToml("planted", [`--marker=${marker}`])}`);
+      open(home);
+      const s = start({ codexHome: home });
+      await s.initialize();
+      const warning = await s.waitFor(() => s.notifications("configWarning")[0], 5_000, "configWarning");
+      expect(warning.params).toMatchObject({
+        summary: "config.toml not loaded: another user could have written it; using defaults.",
+        details: expect.stringMatching(/: not loaded: .* is writable by group or others \(mode (666|777)\)$/) as unknown,
+        path: path.join(home, "config.toml"),
+      });
+      const saved = await s.request("getUserSavedConfig");
+      expect(saved.error?.message).toMatch(/^error deriving config: .*not loaded/);
+      const status = await s.request("mcpServerStatus/list", {});
+      expect(JSON.stringify(status)).not.toContain("planted");
+    });
+  }
+});
