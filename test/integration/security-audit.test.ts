@@ -267,3 +267,22 @@ describe("config.toml is not loaded from a place another user can write", () => 
     });
   }
 });
+
+describe("fs/* on special files", () => {
+  it("fs/readFile and fs/copy of a FIFO answer 'not a file' instead of blocking a thread forever; other requests still run", async () => {
+    const dir = tempDir();
+    const fifo = path.join(dir, "pipe");
+    execFileSync("mkfifo", [fifo]);
+    const s = start();
+    await s.initialize("fs_client", "1.0");
+    // More than libuv's 4 threads: before, each blocked one in open(2) until a writer came.
+    const reads = await Promise.all([1, 2, 3, 4, 5].map(() => s.request("fs/readFile", { path: fifo })));
+    for (const r of reads) expect(r.error).toMatchObject({ code: -32600, message: `fs/readFile ${fifo}: not a file` });
+    const copy = await s.request("fs/copy", { sourcePath: fifo, destinationPath: path.join(dir, "copy") });
+    expect(copy.error).toMatchObject({ code: -32600, message: `fs/copy ${fifo}: not a file or directory` });
+    expect(existsSync(path.join(dir, "copy"))).toBe(false);
+    writeFileSync(path.join(dir, "plain.txt"), "still served");
+    const plain = await s.request("fs/readFile", { path: path.join(dir, "plain.txt") });
+    expect(Buffer.from((plain.result as { dataBase64: string }).dataBase64, "base64").toString()).toBe("still served");
+  });
+});
