@@ -33,7 +33,8 @@ const MCP_HEADER_SECRET = "mcphdr-9b4c2e7a1f";
 async function echoingRejector(): Promise<{ url: string; close(): Promise<void> }> {
   const http = createServer((req, res) => {
     const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
-    res.writeHead(403, { "content-type": "text/plain" }).end(`token ${token} and key ${String(req.headers["x-key"])} are not allowed here`);
+    const others = Object.entries(req.headers).filter(([k]) => k.startsWith("x-otel")).map(([k, v]) => ` ${k}=${String(v)}`).join("");
+    res.writeHead(403, { "content-type": "text/plain" }).end(`token ${token} and key ${String(req.headers["x-key"])} are not allowed here${others}`);
   });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const { port } = http.address() as AddressInfo;
@@ -71,6 +72,24 @@ describe("secrets in client-visible errors", () => {
       const visible = `${s.lines.join("\n")}\n${s.stderr}`;
       expect(visible).not.toContain(MCP_BEARER_SECRET);
       expect(visible).not.toContain(MCP_HEADER_SECRET);
+    } finally {
+      await rejector.close();
+    }
+  });
+});
+
+describe("secrets in the telemetry worker's log", () => {
+  it("an OTLP exporter header value echoed by a rejecting collector is redacted in the log", async () => {
+    const rejector = await echoingRejector();
+    const OTEL_SECRET = "otelhdr-8c1e5a3f7b";
+    try {
+      const toml = `[otel]\nmetrics_exporter = { otlp-http = { endpoint = "${rejector.url}", protocol = "json", headers = { "x-otel-token" = "\${OTEL_T}" } } }\nexporter = { otlp-http = { endpoint = "${rejector.url}", protocol = "json", headers = { "x-otel-token" = "\${OTEL_T}" } } }\n`;
+      const s = start({ configToml: toml, env: { OTEL_T: OTEL_SECRET, CODEX_APP_SERVER_LOG_LEVEL: "debug" } });
+      await s.initialize();
+      await s.closeStdin();
+      // The export was refused and that was logged, with the collector's answer.
+      expect(s.stderr).toContain("are not allowed here");
+      expect(s.stderr).not.toContain(OTEL_SECRET);
     } finally {
       await rejector.close();
     }
