@@ -26,6 +26,11 @@ export function registerSecret(value: string | undefined | null): void {
   store.list = [...store.list, ...added].sort((a, b) => b.length - a.length);
 }
 
+/** Whether `value` is (whole) a registered secret: a variable holding one is not passed on. */
+export function isRegisteredSecret(value: string): boolean {
+  return value.length >= MIN_SECRET_LENGTH && store.list.includes(value);
+}
+
 /** `url` without credentials, query string or fragment: what may be shown of it. */
 export function displayUrl(url: URL | string): string {
   let parsed: URL;

@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
+import { functionCallTurn, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { stdioServerToml } from "../support/mcp-servers.js";
 import { killProcessesWith } from "../support/processes.js";
 import { useTempDirs } from "../support/temp-dirs.js";
@@ -303,5 +303,24 @@ describe("fs/* on special files", () => {
     writeFileSync(path.join(dir, "plain.txt"), "still served");
     const plain = await s.request("fs/readFile", { path: path.join(dir, "plain.txt") });
     expect(Buffer.from((plain.result as { dataBase64: string }).dataBase64, "base64").toString()).toBe("still served");
+  });
+});
+
+describe("credentials the config uses are not in a command's environment", () => {
+  it("the provider's env_key and env_http_headers variables are not inherited by a model's command, whatever their names", async () => {
+    const LLM_SECRET = "llmpass-2d4f6a8c1e";
+    const ORG_SECRET = "orgid-9a7c5e3b1d";
+    const toml = fakeProviderToml(model, `env_http_headers = { "x-org" = "ORG_ID" }`, "never").replace('env_key = "FAKE_API_KEY"', 'env_key = "LLM_PASS"');
+    const s = await startInitialized(start, toml, { env: { LLM_PASS: LLM_SECRET, ORG_ID: ORG_SECRET, PLAIN_SETTING: "plain-value-1" } });
+    model.enqueue(functionCallTurn({ callId: "c1", name: "shell", arguments: JSON.stringify({ command: ["env"] }) }), textTurn("done"));
+    const { conversationId } = await openConversation(s, { sandbox: "danger-full-access" });
+    await say(s, conversationId, "env");
+    await turnsEnded(s);
+    // The key did reach the provider: it is the command that must not see it.
+    expect(model.requests[0]!.headers.authorization).toBe(`Bearer ${LLM_SECRET}`);
+    const output = JSON.stringify(model.requests[1]!.body.input);
+    expect(output).toContain("PLAIN_SETTING=plain-value-1");
+    expect(output).not.toContain(LLM_SECRET);
+    expect(output).not.toContain(ORG_SECRET);
   });
 });
