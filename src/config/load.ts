@@ -12,7 +12,7 @@ import { resolveOtel } from "./otel.js";
 import { applyOverrides, type ConfigOverride } from "./overrides.js";
 import { configFilePath, codexHome } from "./paths.js";
 import { mergeProviders } from "./providers.js";
-import { registerProviderSecrets } from "./secrets.js";
+import { registerMcpSecrets, registerProviderSecrets } from "./secrets.js";
 import { locateKey, type TextPosition } from "./toml-location.js";
 import type { TomlTable } from "./toml-table.js";
 import type { AppConfig } from "./types.js";
@@ -99,7 +99,9 @@ export function loadConfigSource(env: NodeJS.ProcessEnv, cliOverrides: readonly 
       source.warnings.push(warningFor(error, `Invalid OpenTelemetry setting \`${issue.path.join(".")}\`; that exporter is off.`));
     }
     // A bad MCP server entry leaves that server out; the others start.
-    for (const issue of resolveMcpServers(effectiveTable(source).mcp_servers).issues) {
+    const mcp = resolveMcpServers(effectiveTable(source).mcp_servers);
+    registerMcpSecrets(mcp.servers, env);
+    for (const issue of mcp.issues) {
       const error = locate(source, issue.path, `${issue.path.join(".")}: ${issue.message}`);
       source.warnings.push(warningFor(error, `Invalid MCP server \`${issue.path[1] ?? "mcp_servers"}\`; it is not started.`));
     }

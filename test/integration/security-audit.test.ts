@@ -307,11 +307,14 @@ describe("fs/* on special files", () => {
 });
 
 describe("credentials the config uses are not in a command's environment", () => {
-  it("the provider's env_key and env_http_headers variables are not inherited by a model's command, whatever their names", async () => {
+  it("the provider's env_key and env_http_headers variables and an MCP bearer variable are not inherited by a model's command, whatever their names", async () => {
     const LLM_SECRET = "llmpass-2d4f6a8c1e";
     const ORG_SECRET = "orgid-9a7c5e3b1d";
-    const toml = fakeProviderToml(model, `env_http_headers = { "x-org" = "ORG_ID" }`, "never").replace('env_key = "FAKE_API_KEY"', 'env_key = "LLM_PASS"');
-    const s = await startInitialized(start, toml, { env: { LLM_PASS: LLM_SECRET, ORG_ID: ORG_SECRET, PLAIN_SETTING: "plain-value-1" } });
+    const MCP_SECRET = "mcpcred-4b6d8f1a3c";
+    // An MCP server that is off: its bearer variable is known from the config alone.
+    const mcp = `\n[mcp_servers.off]\nurl = "http://127.0.0.1:9/mcp"\nbearer_token_env_var = "MCP_CRED"\nenabled = false\n`;
+    const toml = fakeProviderToml(model, `env_http_headers = { "x-org" = "ORG_ID" }${mcp}`, "never").replace('env_key = "FAKE_API_KEY"', 'env_key = "LLM_PASS"');
+    const s = await startInitialized(start, toml, { env: { LLM_PASS: LLM_SECRET, ORG_ID: ORG_SECRET, MCP_CRED: MCP_SECRET, PLAIN_SETTING: "plain-value-1" } });
     model.enqueue(functionCallTurn({ callId: "c1", name: "shell", arguments: JSON.stringify({ command: ["env"] }) }), textTurn("done"));
     const { conversationId } = await openConversation(s, { sandbox: "danger-full-access" });
     await say(s, conversationId, "env");
@@ -322,5 +325,6 @@ describe("credentials the config uses are not in a command's environment", () =>
     expect(output).toContain("PLAIN_SETTING=plain-value-1");
     expect(output).not.toContain(LLM_SECRET);
     expect(output).not.toContain(ORG_SECRET);
+    expect(output).not.toContain(MCP_SECRET);
   });
 });
