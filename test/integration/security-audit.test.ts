@@ -328,3 +328,28 @@ describe("credentials the config uses are not in a command's environment", () =>
     expect(output).not.toContain(MCP_SECRET);
   });
 });
+
+describe("apply_patch keeps .git, .codex and .agents read-only as the sandbox does", () => {
+  const tables = `\n[sandbox_workspace_write]\nexclude_slash_tmp = true\nexclude_tmpdir_env_var = true\n`;
+  for (const [what, rel, exists] of [
+    ["an existing .codex", ".codex/skills/evil/SKILL.md", true],
+    ["a .codex not there yet", ".codex/skills/evil/SKILL.md", false],
+    ["an existing .agents", ".agents/notes.md", true],
+  ] as const) {
+    it(`under workspace-write with approval never, a patch into ${what} of the cwd is refused, not auto-approved`, async () => {
+      const cwd = tempDir();
+      if (exists) mkdirSync(path.join(cwd, rel.split("/")[0]!));
+      const s = await startInitialized(start, `sandbox_mode = "workspace-write"\n${fakeProviderToml(model, tables, "never")}`);
+      model.enqueue(
+        functionCallTurn({ callId: "p1", name: "apply_patch", arguments: JSON.stringify({ input: `*** Begin Patch\n*** Add File: ${rel}\n+planted\n*** Add File: fine.txt\n+ok\n*** End Patch` }) }),
+        textTurn("ok"),
+      );
+      const { conversationId } = await openConversation(s, { cwd });
+      await say(s, conversationId, "edit");
+      await turnsEnded(s);
+      expect(existsSync(path.join(cwd, rel))).toBe(false);
+      const output = JSON.stringify(model.requests[1]!.body.input);
+      expect(output).toContain("rejected by user approval settings");
+    });
+  }
+});

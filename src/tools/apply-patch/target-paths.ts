@@ -38,12 +38,16 @@ export async function realTargetPath(target: string, followLeaf: boolean): Promi
 }
 
 /**
- * Whether `realPath` may be written under `writableRoots` (real paths, see resolveRoots): it lies
- * inside one of them and not inside that root's top-level `.git`, which stays read-only as in
- * the reference's workspace-write sandbox.
+ * Names directly inside a writable root that a patch may not write without approval, as the
+ * workspace-write sandbox keeps them read-only: `.git` (hooks), `.codex` (skills, and the user's
+ * own config when the root is the home folder) and `.agents`. Unlike the sandbox, one that does
+ * not exist yet is protected too: creating it is how a patch would plant a skill.
  */
+const PROTECTED_NAMES = [".git", ".codex", ".agents"];
+
+/** Whether `realPath` may be written under `writableRoots` (real paths, see resolveRoots). */
 export function isWritableUnder(realPath: string, writableRoots: readonly string[]): boolean {
-  return writableRoots.some((root) => isInside(root, realPath) && !isInside(path.join(root, ".git"), realPath));
+  return writableRoots.some((root) => isInside(root, realPath) && !PROTECTED_NAMES.some((name) => isInside(path.join(root, name), realPath)));
 }
 
 /** The real paths of the given roots (roots that do not exist yet resolve like targets). */
