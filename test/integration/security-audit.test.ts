@@ -2,7 +2,7 @@
 // client, commands and files reached from places another user can write, fs/* edge cases.
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -352,4 +352,13 @@ describe("apply_patch keeps .git, .codex and .agents read-only as the sandbox do
       expect(output).toContain("rejected by user approval settings");
     });
   }
+});
+
+describe("rollouts are private", () => {
+  it("a new rollout is 0600 and the session folders it creates 0700, whatever the umask lets through", async () => {
+    const s = await startInitialized(start, fakeProviderToml(model));
+    const { rolloutPath } = await openConversation(s);
+    expect(statSync(rolloutPath).mode & 0o777).toBe(0o600);
+    for (let dir = path.dirname(rolloutPath); dir !== s.codexHome; dir = path.dirname(dir)) expect([dir, statSync(dir).mode & 0o777]).toEqual([dir, 0o700]);
+  });
 });
