@@ -362,3 +362,15 @@ describe("rollouts are private", () => {
     for (let dir = path.dirname(rolloutPath); dir !== s.codexHome; dir = path.dirname(dir)) expect([dir, statSync(dir).mode & 0o777]).toEqual([dir, 0o700]);
   });
 });
+
+describe("fs/watch limits", () => {
+  it("holds at 1,024 watches per connection even when the requests arrive together", async () => {
+    const dir = tempDir();
+    const s = start();
+    await s.initialize("fs_client", "1.0");
+    const replies = await Promise.all(Array.from({ length: 1100 }, (_, i) => s.request("fs/watch", { watchId: `w${i}`, path: dir })));
+    const refused = replies.filter((r) => r.error !== undefined);
+    expect(replies.length - refused.length).toBe(1024);
+    for (const r of refused) expect(r.error).toMatchObject({ code: -32600, message: "too many watches: a connection may hold 1024; unwatch some first" });
+  });
+});
