@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { functionCallTurn, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { stdioServerToml } from "../support/mcp-servers.js";
+import { startOtlpReceiver } from "../support/otlp-receiver.js";
 import { killProcessesWith } from "../support/processes.js";
 import { useTempDirs } from "../support/temp-dirs.js";
 import { expectOnlyJsonLines, useServers } from "../support/server-process.js";
@@ -372,5 +373,28 @@ describe("fs/watch limits", () => {
     const refused = replies.filter((r) => r.error !== undefined);
     expect(replies.length - refused.length).toBe(1024);
     for (const r of refused) expect(r.error).toMatchObject({ code: -32600, message: "too many watches: a connection may hold 1024; unwatch some first" });
+  });
+});
+
+describe("secrets in OTEL log events", () => {
+  it("codex.tool_result carries a command's arguments and output with configured secrets redacted, as the tool span does", async () => {
+    const HDR = "toolhdr-3f5a7c9e1b";
+    const receiver = await startOtlpReceiver();
+    try {
+      const extra = `http_headers = { "x-api-key" = "${HDR}" }\n[otel]\nexporter = { otlp-http = { endpoint = "${receiver.logsUrl}", protocol = "json" } }\n`;
+      const s = await startInitialized(start, fakeProviderToml(model, extra, "never"));
+      model.enqueue(functionCallTurn({ callId: "c1", name: "shell", arguments: JSON.stringify({ command: ["echo", `key=${HDR}`] }) }), textTurn("done"));
+      const { conversationId } = await openConversation(s, { sandbox: "danger-full-access" });
+      await say(s, conversationId, "echo");
+      await turnsEnded(s);
+      expect((await s.closeStdin()).code).toBe(0);
+      const result = receiver.logs.find((l) => l.attributes["event.name"] === "codex.tool_result")!;
+      expect(result.attributes).toMatchObject({ tool_name: "shell", call_id: "c1", success: "true" });
+      expect(String(result.attributes.arguments)).toContain("key=[REDACTED]");
+      expect(String(result.attributes.output)).toContain("key=[REDACTED]");
+      expect(JSON.stringify(receiver.logs)).not.toContain(HDR);
+    } finally {
+      await receiver.close();
+    }
   });
 });
