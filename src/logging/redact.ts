@@ -26,6 +26,18 @@ export function registerSecret(value: string | undefined | null): void {
   store.list = [...store.list, ...added].sort((a, b) => b.length - a.length);
 }
 
+/** `text` with registered secrets replaced, and nothing else changed (URLs keep their query). */
+export function redactRegistered(text: string): string {
+  let out = text;
+  for (const secret of store.list) if (out.includes(secret)) out = out.split(secret).join(CENSOR);
+  return out;
+}
+
+/** Whether any secret is registered: callers skip the per-string work otherwise. */
+export function hasRegisteredSecrets(): boolean {
+  return store.list.length > 0;
+}
+
 /** Whether `value` is (whole) a registered secret: a variable holding one is not passed on. */
 export function isRegisteredSecret(value: string): boolean {
   return value.length >= MIN_SECRET_LENGTH && store.list.includes(value);

@@ -2,7 +2,7 @@
 // client, commands and files reached from places another user can write, fs/* edge cases.
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { chmodSync, chownSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -396,5 +396,22 @@ describe("secrets in OTEL log events", () => {
     } finally {
       await receiver.close();
     }
+  });
+});
+
+describe("secrets in rollouts", () => {
+  it("a configured secret a command printed is [REDACTED] in the rollout, URLs in it untouched", async () => {
+    const HDR = "rollhdr-6b8d1f3a5c";
+    const s = await startInitialized(start, fakeProviderToml(model, `http_headers = { "x-api-key" = "${HDR}" }`, "never"));
+    model.enqueue(functionCallTurn({ callId: "c1", name: "shell", arguments: JSON.stringify({ command: ["echo", `key=${HDR} see https://example.com/a?b=c`] }) }), textTurn("done"));
+    const { conversationId, rolloutPath } = await openConversation(s, { sandbox: "danger-full-access" });
+    await say(s, conversationId, "echo");
+    await turnsEnded(s);
+    // The model saw the real output (the history in memory is not rewritten).
+    expect(JSON.stringify(model.requests[1]!.body.input)).toContain(`key=${HDR}`);
+    const text = readFileSync(rolloutPath, "utf8");
+    expect(text).toContain("key=[REDACTED] see https://example.com/a?b=c");
+    expect(text).not.toContain(HDR);
+    for (const line of text.trim().split("\n")) JSON.parse(line);
   });
 });
