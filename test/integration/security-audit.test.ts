@@ -415,3 +415,43 @@ describe("secrets in rollouts", () => {
     for (const line of text.trim().split("\n")) JSON.parse(line);
   });
 });
+
+describe("$CODEX_HOME inside a writable root stays read-only, whatever its name", () => {
+  const tables = `\n[sandbox_workspace_write]\nexclude_slash_tmp = true\nexclude_tmpdir_env_var = true\n`;
+  async function inside(): Promise<{ cwd: string; home: string; s: Awaited<ReturnType<typeof startInitialized>> }> {
+    const cwd = tempDir();
+    const home = path.join(cwd, "agent-state");
+    mkdirSync(home, { mode: 0o700 });
+    const s = await startInitialized(start, `sandbox_mode = "workspace-write"\n${fakeProviderToml(model, tables, "never")}`, { codexHome: home });
+    return { cwd, home, s };
+  }
+
+  it("a patch writing its config.toml is refused under approval never", async () => {
+    const { cwd, home, s } = await inside();
+    const before = readFileSync(path.join(home, "config.toml"), "utf8");
+    model.enqueue(functionCallTurn({ callId: "p1", name: "apply_patch", arguments: JSON.stringify({ input: `*** Begin Patch\n*** Add File: agent-state/planted.toml\n+x\n*** Update File: agent-state/config.toml\n@@\n+# planted\n*** End Patch` }) }), textTurn("ok"));
+    const { conversationId } = await openConversation(s, { cwd });
+    await say(s, conversationId, "edit");
+    await turnsEnded(s);
+    expect(existsSync(path.join(home, "planted.toml"))).toBe(false);
+    expect(readFileSync(path.join(home, "config.toml"), "utf8")).toBe(before);
+    expect(JSON.stringify(model.requests[1]!.body.input)).toContain("rejected by user approval settings");
+  });
+
+  it("a sandboxed command cannot write into it, while the rest of the cwd stays writable", async () => {
+    const { cwd, home, s } = await inside();
+    const script = `echo ok > ${cwd}/fine.txt; echo '# planted' >> ${home}/config.toml; echo rc=$?`;
+    model.enqueue(functionCallTurn({ callId: "c1", name: "shell", arguments: JSON.stringify({ command: ["sh", "-c", script] }) }), textTurn("ok"));
+    const { conversationId } = await openConversation(s, { cwd });
+    await say(s, conversationId, "write");
+    await turnsEnded(s);
+    const output = JSON.stringify(model.requests[1]!.body.input);
+    // Refused only when the sandbox runs here; otherwise the command itself is refused.
+    if (output.includes("cannot be enforced")) throw new Error("no usable sandbox here: " + output.slice(0, 300));
+    expect(readFileSync(path.join(cwd, "fine.txt"), "utf8")).toBe("ok\n");
+    expect(readFileSync(path.join(home, "config.toml"), "utf8")).not.toContain("# planted");
+    expect(output).toMatch(/Read-only file system/);
+    // The model is told so.
+    expect(JSON.stringify(model.requests[0]!.body.input)).toContain(`These stay read-only even there: ${home}`);
+  });
+});

@@ -4,6 +4,7 @@
 // neither ".." nor a symlink can carry a write out of the writable roots unseen.
 
 import { lstat, realpath } from "node:fs/promises";
+import { codexHome } from "../../config/paths.js";
 import path from "node:path";
 
 /**
@@ -45,14 +46,23 @@ export async function realTargetPath(target: string, followLeaf: boolean): Promi
  */
 const PROTECTED_NAMES = [".git", ".codex", ".agents"];
 
-/** Whether `realPath` may be written under `writableRoots` (real paths, see resolveRoots). */
-export function isWritableUnder(realPath: string, writableRoots: readonly string[]): boolean {
-  return writableRoots.some((root) => isInside(root, realPath) && !PROTECTED_NAMES.some((name) => isInside(path.join(root, name), realPath)));
+/** Writable roots as real paths, and real paths inside them that stay read-only. */
+export interface ResolvedRoots {
+  roots: string[];
+  /** $CODEX_HOME, wherever it is: its config.toml can start programs outside any sandbox. */
+  readOnly: string[];
+}
+
+/** Whether `realPath` may be written under the resolved roots (see resolveRoots). */
+export function isWritableUnder(realPath: string, resolved: ResolvedRoots): boolean {
+  if (resolved.readOnly.some((p) => isInside(p, realPath))) return false;
+  return resolved.roots.some((root) => isInside(root, realPath) && !PROTECTED_NAMES.some((name) => isInside(path.join(root, name), realPath)));
 }
 
 /** The real paths of the given roots (roots that do not exist yet resolve like targets). */
-export async function resolveRoots(roots: readonly string[]): Promise<string[]> {
-  return Promise.all(roots.map((root) => realTargetPath(path.resolve(root), true)));
+export async function resolveRoots(roots: readonly string[]): Promise<ResolvedRoots> {
+  const [home, ...real] = await Promise.all([codexHome(process.env), ...roots].map((root) => realTargetPath(path.resolve(root), true)));
+  return { roots: real, readOnly: [home!] };
 }
 
 /** `candidate` is `dir` or below it (both absolute and normalised). */
