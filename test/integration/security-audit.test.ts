@@ -455,3 +455,14 @@ describe("$CODEX_HOME inside a writable root stays read-only, whatever its name"
     expect(JSON.stringify(model.requests[0]!.body.input)).toContain(`These stay read-only even there: ${home}`);
   });
 });
+
+describe("the log file is private", () => {
+  it("CODEX_APP_SERVER_LOG_FILE is created 0600", async () => {
+    const file = path.join(tempDir(), "server.log");
+    const s = start({ env: { CODEX_APP_SERVER_LOG_FILE: file, CODEX_APP_SERVER_LOG_LEVEL: "debug" } });
+    await s.initialize();
+    s.send({ method: "no/such/notification", params: {} });
+    await s.waitFor(() => (existsSync(file) && readFileSync(file, "utf8").includes("ignored notification") ? true : undefined), 5_000, "the log line");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
