@@ -466,3 +466,15 @@ describe("the log file is private", () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });
+
+describe("a malformed request line is not quoted back", () => {
+  it("the parse error (to the client and in the log) carries no excerpt of the line, which may hold a key being sent", async () => {
+    const s = start({ env: { CODEX_APP_SERVER_LOG_LEVEL: "debug" } });
+    await s.initialize();
+    s.child.stdin.write('{"id":7,"method":"loginApiKey","params":{"apiKey": unquoted-key-value-4242}}\n');
+    const reply = await s.waitFor(() => s.messages.find((m) => m.id === null && "error" in m), 5_000, "the parse error");
+    expect((reply.error as { message: string }).message).toMatch(/^Parse error: Unexpected token 'u' \(not valid JSON\)$/);
+    await s.stderrMatch(/Parse error/);
+    expect(`${s.lines.join("\n")}\n${s.stderr}`).not.toMatch(/unquoted-k|ted-key-va/);
+  });
+});
