@@ -72,3 +72,25 @@ function ancestors(p: string): string[] {
     dir = parent;
   }
 }
+
+export class UntrustedProgramError extends Error {}
+
+/**
+ * `name` found on `searchPath` as a shell would, except that relative entries (which resolve in
+ * whatever folder the program starts in, e.g. a repository) and files another user could have
+ * put there are skipped. A name with a slash is the caller's exact choice and is returned as is.
+ */
+export function resolveTrustedProgram(name: string, searchPath: string | undefined): string {
+  if (name.includes("/")) return name;
+  const trust = userTrust(true);
+  const skipped: string[] = [];
+  for (const dir of (searchPath || "/usr/bin:/bin").split(path.delimiter)) {
+    if (!path.isAbsolute(dir)) continue;
+    const candidate = path.join(dir, name);
+    const problem = untrustedReasonSync(candidate, trust);
+    if (problem === null) return candidate;
+    if (problem !== "not found") skipped.push(`${candidate} (${problem})`);
+  }
+  throw new UntrustedProgramError(skipped.length > 0 ? `no trusted ${name} on PATH; skipped ${skipped.join(", ")}` : `${name} not found on PATH`);
+}
+

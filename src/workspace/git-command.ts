@@ -4,8 +4,7 @@
 // every config key that would make it start another program is overridden on the command line
 // (fsmonitor, external diff, pagers, hooks; clean/smudge filters once their names are known).
 import { execFile } from "node:child_process";
-import path from "node:path";
-import { untrustedReason, userTrust } from "../sandbox/trusted-path.js";
+import { resolveTrustedProgram, UntrustedProgramError } from "../sandbox/trusted-path.js";
 
 export class GitCommandError extends Error {}
 
@@ -23,35 +22,27 @@ export type Git = (args: string[]) => Promise<GitOutput>;
 
 // Per PATH value: the answer does not change while the server runs (a `git` planted later in a
 // folder we trusted would need that folder to be writable, which it is not).
-const located = new Map<string, Promise<string>>();
+const located = new Map<string, string>();
 
 /** The first git on `searchPath` that only root or this user could have put there. */
-export function trustedGit(searchPath: string | undefined): Promise<string> {
+export function trustedGit(searchPath: string | undefined): string {
   const key = searchPath ?? "";
   let found = located.get(key);
-  if (!found) {
-    found = locate(key);
+  if (found === undefined) {
+    try {
+      found = resolveTrustedProgram("git", searchPath);
+    } catch (error) {
+      if (!(error instanceof UntrustedProgramError)) throw error;
+      throw new GitCommandError(error.message.endsWith("not found on PATH") ? "git is not installed on the server" : error.message);
+    }
     located.set(key, found);
   }
   return found;
 }
 
-async function locate(searchPath: string): Promise<string> {
-  const trust = userTrust(true);
-  const skipped: string[] = [];
-  for (const dir of (searchPath || "/usr/bin:/bin").split(path.delimiter)) {
-    if (!path.isAbsolute(dir)) continue;
-    const candidate = path.join(dir, "git");
-    const problem = await untrustedReason(candidate, trust);
-    if (problem === null) return candidate;
-    if (problem !== "not found") skipped.push(`${candidate} (${problem})`);
-  }
-  throw new GitCommandError(skipped.length > 0 ? `no trusted git on PATH; skipped ${skipped.join(", ")}` : "git is not installed on the server");
-}
-
 /** A git runner for `cwd`, its config neutralized against running programs. */
 export async function hardenedGit(cwd: string, env: NodeJS.ProcessEnv, options: GitRunOptions): Promise<Git> {
-  const program = await trustedGit(env.PATH);
+  const program = trustedGit(env.PATH);
   const fixedEnv: NodeJS.ProcessEnv = {
     PATH: env.PATH ?? "/usr/bin:/bin",
     ...(env.HOME !== undefined ? { HOME: env.HOME } : {}),

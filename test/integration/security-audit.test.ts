@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { functionCallTurn, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
-import { stdioServerToml } from "../support/mcp-servers.js";
+import { MCP_TEST_SERVER, stdioServerToml } from "../support/mcp-servers.js";
 import { startOtlpReceiver } from "../support/otlp-receiver.js";
 import { killProcessesWith } from "../support/processes.js";
 import { useTempDirs } from "../support/temp-dirs.js";
@@ -476,5 +476,25 @@ describe("a malformed request line is not quoted back", () => {
     expect((reply.error as { message: string }).message).toMatch(/^Parse error: Unexpected token 'u' \(not valid JSON\)$/);
     await s.stderrMatch(/Parse error/);
     expect(`${s.lines.join("\n")}\n${s.stderr}`).not.toMatch(/unquoted-k|ted-key-va/);
+  });
+});
+
+describe("an MCP server's bare command is found on PATH only where nobody else could have put it", () => {
+  it("a relative PATH entry (the server's own cwd) and a world-writable folder are skipped", async () => {
+    const work = tempDir();
+    const proof = path.join(work, "planted-node-ran");
+    const planted = `#!/bin/sh\ntouch ${proof}\nexit 1\n`;
+    writeFileSync(path.join(work, "node"), planted, { mode: 0o755 });
+    const open = tempDir();
+    chmodSync(open, 0o777);
+    writeFileSync(path.join(open, "node"), planted, { mode: 0o755 });
+    const server = `\n[mcp_servers.bare]\ncommand = "node"\nargs = [${JSON.stringify(MCP_TEST_SERVER)}, "--marker=${marker}"]\ncwd = ${JSON.stringify(work)}\nenv_vars = ["PATH"]\n`;
+    const s = await startInitialized(start, fakeProviderToml(model, server), { env: { PATH: `.:${open}:${path.dirname(process.execPath)}:/usr/bin:/bin` } });
+    model.enqueue(textTurn("ok"));
+    const { conversationId } = await openConversation(s);
+    await say(s, conversationId, "hi");
+    await turnsEnded(s);
+    expect(existsSync(proof)).toBe(false);
+    expect(events(s, "mcp_startup_complete")[0]).toMatchObject({ ready: ["bare"] });
   });
 });
