@@ -58,9 +58,11 @@ export async function effectiveWritableRoots(
   }
   // Parents first: a child's bind then lands on top of its parent's, never under it.
   const ordered = [...roots].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
-  // $CODEX_HOME inside a writable root stays read-only too, whatever its name: its config.toml can
-  // start programs (MCP servers) outside any sandbox, and its sessions are the user's record.
-  const home = await realDirectory(codexHome(process.env));
+  // $CODEX_HOME below a writable root stays read-only too, whatever its name: its config.toml can
+  // start programs (MCP servers) outside any sandbox. A session that made it (or a folder in it) a
+  // writable root, e.g. its cwd, means to work there.
+  const found = await realDirectory(codexHome(process.env));
+  const home = found !== null && !ordered.some((root) => isWithin(root, found)) ? found : null;
   const out: WritableRoot[] = [];
   for (const root of ordered) {
     const subpaths = await protectedSubpaths(root, ordered);

@@ -49,7 +49,7 @@ const PROTECTED_NAMES = [".git", ".codex", ".agents"];
 /** Writable roots as real paths, and real paths inside them that stay read-only. */
 export interface ResolvedRoots {
   roots: string[];
-  /** $CODEX_HOME, wherever it is: its config.toml can start programs outside any sandbox. */
+  /** $CODEX_HOME below a root, whatever its name (unless it holds a root): its config.toml can start programs outside any sandbox. */
   readOnly: string[];
 }
 
@@ -62,7 +62,9 @@ export function isWritableUnder(realPath: string, resolved: ResolvedRoots): bool
 /** The real paths of the given roots (roots that do not exist yet resolve like targets). */
 export async function resolveRoots(roots: readonly string[]): Promise<ResolvedRoots> {
   const [home, ...real] = await Promise.all([codexHome(process.env), ...roots].map((root) => realTargetPath(path.resolve(root), true)));
-  return { roots: real, readOnly: [home!] };
+  // As the sandbox: not when it is (or holds) a writable root, e.g. the session's cwd.
+  const protect = real.some((root) => isInside(root, home!)) && !real.some((root) => isInside(home!, root));
+  return { roots: real, readOnly: protect ? [home!] : [] };
 }
 
 /** `candidate` is `dir` or below it (both absolute and normalised). */
