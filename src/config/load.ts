@@ -5,22 +5,27 @@ import { parse as parseToml } from "smol-toml";
 import type { ConfigWarningNotification } from "../protocol/config.js";
 import type { ModelOverrides } from "../model/model-family.js";
 import { SchemaIssue } from "../protocol/schema.js";
+import { untrustedReasonSync, userTrust } from "../sandbox/trusted-path.js";
 import { ConfigToml } from "./config-toml.js";
 import { resolveMcpServers } from "./mcp-servers.js";
 import { resolveOtel } from "./otel.js";
 import { applyOverrides, type ConfigOverride } from "./overrides.js";
 import { configFilePath, codexHome } from "./paths.js";
 import { mergeProviders } from "./providers.js";
-import { registerProviderSecrets } from "./secrets.js";
+import { registerMcpSecrets, registerProviderSecrets } from "./secrets.js";
 import { locateKey, type TextPosition } from "./toml-location.js";
 import type { TomlTable } from "./toml-table.js";
 import type { AppConfig } from "./types.js";
+
+const UNTRUSTED_SUMMARY = "config.toml not loaded: another user could have written it; using defaults.";
 
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
     readonly position: TextPosition | undefined,
     readonly detail: string,
+    /** The configWarning summary, when not the generic one. */
+    readonly summary?: string,
   ) {
     super(position ? `${file}:${position.line}:${position.column}: ${detail}` : `${file}: ${detail}`);
   }
@@ -54,7 +59,12 @@ export function loadConfigSource(env: NodeJS.ProcessEnv, cliOverrides: readonly 
   let text: string | undefined;
   try {
     // Most homes have no config.toml: check first, a thrown ENOENT costs start-up time.
-    if (existsSync(path)) text = readFileSync(path, "utf8");
+    if (existsSync(path)) {
+      // The file can start programs (MCP servers): one another user could write is not read.
+      const untrusted = untrustedReasonSync(path, userTrust(false));
+      if (untrusted !== null && untrusted !== "not found") source.error = new ConfigError(path, undefined, `not loaded: ${untrusted}`, UNTRUSTED_SUMMARY);
+      else text = readFileSync(path, "utf8");
+    }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") {
       source.error = new ConfigError(path, undefined, `failed to read: ${(e as Error).message}`);
@@ -80,7 +90,7 @@ export function loadConfigSource(env: NodeJS.ProcessEnv, cliOverrides: readonly 
   }
   if (source.error) {
     source.fileTable = {};
-    source.warnings.push(warningFor(source.error, "Invalid configuration; using defaults."));
+    source.warnings.push(warningFor(source.error, source.error.summary ?? "Invalid configuration; using defaults."));
   } else {
     // Exporter problems only switch that exporter off; the rest of the config stands.
     const { issues } = resolveOtel(effectiveTable(source).otel, env);
@@ -89,7 +99,9 @@ export function loadConfigSource(env: NodeJS.ProcessEnv, cliOverrides: readonly 
       source.warnings.push(warningFor(error, `Invalid OpenTelemetry setting \`${issue.path.join(".")}\`; that exporter is off.`));
     }
     // A bad MCP server entry leaves that server out; the others start.
-    for (const issue of resolveMcpServers(effectiveTable(source).mcp_servers).issues) {
+    const mcp = resolveMcpServers(effectiveTable(source).mcp_servers);
+    registerMcpSecrets(mcp.servers, env);
+    for (const issue of mcp.issues) {
       const error = locate(source, issue.path, `${issue.path.join(".")}: ${issue.message}`);
       source.warnings.push(warningFor(error, `Invalid MCP server \`${issue.path[1] ?? "mcp_servers"}\`; it is not started.`));
     }

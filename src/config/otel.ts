@@ -1,5 +1,6 @@
 // The `[otel]` table: environment, log_user_prompt, exporter, metrics_exporter and trace_exporter. A bad exporter
 // turns only that exporter off (with a warning); it never stops the server.
+import { registerSecret } from "../logging/redact.js";
 import { isTable, type TomlTable } from "./toml-table.js";
 import { DEFAULT_OTEL, type ExporterSpec, type OtelConfig, type TlsFiles } from "./types.js";
 
@@ -103,6 +104,8 @@ function parseHeaders(value: unknown, path: string[], env: NodeJS.ProcessEnv): R
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== "string") throw new ExporterIssue([...path, k], "expected a string");
     out[k] = expandEnv(v, env);
+    // An exporter's failure (logged from the worker) can echo its headers: never their values.
+    registerSecret(out[k]);
   }
   return out;
 }

@@ -30,7 +30,7 @@ export interface WriteOutcome {
   filePath: string;
   version: string;
   /** Set when a -c flag still decides the value of an edited key. */
-  overridden?: { layer: NamedLayer; keyPath: string; effectiveValue: unknown };
+  overridden?: { layer: NamedLayer; keyPath: string; path: readonly string[]; effectiveValue: unknown };
 }
 
 export class ConfigWriter {
@@ -107,7 +107,7 @@ export class ConfigWriter {
     for (const p of paths) {
       const layer = overridingFlag(this.source, p);
       if (layer) {
-        outcome.overridden = { layer, keyPath: p.join("."), effectiveValue: valueAt(deepMerge(table, layer.table), p) ?? null };
+        outcome.overridden = { layer, keyPath: p.join("."), path: p, effectiveValue: valueAt(deepMerge(table, layer.table), p) ?? null };
         break;
       }
     }

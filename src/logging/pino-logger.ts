@@ -21,7 +21,8 @@ const REDACT_PATHS = [
 
 export function createPinoLogger(env: NodeJS.ProcessEnv, level: string): pino.Logger {
   const file = env[FILE_ENV];
-  const destination = pino.destination({ dest: file ? file : 2, sync: true, mkdir: Boolean(file) });
+  // A log file is created 0600: error texts and MCP servers' stderr are the user's business.
+  const destination = pino.destination({ dest: file ? file : 2, sync: true, mkdir: Boolean(file), mode: 0o600 });
   return pino(
     {
       name: "codex-app-server",

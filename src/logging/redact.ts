@@ -11,16 +11,36 @@ const URL_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()[\]{}]+/gi;
 /** Shorter values (header flags like "enabled") would blank out ordinary words all over the logs. */
 const MIN_SECRET_LENGTH = 8;
 
-// Longest first, so a secret that contains another is removed whole.
-let secrets: string[] = [];
+// Longest first, so a secret that contains another is removed whole. Kept on globalThis: the logger
+// (dist/pino-logger.cjs) is a bundle of its own with its own copy of this module, and must see the
+// secrets main.cjs registers.
+const REGISTRY = Symbol.for("codex-app-server.redact.secrets");
+const store = ((globalThis as { [REGISTRY]?: { list: string[] } })[REGISTRY] ??= { list: [] });
 
 /** Adds a configured secret (and its URL-encoded form, as it appears in a query string). */
 export function registerSecret(value: string | undefined | null): void {
   if (!value || value.length < MIN_SECRET_LENGTH) return;
   const forms = new Set([value, encodeURIComponent(value)]);
-  const added = [...forms].filter((f) => !secrets.includes(f));
+  const added = [...forms].filter((f) => !store.list.includes(f));
   if (added.length === 0) return;
-  secrets = [...secrets, ...added].sort((a, b) => b.length - a.length);
+  store.list = [...store.list, ...added].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with registered secrets replaced, and nothing else changed (URLs keep their query). */
+export function redactRegistered(text: string): string {
+  let out = text;
+  for (const secret of store.list) if (out.includes(secret)) out = out.split(secret).join(CENSOR);
+  return out;
+}
+
+/** Whether any secret is registered: callers skip the per-string work otherwise. */
+export function hasRegisteredSecrets(): boolean {
+  return store.list.length > 0;
+}
+
+/** Whether `value` is (whole) a registered secret: a variable holding one is not passed on. */
+export function isRegisteredSecret(value: string): boolean {
+  return value.length >= MIN_SECRET_LENGTH && store.list.includes(value);
 }
 
 /** `url` without credentials, query string or fragment: what may be shown of it. */
@@ -46,7 +66,7 @@ function stripUrlText(text: string): string {
 /** Removes registered secrets, URL credentials and query strings, bearer tokens and API keys from free text. */
 export function scrubSecrets(text: string): string {
   let out = text.replace(URL_TEXT, (url) => displayUrl(url));
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(CENSOR);
+  for (const secret of store.list) if (out.includes(secret)) out = out.split(secret).join(CENSOR);
   return SECRET_TEXT.reduce(
     (acc, re) => acc.replace(re, (_m, lead: unknown) => `${typeof lead === "string" ? lead : ""}${CENSOR}`),
     out,

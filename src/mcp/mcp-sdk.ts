@@ -6,6 +6,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerConfig } from "../config/mcp-servers.js";
+import { resolveTrustedProgram } from "../sandbox/trusted-path.js";
 import { APP_VERSION } from "../version.js";
 import type { ElicitHandler, McpSession } from "./session.js";
 
@@ -41,9 +42,12 @@ export async function connect(config: McpServerConfig, options: ConnectOptions):
       if (value !== undefined) env[key] = value;
     }
     Object.assign(env, t.env);
+    // A bare name is looked up here, not by setsid/execvp: a relative PATH entry would find a
+    // program of that name in the server's cwd (a repository), and nothing another user can write counts.
+    const command = resolveTrustedProgram(t.command, env.PATH);
     const stdio = new StdioClientTransport({
-      command: SETSID ?? t.command,
-      args: SETSID ? [t.command, ...t.args] : t.args,
+      command: SETSID ?? command,
+      args: SETSID ? [command, ...t.args] : t.args,
       env,
       stderr: "pipe",
       ...(t.cwd !== undefined ? { cwd: t.cwd } : {}),

@@ -3,7 +3,7 @@
 // are kept as the server's status; they never throw at the caller.
 import type { McpServerConfig } from "../config/mcp-servers.js";
 import type { Logger } from "../logging/logger.js";
-import { registerSecret } from "../logging/redact.js";
+import { registerSecret, scrubSecrets } from "../logging/redact.js";
 import type { CallToolResult, ElicitHandler, McpSession, McpTool, StartupStatus } from "./session.js";
 
 export interface ServerConnectionDeps {
@@ -56,8 +56,8 @@ export class McpServerConnection {
   private async connect(): Promise<McpSession | undefined> {
     const { name, startupTimeoutMs } = this.config;
     this.setStatus({ state: "starting" });
-    // Credentials read from the environment never reach a log line or an error (the SDK bundle has
-    // its own copy of the redaction registry, so they are registered here).
+    // Credentials read from the environment never reach a log line or an error: registered as they
+    // are read.
     const t = this.config.transport;
     if (t.kind === "http") {
       if (t.bearerTokenEnvVar) registerSecret(this.deps.env[t.bearerTokenEnvVar]);
@@ -206,9 +206,9 @@ function oversized(error: unknown): boolean {
   return error instanceof Error && /ReadBuffer exceeded maximum size|exceeds \d+ bytes/.test(error.message);
 }
 
-/** An error for the client and the model: one line, no stack. */
+/** An error for the client and the model: one line, no stack, no credential a server's reply echoed. */
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/ReadBuffer exceeded maximum size/.test(message)) return "the server sent a message larger than 10 MiB";
-  return message.split("\n")[0]!.slice(0, 500);
+  return scrubSecrets(message.split("\n")[0]!).slice(0, 500);
 }

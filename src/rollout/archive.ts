@@ -58,7 +58,7 @@ export async function archiveRollout(codexHome: string, conversationId: string, 
   const destDir = archivedDir(codexHome);
   const dest = path.join(destDir, name);
   try {
-    await mkdir(destDir, { recursive: true });
+    await mkdir(destDir, { recursive: true, mode: 0o700 });
     // rename() would silently replace an earlier archive of the same file name.
     if (await exists(dest)) throw new RolloutError("io", `archived rollout \`${dest}\` already exists`);
     await rename(real, dest);
@@ -84,7 +84,7 @@ export async function unarchiveRollout(codexHome: string, conversationId: string
   try {
     // A symlink planted in archived_sessions/ must not become a session pointing anywhere.
     if (!(await lstat(hit.path)).isFile()) throw new RolloutError("not_found", `archived rollout \`${hit.path}\` is not a file`);
-    await mkdir(destDir, { recursive: true });
+    await mkdir(destDir, { recursive: true, mode: 0o700 });
     if (await exists(dest)) throw new RolloutError("io", `rollout \`${dest}\` already exists`);
     await rename(hit.path, dest);
   } catch (err) {

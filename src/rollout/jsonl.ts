@@ -1,11 +1,18 @@
 // Rollout lines to and from bytes. Reading works in chunks so a caller can stop early and a huge
 // file never becomes one string.
 import type { FileHandle } from "node:fs/promises";
+import { hasRegisteredSecrets, redactRegistered } from "../logging/redact.js";
 import { ROLLOUT_LINE_TYPES, type RolloutLine, type RolloutLineType } from "./types.js";
 
 export function encodeLine(type: RolloutLineType, payload: unknown, now: Date = new Date()): string {
-  // `?? null` keeps the payload key: JSON.stringify drops undefined members.
-  return `${JSON.stringify({ timestamp: now.toISOString(), type, payload: payload ?? null })}\n`;
+  // `?? null` keeps the payload key: JSON.stringify drops undefined members. A configured secret a
+  // command printed (or the model repeated) is not kept on disk; the live history still has it.
+  const line = { timestamp: now.toISOString(), type, payload: payload ?? null };
+  return `${hasRegisteredSecrets() ? JSON.stringify(line, redactStrings) : JSON.stringify(line)}\n`;
+}
+
+function redactStrings(_key: string, value: unknown): unknown {
+  return typeof value === "string" ? redactRegistered(value) : value;
 }
 
 /** A parsed line, or undefined for anything that is not a well-formed rollout line. */

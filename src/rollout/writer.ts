@@ -69,13 +69,14 @@ export class RolloutWriter {
     const file = rolloutPathFor(codexHome, meta.id, created);
     let fh: FileHandle | undefined;
     try {
-      await mkdir(path.dirname(file), { recursive: true });
+      // Private: conversations hold what the user typed and what commands printed.
+      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     } catch (err) {
       throw await storageError("cannot create the rollout file", path.dirname(file), err);
     }
     try {
       // "ax": never adopt (and append to) someone else's file.
-      fh = await open(file, "ax");
+      fh = await open(file, "ax", 0o600);
       await writeAll(fh, Buffer.from(encodeLine("session_meta", meta), "utf8"));
       await fh.sync();
     } catch (err) {

@@ -4,8 +4,9 @@
 // every directory above it (real path and the path as written) belong to root and nobody else can
 // write them.
 import { execFile } from "node:child_process";
-import { realpath, stat } from "node:fs/promises";
-import path from "node:path";
+import { untrustedReason } from "./trusted-path.js";
+
+export { untrustedReason };
 
 /** Where distributions install bwrap (Debian/Ubuntu: /usr/bin; merged-/usr: also /bin; source builds: /usr/local/bin). */
 export const DEFAULT_BWRAP_LOCATIONS: readonly string[] = ["/usr/bin/bwrap", "/bin/bwrap", "/usr/local/bin/bwrap"];
@@ -24,53 +25,6 @@ export async function locateBwrap(locations: readonly string[] = DEFAULT_BWRAP_L
     problems.push(`${location}: ${problem}`);
   }
   return { path: null, reason: problems.join("; ") };
-}
-
-/** Why `file` cannot be trusted as a system binary, or null when it can. */
-export async function untrustedReason(file: string): Promise<string | null> {
-  if (!path.isAbsolute(file)) return "not an absolute path";
-  let real: string;
-  let info;
-  try {
-    real = await realpath(file);
-    info = await stat(real);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : `cannot be read (${(error as Error).message})`;
-  }
-  if (!info.isFile()) return "not a regular file";
-  if ((info.mode & 0o111) === 0) return "not executable";
-  const fileProblem = ownershipProblem(real, info);
-  if (fileProblem !== null) return fileProblem;
-  // Both chains: the real one holds the file, the written one decides which file the path names.
-  for (const dir of new Set([...ancestors(real), ...ancestors(file)])) {
-    let dirInfo;
-    try {
-      dirInfo = await stat(dir);
-    } catch (error) {
-      return `cannot check ${dir} (${(error as Error).message})`;
-    }
-    const problem = ownershipProblem(dir, dirInfo);
-    if (problem !== null) return problem;
-  }
-  return null;
-}
-
-function ownershipProblem(p: string, info: { uid: number; mode: number }): string | null {
-  if (info.uid !== 0) return `${p} is owned by uid ${info.uid}, not root`;
-  if ((info.mode & 0o022) !== 0) return `${p} is writable by group or others (mode ${(info.mode & 0o7777).toString(8)})`;
-  return null;
-}
-
-/** The directories above `p`, nearest first, up to and including `/`. */
-function ancestors(p: string): string[] {
-  const out: string[] = [];
-  let dir = path.dirname(p);
-  for (;;) {
-    out.push(dir);
-    const parent = path.dirname(dir);
-    if (parent === dir) return out;
-    dir = parent;
-  }
 }
 
 export type BwrapProbe = { ok: true } | { ok: false; reason: string };

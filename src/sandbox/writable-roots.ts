@@ -3,9 +3,10 @@
 // symlinks, so the real path is what actually becomes writable). Inside each root, the paths the
 // reference keeps read-only: `.git` (a directory, or a worktree's `gitdir:` pointer file together
 // with the git directory it names), `.agents` and `.codex`, so a command cannot plant a git hook or
-// rewrite the agent's own configuration.
+// rewrite the agent's own configuration; and $CODEX_HOME wherever it lies.
 import { lstat, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
+import { codexHome } from "../config/paths.js";
 import { workspaceWriteOptions, type SandboxPolicy } from "./policy.js";
 
 export interface WritableRoot {
@@ -57,8 +58,17 @@ export async function effectiveWritableRoots(
   }
   // Parents first: a child's bind then lands on top of its parent's, never under it.
   const ordered = [...roots].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
+  // $CODEX_HOME below a writable root stays read-only too, whatever its name: its config.toml can
+  // start programs (MCP servers) outside any sandbox. A session that made it (or a folder in it) a
+  // writable root, e.g. its cwd, means to work there.
+  const found = await realDirectory(codexHome(process.env));
+  const home = found !== null && !ordered.some((root) => isWithin(root, found)) ? found : null;
   const out: WritableRoot[] = [];
-  for (const root of ordered) out.push({ root, readOnlySubpaths: await protectedSubpaths(root, ordered) });
+  for (const root of ordered) {
+    const subpaths = await protectedSubpaths(root, ordered);
+    if (home !== null && isWithin(home, root) && !subpaths.includes(home)) subpaths.push(home);
+    out.push({ root, readOnlySubpaths: subpaths });
+  }
   return out;
 }
 

@@ -1,7 +1,9 @@
 // config/read, config/value/write, config/batchWrite, configRequirements/read and v1 setDefaultModel.
 import { layeredConfig } from "../config/layers.js";
+import { maskSecretAt, maskSecretValues } from "../config/secret-values.js";
 import type { ConfigSource } from "../config/load.js";
 import type { ConfigEditRequest, ConfigWriter, WriteOptions } from "../config/writer.js";
+import type { TomlTable } from "../config/toml-table.js";
 import { ConfigWriteError } from "../config/write-error.js";
 import type { SetDefaultModelParams } from "../protocol/config.js";
 import type { ParamsOf, ResultOf } from "../protocol/methods.js";
@@ -48,7 +50,9 @@ export function configRead(deps: ConfigHandlerDeps, params: ParamsOf<"config/rea
       exclude_slash_tmp: sww.excludeSlashTmp,
     };
   }
-  return { config, origins, layers: params.includeLayers ? layers : null };
+  // Versions stay those of the real tables, so expectedVersion still matches the file.
+  const shown = params.includeLayers ? layers.map((l) => ({ ...l, config: maskSecretValues(l.config as TomlTable) })) : null;
+  return { config: maskSecretValues(config), origins, layers: shown };
 }
 
 export function configValueWrite(deps: ConfigHandlerDeps, params: ParamsOf<"config/value/write">): Promise<ConfigWriteResponse> {
@@ -82,7 +86,7 @@ async function write(deps: ConfigHandlerDeps, edits: readonly ConfigEditRequest[
       status: o ? "okOverridden" : "ok",
       version: outcome.version,
       filePath: outcome.filePath,
-      overriddenMetadata: o ? { message: "Overridden by session flags", overridingLayer: o.layer.meta, effectiveValue: o.effectiveValue } : null,
+      overriddenMetadata: o ? { message: "Overridden by session flags", overridingLayer: o.layer.meta, effectiveValue: maskSecretAt(o.path, o.effectiveValue) } : null,
     };
   } catch (e) {
     if (e instanceof ConfigWriteError) throw new RpcError(ErrorCode.InvalidRequest, e.message, { config_write_error_code: e.code });

@@ -64,7 +64,8 @@ export async function startListeners(core: ServerCore, targets: readonly ListenT
       const http = listener.url.replace(/^ws:/, "http:");
       const lines = [`codex app-server (WebSockets)`, `  listening on: ${listener.url}`];
       if (auth?.generatedToken) {
-        lines.push(`  connect: ${listener.url}/?token=${auth.generatedToken}`, `  token file: ${auth.tokenFile}`);
+        // The token itself stays in its 0600 file: stderr often ends up in an IDE's log.
+        lines.push(`  token file: ${auth.tokenFile} (send it as Authorization: Bearer <token>, or ?token=<token>)`);
       }
       lines.push(`  readyz: ${http}/readyz`, `  healthz: ${http}/healthz`);
       if (isLoopbackHost(target.host)) lines.push("  note: binds localhost only (use SSH port-forwarding for remote access)");

@@ -3,11 +3,13 @@
 // `$CODEX_HOME/skills`. A skill is a folder with a SKILL.md whose front matter names it and says
 // what it does. A broken file is listed among the errors and the rest still load. The reference's
 // bundled "system" skills ($CODEX_HOME/skills/.system) are not shipped here, so hidden folders are
-// skipped.
+// skipped. A SKILL.md that another user could have written or replaced (the file or a folder above
+// it owned by someone else, or writable by group or others) is listed as an error, not loaded.
 import { existsSync } from "node:fs";
 import * as fsp from "node:fs/promises";
 import path from "node:path";
 import type { SkillErrorInfo, SkillMetadata, SkillScope } from "../protocol/v2/skills.js";
+import { untrustedReason, userTrust } from "../sandbox/trusted-path.js";
 import { FrontMatterError, parseFrontMatter } from "./front-matter.js";
 
 export interface SkillOutcome {
@@ -47,6 +49,11 @@ export async function discoverSkills(codexHome: string, cwd: string, toggles: re
     for (const file of await skillFiles(root.dir, 0)) {
       if (seen.has(file)) continue;
       seen.add(file);
+      const untrusted = await untrustedReason(file, userTrust(false));
+      if (untrusted !== null) {
+        out.errors.push({ path: file, message: `not loaded: ${untrusted}` });
+        continue;
+      }
       try {
         found.push(readSkill(file, root.scope, await fsp.readFile(file, "utf8"), toggles));
       } catch (error) {

@@ -1,5 +1,6 @@
 // Every telemetry name this server emits, in one place (README.md lists them for operators).
 import type { DispatchReport } from "../rpc/router.js";
+import { scrubSecrets } from "../logging/redact.js";
 import { telemetry } from "./telemetry.js";
 
 export const MetricName = {
@@ -123,13 +124,16 @@ export function conversationTelemetry(base: ConversationAttributes, logUserPromp
       if (source === "user") telemetry.count(ConversationMetric.approvalRequested, { ...metric, kind: "exec" });
     },
     toolResult(tool: string, callId: string, args: string, durationMs: number, success: boolean, output: string) {
+      // Scrubbing a large output costs: only when it is exported.
+      if (!telemetry.enabled) return;
       event(ConversationEvent.toolResult, {
         tool_name: tool,
         call_id: callId,
-        arguments: args,
+        // As the tool span: a command line or its output can hold a configured secret.
+        arguments: scrubSecrets(args),
         duration_ms: String(Math.round(durationMs)),
         success: String(success),
-        output,
+        output: scrubSecrets(output),
       });
       telemetry.count(ConversationMetric.toolCall, { ...metric, tool, success: String(success) });
       telemetry.histogram(ConversationMetric.toolCallDuration, durationMs, { ...metric, tool });

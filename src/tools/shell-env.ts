@@ -1,6 +1,8 @@
 // The environment commands run with, from config.toml's [shell_environment_policy]. By default
-// everything is inherited except variables whose names look like credentials, so an API key in
-// the server's environment does not reach a command the model chose.
+// everything is inherited except variables whose names look like credentials, and variables
+// holding a credential the config uses (env_key, env_http_headers…, whatever their names), so an
+// API key in the server's environment does not reach a command the model chose.
+import { isRegisteredSecret } from "../logging/redact.js";
 
 export interface ShellEnvironmentPolicy {
   inherit: "all" | "core" | "none";
@@ -70,8 +72,8 @@ export function parseShellEnvironmentPolicy(table: unknown): ShellEnvironmentPol
 }
 
 /**
- * The environment for a command: inherit -> default excludes (*KEY*, *SECRET*, *TOKEN*) ->
- * exclude -> set -> include_only. Name matching is case-insensitive throughout.
+ * The environment for a command: inherit -> default excludes (*KEY*, *SECRET*, *TOKEN*, and
+ * variables holding a registered secret) -> exclude -> set -> include_only. Name matching is case-insensitive throughout.
  */
 export function buildShellEnv(policy: ShellEnvironmentPolicy, base: NodeJS.ProcessEnv): Record<string, string> {
   const env: Record<string, string> = {};
@@ -89,7 +91,10 @@ export function buildShellEnv(policy: ShellEnvironmentPolicy, base: NodeJS.Proce
       if (matchers.some((m) => m.test(name)) !== keep) delete env[name];
     }
   };
-  if (!policy.ignoreDefaultExcludes) drop(DEFAULT_EXCLUDES, false);
+  if (!policy.ignoreDefaultExcludes) {
+    drop(DEFAULT_EXCLUDES, false);
+    for (const [name, value] of Object.entries(env)) if (isRegisteredSecret(value)) delete env[name];
+  }
   drop(policy.exclude, false);
   for (const [name, value] of Object.entries(policy.set)) env[name] = value;
   drop(policy.includeOnly, true);

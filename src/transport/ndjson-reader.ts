@@ -83,7 +83,7 @@ export abstract class TextMessageReader extends AbstractMessageReader {
     try {
       value = JSON.parse(text);
     } catch (e) {
-      this.hooks.onProblem({ kind: "parse", id: null, message: `Parse error: ${(e as Error).message}` });
+      this.hooks.onProblem({ kind: "parse", id: null, message: `Parse error: ${withoutExcerpt((e as Error).message)}` });
       return undefined;
     }
     const problem = classify(value);
@@ -226,4 +226,12 @@ export function classify(value: unknown): InputProblem | undefined {
   }
   if (("result" in m || "error" in m) && (id !== null || m.id === null)) return undefined;
   return { kind: "invalid", id, message: "Invalid request: missing `method`" };
+}
+
+/**
+ * V8 quotes a few characters around the bad token (`Unexpected token 'u', ..."apiKey": unquo"... is
+ * not valid JSON`); the line may be a login carrying a key, and the message is logged: drop them.
+ */
+function withoutExcerpt(message: string): string {
+  return message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, " (not valid JSON)");
 }

@@ -1,5 +1,6 @@
-// The filesystem operations behind fs/*: plain node:fs calls plus the two that need care, an
-// atomic write (temp file beside the target, then rename) and a size-capped read.
+// The filesystem operations behind fs/*: plain node:fs calls plus the ones that need care, an
+// atomic write (temp file beside the target, then rename), a size-capped read and a copy that
+// never opens a FIFO or a device.
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import * as fsp from "node:fs/promises";
@@ -16,7 +17,10 @@ export class FileTooLarge extends Error {
 export class NotAFile extends Error {}
 
 export async function readCapped(path: string): Promise<Buffer> {
-  const handle = await fsp.open(path, constants.O_RDONLY);
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer, holding one of libuv's few
+  // threads forever; O_NOCTTY: a terminal must not become our controlling one. Neither changes
+  // how a regular file reads.
+  const handle = await fsp.open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   try {
     const st = await handle.stat();
     if (!st.isFile()) throw new NotAFile();
@@ -53,4 +57,19 @@ export async function writeAtomic(path: string, data: Buffer): Promise<void> {
     await fsp.rm(temp, { force: true });
     throw e;
   }
+}
+
+/** Copies a regular file, or a directory tree when `recursive`; anything else (FIFO, socket, device) is NotAFile. */
+export async function copyEntry(source: string, destination: string, recursive: boolean): Promise<"copied" | "needsRecursive"> {
+  const st = await fsp.stat(source);
+  if (st.isDirectory()) {
+    if (!recursive) return "needsRecursive";
+    // Node's cp refuses FIFOs, sockets and devices inside the tree itself.
+    await fsp.cp(source, destination, { recursive: true, verbatimSymlinks: true, errorOnExist: false });
+    return "copied";
+  }
+  // copyFile would open a FIFO source and wait for a writer forever.
+  if (!st.isFile()) throw new NotAFile();
+  await fsp.copyFile(source, destination);
+  return "copied";
 }

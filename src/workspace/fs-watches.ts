@@ -45,10 +45,7 @@ export class FsWatches {
 
   /** Starts watching absolute `path`; resolves to its canonical form. */
   async watch(watchId: string, path: string): Promise<string> {
-    if (this.watches.has(watchId)) throw new WatchError(`watchId already exists: ${watchId}`);
-    if (this.watches.size >= MAX_WATCHES_PER_CONNECTION) {
-      throw new WatchError(`too many watches: a connection may hold ${MAX_WATCHES_PER_CONNECTION}; unwatch some first`);
-    }
+    this.checkRoom(watchId);
     const target = await canonical(path);
     const isDirectory = await fsp
       .stat(target)
@@ -57,9 +54,9 @@ export class FsWatches {
     // A file (or a name not there yet) is watched through its directory, filtered by name.
     const watched = isDirectory ? target : dirname(target);
     const name = isDirectory ? undefined : basename(target);
-    // Another request may have taken the id while we resolved the path.
+    // Other requests may have taken the id, or the last places, while we resolved the path.
     if (this.closed) throw new WatchError("connection closed");
-    if (this.watches.has(watchId)) throw new WatchError(`watchId already exists: ${watchId}`);
+    this.checkRoom(watchId);
     let watcher: FSWatcher;
     try {
       watcher = watch(watched, { persistent: false }, (_event, filename) => {
@@ -84,6 +81,13 @@ export class FsWatches {
     });
     this.watches.set(watchId, { watcher, target, pending: new Set(), overflow: false });
     return target;
+  }
+
+  private checkRoom(watchId: string): void {
+    if (this.watches.has(watchId)) throw new WatchError(`watchId already exists: ${watchId}`);
+    if (this.watches.size >= MAX_WATCHES_PER_CONNECTION) {
+      throw new WatchError(`too many watches: a connection may hold ${MAX_WATCHES_PER_CONNECTION}; unwatch some first`);
+    }
   }
 
   /** Stops a watch; an unknown id is not an error (the reference answers {} too). */

@@ -4,10 +4,8 @@
 // fewest commits ahead of. Nothing here talks to the network (the reference's `git remote show`
 // fallback is left out: it would contact the remote).
 //
-// The repository is the client's and may be hostile: git runs with a fixed environment, and
-// every config key that would make it start another program is overridden on the command line
-// (fsmonitor, external diff, textconv, pagers, hooks, clean/smudge filters).
-import { execFile } from "node:child_process";
+// The repository is the client's and may be hostile: git runs as git-command.ts sets it up.
+import { GitCommandError, hardenedGit, type Git } from "./git-command.js";
 
 /** One git command's limit; a huge repository gets an error rather than a hung request. */
 const GIT_TIMEOUT_MS = 10_000;
@@ -17,75 +15,31 @@ const NULL_DEVICE = "/dev/null";
 
 export class GitDiffError extends Error {}
 
-interface GitOutput {
-  code: number;
-  stdout: string;
-}
-
 export interface GitDiffToRemote {
   sha: string;
   diff: string;
 }
 
 export async function gitDiffToRemote(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<GitDiffToRemote> {
-  const git = await gitRunner(cwd, env);
-  const remotes = await remoteNames(git);
-  if (remotes.length === 0) throw new GitDiffError(`${cwd}: the repository has no remote`);
-  const branches = await branchAncestry(git, remotes);
-  const sha = await closestRemoteSha(git, branches, remotes);
-  if (sha === null) throw new GitDiffError(`${cwd}: no branch of HEAD's history is on a remote (${remotes.join(", ")})`);
-  return { sha, diff: await diffAgainst(git, sha) };
+  try {
+    const git = await gitRunner(cwd, env);
+    const remotes = await remoteNames(git);
+    if (remotes.length === 0) throw new GitDiffError(`${cwd}: the repository has no remote`);
+    const branches = await branchAncestry(git, remotes);
+    const sha = await closestRemoteSha(git, branches, remotes);
+    if (sha === null) throw new GitDiffError(`${cwd}: no branch of HEAD's history is on a remote (${remotes.join(", ")})`);
+    return { sha, diff: await diffAgainst(git, sha) };
+  } catch (error) {
+    if (error instanceof GitCommandError) throw new GitDiffError(error.message.replace(/^the output is/, "the diff is"));
+    throw error;
+  }
 }
-
-type Git = (args: string[]) => Promise<GitOutput>;
 
 async function gitRunner(cwd: string, env: NodeJS.ProcessEnv): Promise<Git> {
-  const fixedEnv: NodeJS.ProcessEnv = {
-    PATH: env.PATH ?? "/usr/bin:/bin",
-    ...(env.HOME !== undefined ? { HOME: env.HOME } : {}),
-    LANG: "C",
-    LC_ALL: "C",
-    GIT_TERMINAL_PROMPT: "0",
-    // Reads only: no index refresh written back, no lock taken on the user's repository.
-    GIT_OPTIONAL_LOCKS: "0",
-    GIT_PAGER: "cat",
-    PAGER: "cat",
-  };
-  const base = [
-    "-c", "core.fsmonitor=false",
-    "-c", "core.hooksPath=/dev/null",
-    "-c", "core.pager=cat",
-    "-c", "diff.external=",
-    "-c", "core.untrackedCache=false",
-    "--no-pager",
-  ];
-  const run = (prefix: string[]) => (args: string[]) => runGit(cwd, fixedEnv, [...base, ...prefix, ...args]);
-  const top = await run([])(["rev-parse", "--show-toplevel"]).catch((error: unknown) => {
-    throw new GitDiffError(`${cwd}: ${(error as Error).message}`);
-  });
+  const git = await hardenedGit(cwd, env, { timeoutMs: GIT_TIMEOUT_MS, maxBuffer: MAX_DIFF_BYTES });
+  const top = await git(["rev-parse", "--show-toplevel"]);
   if (top.code !== 0) throw new GitDiffError(`${cwd} is not inside a git repository`);
-  // Filter drivers (clean, smudge, process) are configured per name: neutralize every one named.
-  const filters = await run([])(["config", "--name-only", "--get-regexp", "^filter\\."]);
-  const neutral: string[] = [];
-  for (const key of new Set(filters.stdout.split("\n").filter(Boolean).map((k) => k.replace(/\.[^.]+$/, "")))) {
-    for (const field of ["clean", "smudge", "process"]) neutral.push("-c", `${key}.${field}=`);
-    neutral.push("-c", `${key}.required=false`);
-  }
-  return run(neutral);
-}
-
-function runGit(cwd: string, env: NodeJS.ProcessEnv, args: string[]): Promise<GitOutput> {
-  return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd, env, timeout: GIT_TIMEOUT_MS, maxBuffer: MAX_DIFF_BYTES, encoding: "utf8", killSignal: "SIGKILL" }, (error, stdout) => {
-      if (error === null) return resolve({ code: 0, stdout });
-      const e = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
-      if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") return reject(new GitDiffError(`the diff is larger than ${MAX_DIFF_BYTES} bytes`));
-      if (e.code === "ENOENT") return reject(new GitDiffError("git is not installed on the server"));
-      if (e.killed) return reject(new GitDiffError(`git ${args.find((a) => !a.startsWith("-") && !a.includes("=")) ?? ""} took longer than ${GIT_TIMEOUT_MS} ms`));
-      if (typeof e.code === "number") return resolve({ code: e.code, stdout });
-      reject(new GitDiffError(`git failed (${String(e.code)})`));
-    });
-  });
+  return git;
 }
 
 /** Remote names, origin first. */

@@ -30,13 +30,15 @@ async function answers(client: WsClient | UnixClient): Promise<void> {
 }
 
 describe("ws:// on loopback without --ws-auth", () => {
-  it("generates a token: printed in the URL, written 0600 to $CODEX_HOME/app-server.token, required on upgrade", async () => {
+  it("generates a token: written 0600 to $CODEX_HOME/app-server.token (named on stderr, never printed), required on upgrade", async () => {
     const s = start(listening(["ws://127.0.0.1:0"]));
     const { url, token } = await wsAddress(s);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const file = path.join(s.codexHome, "app-server.token");
     expect(readFileSync(file, "utf8").trim()).toBe(token);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(s.stderr).toContain(`token file: ${file}`);
+    expect(s.stderr).not.toContain(token!);
 
     expect(await refusedWith(WsClient.connect(url))).toBe(401);
     expect(await refusedWith(WsClient.connect(url, { authorization: "Bearer wrong-token" }))).toBe(401);

@@ -2,7 +2,8 @@
 // process it serves stdio; `createTestServer()` also backs the streamable-HTTP server of
 // mcp-servers.ts. Flags (argv): --marker=<text> (found in /proc by tests), --garbage (non-JSON
 // lines on stdout), --no-init (never answers initialize), --exit (dies at once), --start-delay=<ms>,
-// --spawn-child (starts a long-lived child process carrying the marker).
+// --spawn-child (starts a long-lived child process carrying the marker), --stderr-env=<NAME> (writes
+// that variable's value to stderr, as a chatty server would).
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { CallToolRequestSchema, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -116,6 +117,7 @@ async function main() {
     process.stdin.resume();
     return;
   }
+  if (flags.has("stderr-env")) process.stderr.write(`${flags.get("stderr-env")} is ${process.env[flags.get("stderr-env")]}\n`);
   if (flags.has("start-delay")) await new Promise((r) => setTimeout(r, Number(flags.get("start-delay"))));
   // A helper process of its own (as servers that run npx or a language runtime have), carrying the marker.
   if (flags.has("spawn-child")) spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)", `child-of-${flags.get("marker")}`], { stdio: "ignore" });

@@ -1,5 +1,6 @@
 // Clients of a server started with --listen: a WebSocket (one JSON-RPC message per text frame) and
 // a Unix socket (newline-delimited JSON), with the request/notification helpers of RpcPeer.
+import { readFileSync } from "node:fs";
 import net from "node:net";
 import WebSocket from "ws";
 import { RpcPeer, type JsonObject } from "./rpc-peer.js";
@@ -91,10 +92,11 @@ export function listening(urls: string[], options: SpawnOptions = {}): SpawnOpti
   return { ...options, args: [...urls.flatMap((u) => ["--listen", u]), ...(options.args ?? [])], stopSignal: "SIGTERM" };
 }
 
-/** The ws:// address and the generated token (if any) the server printed on stderr. */
+/** The ws:// address the server printed on stderr, and the generated token (if any) from the file it names. */
 export async function wsAddress(s: ServerProcess): Promise<{ url: string; token: string | undefined; http: string }> {
   const [, url] = await s.stderrMatch(/listening on: (ws:\/\/\S+)/);
-  const token = /connect: \S+\?token=(\S+)/.exec(s.stderr)?.[1];
+  const file = /token file: (\S+)/.exec(s.stderr)?.[1];
+  const token = file === undefined ? undefined : readFileSync(file, "utf8").trim();
   return { url: url!, token, http: url!.replace(/^ws:/, "http:") };
 }
 

@@ -2,7 +2,7 @@
 // rubric (codex-rs/core review_prompt.md); the output schema is the reference's, field for field,
 // because clients and the rendering below read those fields. The per-target requests follow the
 // reference's meaning (what to diff against) in our words.
-import { execFile } from "node:child_process";
+import { hardenedGit } from "../../workspace/git-command.js";
 
 export type ReviewTarget =
   | { type: "uncommittedChanges" }
@@ -100,12 +100,14 @@ export async function reviewRequest(target: ReviewTarget, cwd: string): Promise<
   }
 }
 
-function mergeBase(cwd: string, branch: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    // `--` keeps a branch name from being read as an option.
-    execFile("git", ["merge-base", "HEAD", "--", branch], { cwd, timeout: 5_000 }, (error, stdout) => {
-      const sha = stdout.trim();
-      resolve(!error && /^[0-9a-f]{7,64}$/.test(sha) ? sha : undefined);
-    });
-  });
+async function mergeBase(cwd: string, branch: string): Promise<string | undefined> {
+  try {
+    // The repository may be hostile: git as git-command.ts runs it. `--` keeps a branch name from being read as an option.
+    const git = await hardenedGit(cwd, process.env, { timeoutMs: 5_000, maxBuffer: 1024 * 1024 });
+    const out = await git(["merge-base", "HEAD", "--", branch]);
+    const sha = out.stdout.trim();
+    return out.code === 0 && /^[0-9a-f]{7,64}$/.test(sha) ? sha : undefined;
+  } catch {
+    return undefined;
+  }
 }

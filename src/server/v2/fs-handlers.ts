@@ -4,7 +4,7 @@ import * as fsp from "node:fs/promises";
 import { isAbsolute, normalize } from "node:path";
 import type * as p from "../../protocol/v2/fs.js";
 import { ErrorCode, RpcError, rpcErrors } from "../../rpc/errors.js";
-import { FileTooLarge, NotAFile, readCapped, writeAtomic } from "../../workspace/fs-ops.js";
+import { copyEntry, FileTooLarge, NotAFile, readCapped, writeAtomic } from "../../workspace/fs-ops.js";
 import { WatchError, type FsWatches } from "../../workspace/fs-watches.js";
 
 const CAUSES: Record<string, string> = {
@@ -121,12 +121,12 @@ export async function fsCopy(params: p.FsCopyParams): Promise<p.FsEmptyResponse>
   const source = absolute("sourcePath", params.sourcePath);
   const destination = absolute("destinationPath", params.destinationPath);
   await osCall("fs/copy", source, async () => {
-    const st = await fsp.stat(source);
-    if (st.isDirectory()) {
-      if (params.recursive !== true) throw rpcErrors.invalidRequest("fs/copy requires recursive: true when sourcePath is a directory");
-      await fsp.cp(source, destination, { recursive: true, verbatimSymlinks: true, errorOnExist: false });
-    } else {
-      await fsp.copyFile(source, destination);
+    try {
+      const outcome = await copyEntry(source, destination, params.recursive === true);
+      if (outcome === "needsRecursive") throw rpcErrors.invalidRequest("fs/copy requires recursive: true when sourcePath is a directory");
+    } catch (e) {
+      if (e instanceof NotAFile) throw rpcErrors.invalidRequest(`fs/copy ${source}: not a file or directory`);
+      throw e;
     }
   });
   return {};

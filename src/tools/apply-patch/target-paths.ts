@@ -4,6 +4,7 @@
 // neither ".." nor a symlink can carry a write out of the writable roots unseen.
 
 import { lstat, realpath } from "node:fs/promises";
+import { codexHome } from "../../config/paths.js";
 import path from "node:path";
 
 /**
@@ -38,17 +39,32 @@ export async function realTargetPath(target: string, followLeaf: boolean): Promi
 }
 
 /**
- * Whether `realPath` may be written under `writableRoots` (real paths, see resolveRoots): it lies
- * inside one of them and not inside that root's top-level `.git`, which stays read-only as in
- * the reference's workspace-write sandbox.
+ * Names directly inside a writable root that a patch may not write without approval, as the
+ * workspace-write sandbox keeps them read-only: `.git` (hooks), `.codex` (skills, and the user's
+ * own config when the root is the home folder) and `.agents`. Unlike the sandbox, one that does
+ * not exist yet is protected too: creating it is how a patch would plant a skill.
  */
-export function isWritableUnder(realPath: string, writableRoots: readonly string[]): boolean {
-  return writableRoots.some((root) => isInside(root, realPath) && !isInside(path.join(root, ".git"), realPath));
+const PROTECTED_NAMES = [".git", ".codex", ".agents"];
+
+/** Writable roots as real paths, and real paths inside them that stay read-only. */
+export interface ResolvedRoots {
+  roots: string[];
+  /** $CODEX_HOME below a root, whatever its name (unless it holds a root): its config.toml can start programs outside any sandbox. */
+  readOnly: string[];
+}
+
+/** Whether `realPath` may be written under the resolved roots (see resolveRoots). */
+export function isWritableUnder(realPath: string, resolved: ResolvedRoots): boolean {
+  if (resolved.readOnly.some((p) => isInside(p, realPath))) return false;
+  return resolved.roots.some((root) => isInside(root, realPath) && !PROTECTED_NAMES.some((name) => isInside(path.join(root, name), realPath)));
 }
 
 /** The real paths of the given roots (roots that do not exist yet resolve like targets). */
-export async function resolveRoots(roots: readonly string[]): Promise<string[]> {
-  return Promise.all(roots.map((root) => realTargetPath(path.resolve(root), true)));
+export async function resolveRoots(roots: readonly string[]): Promise<ResolvedRoots> {
+  const [home, ...real] = await Promise.all([codexHome(process.env), ...roots].map((root) => realTargetPath(path.resolve(root), true)));
+  // As the sandbox: not when it is (or holds) a writable root, e.g. the session's cwd.
+  const protect = real.some((root) => isInside(root, home!)) && !real.some((root) => isInside(home!, root));
+  return { roots: real, readOnly: protect ? [home!] : [] };
 }
 
 /** `candidate` is `dir` or below it (both absolute and normalised). */
