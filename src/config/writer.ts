@@ -157,7 +157,8 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   }
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
-    await writeFile(temp, text, { mode, flush: true });
+    // wx: a file (or link) already under the temporary name is never written through.
+    await writeFile(temp, text, { mode, flush: true, flag: "wx" });
     await chmod(temp, mode); // the umask may have narrowed it
     await rename(temp, path);
   } catch (e) {

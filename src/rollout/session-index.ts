@@ -58,9 +58,10 @@ export async function removeThreadNames(codexHome: string, id: string): Promise<
       return true;
     }
   });
-  const temp = `${indexPath(codexHome)}.${process.pid}.tmp`;
+  // Unpredictable and exclusive: nothing planted under the name is written through.
+  const temp = `${indexPath(codexHome)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    await writeFile(temp, kept.map((l) => `${l}\n`).join(""), { mode: 0o600 });
+    await writeFile(temp, kept.map((l) => `${l}\n`).join(""), { mode: 0o600, flag: "wx" });
     await rename(temp, indexPath(codexHome));
   } catch (err) {
     throw ioError("failed to remove thread names", err);

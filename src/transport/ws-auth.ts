@@ -99,8 +99,9 @@ async function signedBearer(secret: Buffer, flags: WsAuthFlags): Promise<WsAuthe
 function writeTokenFile(codexHome: string, token: string): string {
   mkdirSync(codexHome, { recursive: true, mode: 0o700 });
   const file = path.join(codexHome, TOKEN_FILE_NAME);
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${token}\n`, { mode: 0o600 });
+  // Unpredictable and exclusive: nothing planted under the name is written through.
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  writeFileSync(temp, `${token}\n`, { mode: 0o600, flag: "wx" });
   chmodSync(temp, 0o600);
   renameSync(temp, file);
   return file;
