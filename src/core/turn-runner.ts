@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { describeModelFailure } from "../model/failure-report.js";
 import { modelLimits, type ModelLimits, type ModelOverrides } from "../model/model-family.js";
-import { StreamSlices } from "../model/stream-slices.js";
+import { turnStart } from "../model/stream-slices.js";
 import { ModelError, type ContentItem, type ModelClient, type ResponseItem, type TokenUsage, type ToolSpec } from "../model/types.js";
 import type { AskForApproval, ReasoningEffort, ReasoningSummary } from "../protocol/config.js";
 import type { SandboxAvailability } from "../sandbox/availability.js";
@@ -120,9 +120,9 @@ const REJECTED = "exec command rejected by user";
 
 export async function runTurn(turnId: string, settings: TurnSettings, input: UserInput, deps: TurnDeps, signal: AbortSignal): Promise<void> {
   const { emit, recorder } = deps;
-  // Starting a turn costs a few ms (rollout, permissions, the HTTP request); 50 started at once
-  // take their turns like their streams do, so requests read meanwhile are answered in between.
-  const start = new StreamSlices().next();
+  // Starting a turn costs ~2 ms (rollout, permissions, the HTTP request): 50 started at once take a
+  // few passes, like their streams, so requests read meanwhile are answered in between.
+  const start = turnStart();
   if (start) await start;
   // A failure here leaves the model with the context it had; the turn runs anyway.
   await deps.beforeTurn?.().catch(() => undefined);

@@ -5,18 +5,26 @@
 // clients at once (each turn yielding every N events on its own made a pass cost N events per
 // streaming turn: 50 turns, ~65 ms; letting all of them run a little each pass split their output
 // into frames of a few notifications, a socket write each).
+//
+// Turn starts (rollout, permissions, the HTTP request: ~2 ms each) take passes too, a few per pass:
+// 50 started at once made one ~110 ms pass; one per pass would spread each start's status broadcast
+// to every client over 50 passes, a socket write per client each.
 
 /** Streaming work per event-loop pass, all streams together. */
 const SLICE_MS = 4;
 /** Streams that may run in one pass. */
 const STREAMS_PER_PASS = 1;
+/** Turns that may start in one pass. */
+const STARTS_PER_PASS = 8;
 
 let pass = 0;
 /** A pass is running: its end is scheduled in this or the next check phase. */
 let open = false;
 let deadline = 0;
-let granted = 0;
-let queue: { slices: StreamSlices; resume: () => void }[] = [];
+let streams = 0;
+let starts = 0;
+let streamQueue: { slices: StreamSlices; resume: () => void }[] = [];
+let startQueue: (() => void)[] = [];
 
 /** One stream's claim on the passes; asked before each chunk and each event. */
 export class StreamSlices {
@@ -31,36 +39,50 @@ export class StreamSlices {
       openPass(now);
       this.grant();
       return undefined;
-    } else if (queue.length === 0 && granted < STREAMS_PER_PASS && now < deadline) {
+    } else if (streamQueue.length === 0 && streams < STREAMS_PER_PASS && now < deadline) {
       this.grant();
       return undefined;
     }
     // A pass is open here, so its end (which resumes the queue) is scheduled.
-    return new Promise<void>((resume) => queue.push({ slices: this, resume }));
+    return new Promise<void>((resume) => streamQueue.push({ slices: this, resume }));
   }
 
   grant(): void {
     this.pass = pass;
-    granted++;
+    streams++;
   }
+}
+
+/** Undefined: the turn may start now. Else a promise that resolves when a later pass lets it. */
+export function turnStart(): Promise<void> | undefined {
+  if (!open) openPass(performance.now());
+  else if (startQueue.length > 0 || starts >= STARTS_PER_PASS) return new Promise<void>((resume) => startQueue.push(resume));
+  starts++;
+  return undefined;
 }
 
 function openPass(now: number): void {
   pass++;
   open = true;
   deadline = now + SLICE_MS;
-  granted = 0;
+  streams = 0;
+  starts = 0;
   setImmediate(endPass);
 }
 
 function endPass(): void {
   open = false;
-  if (queue.length === 0) return;
+  if (streamQueue.length === 0 && startQueue.length === 0) return;
   openPass(performance.now());
-  const n = Math.min(STREAMS_PER_PASS, queue.length);
-  const next = queue.slice(0, n);
-  queue = queue.slice(n);
-  for (const w of next) {
+  const nStarts = Math.min(STARTS_PER_PASS, startQueue.length);
+  const nextStarts = startQueue.slice(0, nStarts);
+  startQueue = startQueue.slice(nStarts);
+  starts = nStarts;
+  const nStreams = Math.min(STREAMS_PER_PASS, streamQueue.length);
+  const nextStreams = streamQueue.slice(0, nStreams);
+  streamQueue = streamQueue.slice(nStreams);
+  for (const resume of nextStarts) resume();
+  for (const w of nextStreams) {
     w.slices.grant();
     w.resume();
   }
