@@ -15,7 +15,7 @@ const SLICE_MS = 4;
 /** Streams that may run in one pass. */
 const STREAMS_PER_PASS = 1;
 /** Turns that may start in one pass. */
-const STARTS_PER_PASS = 8;
+const STARTS_PER_PASS = 4;
 
 let pass = 0;
 /** A pass is running: its end is scheduled in this or the next check phase. */
