@@ -18,8 +18,10 @@ const STREAMS_PER_PASS = 1;
 const STARTS_PER_PASS = 4;
 
 let pass = 0;
-/** A pass is running: its end is scheduled in this or the next check phase. */
+/** A pass is running (until its end, scheduled once something waits for the next one). */
 let open = false;
+/** The end of the pass is scheduled. */
+let ending = false;
 let deadline = 0;
 let streams = 0;
 let starts = 0;
@@ -43,8 +45,10 @@ export class StreamSlices {
       this.grant();
       return undefined;
     }
-    // A pass is open here, so its end (which resumes the queue) is scheduled.
-    return new Promise<void>((resume) => streamQueue.push({ slices: this, resume }));
+    return new Promise<void>((resume) => {
+      streamQueue.push({ slices: this, resume });
+      endSoon();
+    });
   }
 
   grant(): void {
@@ -56,7 +60,12 @@ export class StreamSlices {
 /** Undefined: the turn may start now. Else a promise that resolves when a later pass lets it. */
 export function turnStart(): Promise<void> | undefined {
   if (!open) openPass(performance.now());
-  else if (startQueue.length > 0 || starts >= STARTS_PER_PASS) return new Promise<void>((resume) => startQueue.push(resume));
+  else if (startQueue.length > 0 || starts >= STARTS_PER_PASS) {
+    return new Promise<void>((resume) => {
+      startQueue.push(resume);
+      endSoon();
+    });
+  }
   starts++;
   return undefined;
 }
@@ -67,10 +76,21 @@ function openPass(now: number): void {
   deadline = now + SLICE_MS;
   streams = 0;
   starts = 0;
+}
+
+/**
+ * The pass ends in the next check phase. Scheduled when the first one waits, so after the
+ * transports' own check-phase flush of what the pass wrote: its output goes out before the next
+ * pass runs (a single stream's lines would otherwise wait a pass, and its client with them).
+ */
+function endSoon(): void {
+  if (ending) return;
+  ending = true;
   setImmediate(endPass);
 }
 
 function endPass(): void {
+  ending = false;
   open = false;
   if (streamQueue.length === 0 && startQueue.length === 0) return;
   openPass(performance.now());
@@ -86,4 +106,5 @@ function endPass(): void {
     w.slices.grant();
     w.resume();
   }
+  if (streamQueue.length > 0 || startQueue.length > 0) endSoon();
 }
