@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { describeModelFailure } from "../model/failure-report.js";
 import { modelLimits, type ModelLimits, type ModelOverrides } from "../model/model-family.js";
+import { turnStart } from "../model/stream-slices.js";
 import { ModelError, type ContentItem, type ModelClient, type ResponseItem, type ToolSpec } from "../model/types.js";
 import type { AskForApproval, ReasoningEffort, ReasoningSummary } from "../protocol/config.js";
 import type { SandboxAvailability } from "../sandbox/availability.js";
@@ -115,10 +116,6 @@ export interface Steering {
   close(): void;
 }
 
-// A streamed response yields the event loop this often, so other requests and other turns' streams
-// get their turn while one model floods us with deltas.
-const EVENTS_PER_SLICE = 64;
-
 /** Thrown inside the turn when the user chose "abort" for an approval. */
 class TurnAbort extends Error {}
 
@@ -126,6 +123,10 @@ const REJECTED = "exec command rejected by user";
 
 export async function runTurn(turnId: string, settings: TurnSettings, input: UserInput, deps: TurnDeps, signal: AbortSignal): Promise<void> {
   const { emit, recorder } = deps;
+  // Starting a turn costs ~2 ms (rollout, permissions, the HTTP request): 50 started at once take a
+  // few passes, like their streams, so requests read meanwhile are answered in between.
+  const start = turnStart();
+  if (start) await start;
   // A failure here leaves the model with the context it had; the turn runs anyway.
   await deps.beforeTurn?.().catch(() => undefined);
   // MCP tools join the turn's tools once their servers are up (or failed, or timed out).
@@ -292,11 +293,9 @@ async function sampleOnce(turnId: string, settings: TurnSettings, limits: ModelL
   // Ids of items the model streams without one get a stable local id.
   const localIds = new Map<number, string>();
   let index = 0;
-  let seen = 0;
   // An interrupt must not wait for a client that has stopped reading.
   const aborted = new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
   for await (const event of deps.client.stream(request, signal)) {
-    if (++seen % EVENTS_PER_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const backlog = deps.pace?.();
     if (backlog) await Promise.race([backlog, aborted]);
     if (signal.aborted) break;

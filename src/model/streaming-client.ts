@@ -25,6 +25,7 @@ import { isUsageLimit } from "./failure-report.js";
 import { HttpExchange } from "./http-exchange.js";
 import { abortReason, backoffMs, defaultSleep, pause, retryAfterMs } from "./retry.js";
 import { SseParser, type SseEvent } from "./sse.js";
+import { StreamSlices } from "./stream-slices.js";
 import { ModelError, type ModelClient, type ModelEvent, type ModelRequest, type TokenUsage } from "./types.js";
 
 export interface ApiRequestReport {
@@ -193,11 +194,17 @@ async function* streamOnce(ctx: Context): AsyncGenerator<ModelEvent, void, undef
   const report = ctx.deps.onSseEvent;
   const parser = new SseParser();
   const decoder = ctx.wire.decoder();
+  const slices = new StreamSlices();
   let completed = false;
   let last = report ? performance.now() : 0;
   try {
     for (let chunk = await exchange.read(); chunk !== undefined; chunk = await exchange.read()) {
+      // Every chunk and event waits its turn: see stream-slices.ts.
+      let turn = slices.next();
+      if (turn) await turn;
       for (const sse of parser.push(chunk)) {
+        turn = slices.next();
+        if (turn) await turn;
         const decoded = decoder.event(sse);
         if (report) last = reportSse(report, last, decoded.kind, decoded.failure?.message ?? decoded.problem, usageOf(decoded.events));
         if (decoded.failure) throw decoded.failure;

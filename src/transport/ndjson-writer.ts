@@ -1,7 +1,7 @@
 // vscode-jsonrpc writer for newline-delimited JSON: one message per line, in order. Lines written in
 // the same event-loop turn go out in one stdout write (a streamed turn sends tens of thousands of
-// notifications; a write call each costs a syscall and its bookkeeping), and the next batch waits
-// for 'drain' when the pipe is full. A write error (EPIPE: the client went away) closes the writer
+// notifications; a write call each costs a syscall and its bookkeeping; a reply ends its batch
+// early), and the next batch waits for 'drain' when the pipe is full. A write error (EPIPE: the client went away) closes the writer
 // and is reported once; the lifecycle turns it into a clean shutdown.
 import type { Writable } from "node:stream";
 import { AbstractMessageWriter, type Message, type MessageWriter } from "vscode-jsonrpc/node";
@@ -65,6 +65,14 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Protoc
     this.batch.bytes += line.length;
     const done = this.batch.done;
     if (this.cap && this.backlog() > this.cap.chars) this.cap.onOverflow();
+    // A reply goes out at the end of this microtask, with the lines before it and the notifications
+    // its hooks write (the client waits on it; the check phase may first run a pass of streaming
+    // work), unless the pipe is full: then it waits its turn.
+    else if (!("method" in message)) {
+      queueMicrotask(() => {
+        if (!this.blocked) void this.flushBatch();
+      });
+    }
     return done;
   }
 

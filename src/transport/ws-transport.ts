@@ -51,6 +51,8 @@ export class WsMessageWriter extends AbstractMessageWriter implements ProtocolWr
   private pacers: { below: number; resolve: () => void }[] = [];
   private flushWaiters: (() => void)[] = [];
   private corked = false;
+  /** Which cork the pending uncork is for: a reply may have uncorked early and a later write corked again. */
+  private corks = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -72,7 +74,7 @@ export class WsMessageWriter extends AbstractMessageWriter implements ProtocolWr
       return Promise.reject(new Error("protocol output is closed"));
     }
     this.corkForThisTick();
-    return new Promise((resolve, reject) => {
+    const sent = new Promise<void>((resolve, reject) => {
       this.socket.send(text, (error) => {
         this.pending -= text.length;
         this.wake();
@@ -82,6 +84,11 @@ export class WsMessageWriter extends AbstractMessageWriter implements ProtocolWr
         } else resolve();
       });
     });
+    // A reply goes out at the end of this microtask, with what was corked before it and the
+    // notifications its hooks write (order kept): the client waits on it, and the check phase
+    // may first run a pass of streaming work.
+    if (!("method" in message)) queueMicrotask(() => this.uncork());
+    return sent;
   }
 
   backlog(): number {
@@ -107,14 +114,25 @@ export class WsMessageWriter extends AbstractMessageWriter implements ProtocolWr
    */
   private corkForThisTick(): void {
     if (this.corked) return;
-    const raw = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void; destroyed: boolean } })._socket;
+    const raw = this.rawSocket();
     if (!raw) return;
     this.corked = true;
     raw.cork();
+    const cork = ++this.corks;
     setImmediate(() => {
-      this.corked = false;
-      if (!raw.destroyed) raw.uncork();
+      if (cork === this.corks) this.uncork();
     });
+  }
+
+  private uncork(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    const raw = this.rawSocket();
+    if (raw && !raw.destroyed) raw.uncork();
+  }
+
+  private rawSocket(): { cork(): void; uncork(): void; destroyed: boolean } | undefined {
+    return (this.socket as unknown as { _socket?: { cork(): void; uncork(): void; destroyed: boolean } })._socket;
   }
 
   private wake(): void {
