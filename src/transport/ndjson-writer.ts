@@ -124,6 +124,9 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Protoc
     const batch = this.batch;
     if (!batch) return;
     while (this.blocked) await this.blocked;
+    // Another flush (a reply's, or an earlier batch's timer) took this batch while we waited: it is
+    // written once, and a newer batch is left to its own flush.
+    if (this.batch !== batch) return;
     // Lines that arrived while we waited for 'drain' join this write.
     this.batch = undefined;
     if (this.failed) {
