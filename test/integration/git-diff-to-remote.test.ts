@@ -3,10 +3,10 @@
 // included), the same answer as the reference 0.90 where it is installed, clear errors for a
 // folder that is no repository or has no remote, and a hostile repository config that cannot
 // make git run a program.
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { git, pushedRepo } from "../support/git-repos.js";
 import { expectOnlyJsonLines, ServerProcess, useServers } from "../support/server-process.js";
 import { useTempDirs } from "../support/temp-dirs.js";
 
@@ -16,23 +16,9 @@ const tempDir = useTempDirs(afterEach, "git-diff-");
 const REFERENCE =
   process.env.CODEX_REFERENCE_BIN ?? "/tmp/ref/node_modules/@openai/codex/vendor/x86_64-unknown-linux-musl/codex/codex";
 
-// The test's own git calls ignore the machine's config.
-const GIT_ENV = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" };
-const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, env: GIT_ENV, encoding: "utf8" }).trim();
-
 /** A clone-like repo: main pushed to a bare origin, then a local edit and an untracked file. */
 function repoWithRemote(): { work: string; pushed: string } {
-  const root = tempDir();
-  git(root, "init", "-q", "--bare", "remote.git");
-  const work = path.join(root, "work");
-  mkdirSync(work);
-  git(work, "init", "-q", "-b", "main");
-  writeFileSync(path.join(work, "a.txt"), "one\n");
-  git(work, "add", ".");
-  git(work, "commit", "-qm", "one");
-  git(work, "remote", "add", "origin", path.join(root, "remote.git"));
-  git(work, "push", "-q", "origin", "main");
-  const pushed = git(work, "rev-parse", "HEAD");
+  const { work, pushed } = pushedRepo(tempDir());
   writeFileSync(path.join(work, "a.txt"), "one\ntwo\n");
   writeFileSync(path.join(work, "new.txt"), "brand new\n");
   return { work, pushed };

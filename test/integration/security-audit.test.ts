@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { functionCallTurn, startFakeModelServer, textTurn, type FakeModelServer } from "../support/fake-model-server.js";
 import { MCP_TEST_SERVER, stdioServerToml } from "../support/mcp-servers.js";
+import { pushedRepo } from "../support/git-repos.js";
 import { startOtlpReceiver } from "../support/otlp-receiver.js";
 import { killProcessesWith } from "../support/processes.js";
 import { useTempDirs } from "../support/temp-dirs.js";
@@ -159,24 +160,13 @@ headers = { "x-otel" = "${CFG.otel}" }
 });
 
 describe("helpers are not run from a place another user (or the repository) can write", () => {
-  const GIT_ENV = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" };
-  const git = (cwd: string, ...args: string[]) => execFileSync("/usr/bin/git", args, { cwd, env: GIT_ENV, encoding: "utf8" }).trim();
-
   /** A repository with a pushed commit, carrying an executable `git` of its own that leaves `proof` behind. */
   function hostileRepo(): { work: string; pushed: string; proof: string } {
     const root = tempDir();
-    git(root, "init", "-q", "--bare", "remote.git");
-    const work = path.join(root, "work");
-    mkdirSync(work);
-    git(work, "init", "-q", "-b", "main");
-    writeFileSync(path.join(work, "a.txt"), "one\n");
-    git(work, "add", ".");
-    git(work, "commit", "-qm", "one");
-    git(work, "remote", "add", "origin", path.join(root, "remote.git"));
-    git(work, "push", "-q", "origin", "main");
+    const { work, pushed } = pushedRepo(root);
     const proof = path.join(root, "planted-git-ran");
     writeFileSync(path.join(work, "git"), `#!/bin/sh\ntouch ${proof}\nexit 1\n`, { mode: 0o755 });
-    return { work, pushed: git(work, "rev-parse", "HEAD"), proof };
+    return { work, pushed, proof };
   }
 
   /** A world-writable folder holding a `git` that leaves `proof` behind. */
