@@ -1,14 +1,16 @@
 // Rollout lines to and from bytes. Reading works in chunks so a caller can stop early and a huge
 // file never becomes one string.
 import type { FileHandle } from "node:fs/promises";
-import { hasRegisteredSecrets, redactRegistered } from "../logging/redact.js";
+import { jsonHoldsRegistered, redactRegistered } from "../logging/redact.js";
 import { ROLLOUT_LINE_TYPES, type RolloutLine, type RolloutLineType } from "./types.js";
 
 export function encodeLine(type: RolloutLineType, payload: unknown, now: Date = new Date()): string {
   // `?? null` keeps the payload key: JSON.stringify drops undefined members. A configured secret a
   // command printed (or the model repeated) is not kept on disk; the live history still has it.
+  // The plain serialisation is checked first: only a line holding a secret pays for a replacer.
   const line = { timestamp: now.toISOString(), type, payload: payload ?? null };
-  return `${hasRegisteredSecrets() ? JSON.stringify(line, redactStrings) : JSON.stringify(line)}\n`;
+  const text = JSON.stringify(line);
+  return `${jsonHoldsRegistered(text) ? JSON.stringify(line, redactStrings) : text}\n`;
 }
 
 function redactStrings(_key: string, value: unknown): unknown {
