@@ -2,7 +2,6 @@
 // requests (through the router) and one for notifications. Input that never becomes a message
 // (bad JSON, not JSON-RPC, an oversized line) is answered here with the matching error.
 import {
-  CancellationStrategy,
   CancellationTokenSource,
   createMessageConnection,
   RAL,
@@ -17,7 +16,7 @@ import type { ProtocolWriter } from "../transport/ndjson-writer.js";
 import { ReplyHooks, withReplyHooks } from "./after-reply.js";
 import { ErrorCode } from "./errors.js";
 import { replyingUnderClientIds, RequestIds } from "./request-ids.js";
-import { recordingRequestIds } from "./sent-requests.js";
+import { recordingSender } from "./sent-requests.js";
 import type { RequestTracker } from "./request-tracker.js";
 import type { RequestEnvelope, Router } from "./router.js";
 
@@ -75,7 +74,7 @@ export function createRpcConnection(options: RpcConnectionOptions): RpcConnectio
   const replyHooks = new ReplyHooks();
   // Outermost, so hooks see our request ids before replies take the client's back.
   const replies = withReplyHooks(replyingUnderClientIds(writer, ids), replyHooks, options.dropNotification);
-  const sent = recordingRequestIds(replies);
+  const sent = recordingSender();
   const answerProblem = (problem: InputProblem) => {
     log.warn({ problem: problem.kind }, problem.message);
     const code = problem.kind === "parse" ? ErrorCode.ParseError : ErrorCode.InvalidRequest;
@@ -119,9 +118,9 @@ export function createRpcConnection(options: RpcConnectionOptions): RpcConnectio
         return source;
       },
     },
-    sender: CancellationStrategy.Message.sender,
+    sender: sent.sender,
   };
-  const connection = createMessageConnection(reader, sent.writer, rpcLog, { cancellationStrategy });
+  const connection = createMessageConnection(reader, replies, rpcLog, { cancellationStrategy });
   sent.attach(connection);
   connection.onRequest((method, params, token) => {
     const id = requestIds.get(token);

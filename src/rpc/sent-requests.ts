@@ -1,26 +1,24 @@
 // The id each server → client request went out under. vscode-jsonrpc numbers its requests itself and
-// does not say which id it used; it writes a request synchronously inside sendRequest, so a sender
-// wanting the id (serverRequest/resolved names it) reads it right after sendRequest returns.
-import type { Message, MessageConnection, MessageWriter } from "vscode-jsonrpc/node";
+// does not say which id it used; it hands each request (only requests: no cost per notification) to
+// its cancellation sender's `enableCancellation` inside sendRequest, so a sender wanting the id
+// (serverRequest/resolved names it) reads it right after sendRequest returns.
+import { CancellationStrategy, type CancellationSenderStrategy, type MessageConnection, type RequestMessage } from "vscode-jsonrpc/node";
 
 type Id = number | string;
 
 const lastSent = new WeakMap<MessageConnection, { id?: Id }>();
 
-/** Wraps a connection's writer so `lastRequestId` can report what it wrote. */
-export function recordingRequestIds(writer: MessageWriter): { writer: MessageWriter; attach(connection: MessageConnection): void } {
+/** vscode-jsonrpc's usual sender strategy, noting each request's id for `lastRequestId`. */
+export function recordingSender(): { sender: CancellationSenderStrategy; attach(connection: MessageConnection): void } {
   const seen: { id?: Id } = {};
+  const base = CancellationStrategy.Message.sender;
   return {
-    writer: {
-      onError: writer.onError,
-      onClose: writer.onClose,
-      write: (message: Message) => {
-        const m = message as { method?: unknown; id?: unknown };
-        if (typeof m.method === "string" && (typeof m.id === "number" || typeof m.id === "string")) seen.id = m.id;
-        return writer.write(message);
+    sender: {
+      sendCancellation: (connection, id) => base.sendCancellation(connection, id),
+      cleanup: (id) => base.cleanup(id),
+      enableCancellation: (request: RequestMessage) => {
+        if (typeof request.id === "number" || typeof request.id === "string") seen.id = request.id;
       },
-      end: () => writer.end(),
-      dispose: () => writer.dispose(),
     },
     attach: (connection) => void lastSent.set(connection, seen),
   };
